@@ -1,0 +1,64 @@
+#include "engine/calendar.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "engine/domain.h"
+
+namespace subex {
+
+CapacityCalendar::CapacityCalendar(Day from, Day to, int32_t daily_capacity)
+    : from_(from), free_(static_cast<size_t>(to - from + 1), daily_capacity),
+      free_total_(int64_t{daily_capacity} * (to - from + 1)) {}
+
+int32_t CapacityCalendar::free_on(Day d) const {
+  int32_t i = d - from_;
+  if (i < 0 || i >= static_cast<int32_t>(free_.size())) return 0;
+  return free_[i];
+}
+
+int64_t CapacityCalendar::FreeIn(Day a, Day b) const {
+  int32_t lo = std::max(a - from_, 0);
+  int32_t hi = std::min(b - from_, static_cast<int32_t>(free_.size()) - 1);
+  int64_t sum = 0;
+  for (int32_t i = lo; i <= hi; ++i) sum += free_[i];
+  return sum;
+}
+
+void CapacityCalendar::PlanLatest(Day a, Day b, int64_t quantity,
+                                  std::vector<DayQuantity>& out) const {
+  int32_t lo = std::max(a - from_, 0);
+  int32_t hi = std::min(b - from_, static_cast<int32_t>(free_.size()) - 1);
+  size_t first = out.size();
+  for (int32_t i = hi; i >= lo && quantity > 0; --i) {
+    int32_t take = static_cast<int32_t>(std::min<int64_t>(free_[i], quantity));
+    if (take == 0) continue;
+    out.push_back(DayQuantity{from_ + i, take});
+    quantity -= take;
+  }
+  assert(quantity == 0);
+  std::reverse(out.begin() + static_cast<ptrdiff_t>(first), out.end());
+}
+
+void CapacityCalendar::Take(std::span<const DayQuantity> days) {
+  for (const DayQuantity& d : days) {
+    int32_t& cell = free_[static_cast<size_t>(d.day - from_)];
+    assert(cell >= d.quantity);
+    cell -= d.quantity;
+    free_total_ -= d.quantity;
+  }
+}
+
+void CapacityCalendar::Give(std::span<const DayQuantity> days) {
+  for (const DayQuantity& d : days) {
+    free_[static_cast<size_t>(d.day - from_)] += d.quantity;
+    free_total_ += d.quantity;
+  }
+}
+
+void CapacityCalendar::Release() {
+  std::vector<int32_t>().swap(free_);
+  free_total_ = 0;
+}
+
+}  // namespace subex

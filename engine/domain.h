@@ -1,0 +1,189 @@
+// Domain — the records the engine keeps: members, clusters, capacity offers, orders, contracts
+// (PRODUCT §2). Plain data: `State` owns them and only `State::Apply` changes them.
+//
+// Names that recur (tags, certifications, limit names) are interned into `NameId`s by the state,
+// so eligibility checks compare integers. Lists of them are kept sorted for subset tests.
+
+#ifndef SUBEX_ENGINE_DOMAIN_H_
+#define SUBEX_ENGINE_DOMAIN_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "engine/calendar.h"
+#include "engine/units.h"
+
+namespace subex {
+
+// Role bits of a member.
+enum Role : uint8_t { kRoleCustomer = 1, kRoleSupplier = 2 };
+
+// A contract outcome that counts towards a supplier's reliability (PRODUCT §2).
+struct ReliabilityOutcome {
+  Day day;
+  double value = 0;  // 1 accepted on time, 0.5 late, 0 disputed/declined/cancelled by supplier.
+};
+
+struct Member {
+  MemberId id;
+  std::string name;
+  std::string inn;
+  std::string region;  // ISO 3166-2, e.g. RU-LIP.
+  GeoPoint location;
+  uint8_t roles = 0;
+  std::vector<ProcessId> processes;      // Sorted.
+  std::vector<NameId> certifications;    // Sorted.
+  std::vector<ClusterId> clusters;       // Sorted.
+  std::optional<Day> suspended_until;    // Suspended through this day, inclusive.
+  absl::flat_hash_set<uint32_t> blocked; // Members this member has blocked.
+  std::vector<ReliabilityOutcome> outcomes;
+  Instant created_at;
+  int64_t revision = 1;
+
+  bool is(Role r) const { return (roles & r) != 0; }
+  bool SuspendedOn(Day today) const { return suspended_until && today <= *suspended_until; }
+  bool Blocks(MemberId other) const { return blocked.contains(other.value); }
+};
+
+enum class ClusterKind : uint8_t { kLocal, kRegional, kVirtual, kInternational };
+
+struct Cluster {
+  ClusterId id;
+  std::string name;
+  std::string region;
+  ClusterKind kind = ClusterKind::kLocal;
+  std::vector<MemberId> members;  // Sorted.
+  Instant created_at;
+  int64_t revision = 1;
+};
+
+// A named numeric value: an offer's limit (a maximum it can do) or an order's need (a minimum
+// the offer's limit must reach).
+struct Limit {
+  NameId name = 0;
+  double value = 0;
+  friend bool operator==(const Limit&, const Limit&) = default;
+};
+
+enum class OfferStatus : uint8_t { kOpen, kExhausted, kWithdrawn, kExpired };
+
+struct CapacityOffer {
+  OfferId id;
+  MemberId supplier;
+  ProcessId process;
+  int32_t daily_capacity = 0;
+  Day from, to;  // Inclusive.
+  Kopecks unit_price = 0;
+  Quantity min_lot = 1;
+  std::vector<NameId> tags;  // Sorted.
+  std::vector<Limit> limits;  // Sorted by name.
+  bool auto_accept = true;
+  OfferStatus status = OfferStatus::kOpen;
+  CapacityCalendar calendar;  // Free capacity per day of [from, to].
+  std::vector<ContractId> contracts;
+  Instant created_at;
+  int64_t revision = 1;
+};
+
+enum class OrderMode : uint8_t { kAuto, kRfq };
+enum class Visibility : uint8_t { kPublic, kClusters, kInvited };
+enum class OrderStatus : uint8_t {
+  kOpen,
+  kPartiallyAllocated,
+  kAllocated,
+  kCompleted,
+  kCancelled,
+  kExpired,
+};
+
+struct Order {
+  OrderId id;
+  MemberId customer;
+  std::string title;
+  ProcessId process;
+  Quantity quantity = 0;
+  Quantity allocated = 0;
+  Day start, due;
+  Kopecks max_unit_price = 0;
+  GeoPoint location;
+  std::optional<double> max_distance_km;
+  std::vector<NameId> certifications;  // Sorted.
+  std::vector<NameId> tags;            // Sorted.
+  std::vector<Limit> needs;            // Sorted by name.
+  Quantity min_lot = 1;
+  OrderMode mode = OrderMode::kAuto;
+  Visibility visibility = Visibility::kPublic;
+  std::vector<ClusterId> visible_to_clusters;  // Sorted; with Visibility::kClusters.
+  std::vector<MemberId> invited;               // Sorted; with Visibility::kInvited.
+  std::vector<ClusterId> prefer_clusters;      // Sorted.
+  Kopecks cluster_bonus = 0;                   // Per unit, for suppliers in prefer_clusters.
+  Instant expires_at;
+  OrderStatus status = OrderStatus::kOpen;
+  std::vector<ContractId> contracts;
+  Instant created_at;
+  int64_t revision = 1;
+
+  Quantity remaining() const { return quantity - allocated; }
+  bool resting() const {
+    return status == OrderStatus::kOpen || status == OrderStatus::kPartiallyAllocated;
+  }
+};
+
+// Every term of the ranking (PRODUCT §3), kept so each match explains itself. Money terms are
+// kopecks per unit, as doubles because the score is a ranking number, not money.
+struct Score {
+  double unit_price = 0;
+  double transport = 0;
+  double landed = 0;
+  double reliability = 0;
+  double risk_factor = 0;
+  double cluster_bonus = 0;
+  double total = 0;
+  double distance_km = 0;
+  friend bool operator==(const Score&, const Score&) = default;
+};
+
+struct DayQuantity {
+  Day day;
+  int32_t quantity = 0;
+  friend bool operator==(const DayQuantity&, const DayQuantity&) = default;
+};
+
+enum class ContractState : uint8_t {
+  kPendingConfirmation,
+  kActive,
+  kDelivered,
+  kAccepted,
+  kDisputed,
+  kDeclined,
+  kCancelled,
+};
+
+struct Contract {
+  ContractId id;
+  OrderId order;
+  OfferId offer;
+  MemberId customer;
+  MemberId supplier;
+  Quantity quantity = 0;
+  Kopecks unit_price = 0;
+  std::vector<DayQuantity> days;  // Ascending by day.
+  Score score;
+  ContractState state = ContractState::kActive;
+  Instant created_at;
+  std::optional<Instant> confirm_by;  // With kPendingConfirmation.
+  int64_t revision = 1;
+};
+
+const char* ToString(OfferStatus s);
+const char* ToString(OrderStatus s);
+const char* ToString(ContractState s);
+const char* ToString(OrderMode m);
+const char* ToString(Visibility v);
+const char* ToString(ClusterKind k);
+
+}  // namespace subex
+
+#endif  // SUBEX_ENGINE_DOMAIN_H_
