@@ -38,7 +38,10 @@ struct Member {
   std::vector<ClusterId> clusters;       // Sorted.
   std::optional<Day> suspended_until;    // Suspended through this day, inclusive.
   absl::flat_hash_set<uint32_t> blocked; // Members this member has blocked.
-  std::vector<ReliabilityOutcome> outcomes;
+  std::vector<ReliabilityOutcome> outcomes;  // Ascending by day.
+  std::vector<OfferId> offers;               // Every offer it posted, oldest first.
+  std::vector<OrderId> orders;               // Every order it placed, oldest first.
+  std::vector<ContractId> contracts;         // As customer or supplier, oldest first.
   Instant created_at;
   int64_t revision = 1;
 

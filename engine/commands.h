@@ -1,0 +1,146 @@
+// Commands — everything that asks the engine to change something (PRODUCT §8).
+//
+// A command says who acts (`by`: a member, or `kOperator` for the platform operator's admin key)
+// and what they want, in the words of the API: process codes and names as strings, money in
+// kopecks, days as `Day`. `Decide` validates it against the state and answers with events or a
+// `Rejection`; nothing here is trusted.
+//
+//   Command c = PlaceOrder{.by = customer, .title = "Valve bodies", .process = "machining.milling",
+//                          .quantity = 240, .start = d1, .due = d20, .max_unit_price = 350000};
+//
+// Plain values; safe for concurrent use as values.
+
+#ifndef SUBEX_ENGINE_COMMANDS_H_
+#define SUBEX_ENGINE_COMMANDS_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "engine/domain.h"
+#include "engine/units.h"
+
+namespace subex {
+
+// The acting party of operator-only commands (admin keys, PRODUCT §6).
+inline constexpr MemberId kOperator{};
+
+using NamedValues = std::vector<std::pair<std::string, double>>;
+
+struct RegisterMember {
+  MemberId by = kOperator;
+  std::string name;
+  std::string inn;
+  std::string region;
+  GeoPoint location;
+  uint8_t roles = 0;  // Role bits.
+  std::vector<std::string> processes;
+  std::vector<std::string> certifications;
+};
+
+// Replaces the fields that are set. By the member itself or the operator.
+struct UpdateMember {
+  MemberId by = kOperator;
+  MemberId member;
+  std::optional<std::string> name;
+  std::optional<std::string> region;
+  std::optional<GeoPoint> location;
+  std::optional<uint8_t> roles;
+  std::optional<std::vector<std::string>> processes;
+  std::optional<std::vector<std::string>> certifications;
+};
+
+struct CreateCluster {
+  MemberId by = kOperator;
+  std::string name;
+  std::string region;
+  ClusterKind kind = ClusterKind::kLocal;
+};
+
+struct JoinCluster {
+  MemberId by = kOperator;
+  ClusterId cluster;
+  MemberId member;
+};
+
+struct LeaveCluster {
+  MemberId by = kOperator;
+  ClusterId cluster;
+  MemberId member;
+};
+
+// `by` blocks `other`: neither is matched with the other afterwards.
+struct BlockMember {
+  MemberId by;
+  MemberId other;
+};
+
+struct UnblockMember {
+  MemberId by;
+  MemberId other;
+};
+
+// Operator only. `until` absent lifts a suspension.
+struct SuspendMember {
+  MemberId by = kOperator;
+  MemberId member;
+  std::optional<Day> until;
+};
+
+struct PostOffer {
+  MemberId by;
+  std::string process;
+  int32_t daily_capacity = 0;
+  Day from, to;
+  Kopecks unit_price = 0;
+  Quantity min_lot = 1;
+  std::vector<std::string> tags;
+  NamedValues limits;
+  bool auto_accept = true;
+};
+
+struct WithdrawOffer {
+  MemberId by;
+  OfferId offer;
+};
+
+struct PlaceOrder {
+  MemberId by;
+  std::string title;
+  std::string process;
+  Quantity quantity = 0;
+  Day start, due;
+  Kopecks max_unit_price = 0;
+  std::optional<GeoPoint> location;  // Default: the customer's.
+  std::optional<double> max_distance_km;
+  std::vector<std::string> certifications;
+  std::vector<std::string> tags;
+  NamedValues needs;
+  std::optional<Quantity> min_lot;  // Default 1.
+  OrderMode mode = OrderMode::kAuto;
+  Visibility visibility = Visibility::kPublic;
+  std::vector<ClusterId> visible_to_clusters;
+  std::vector<MemberId> invited;
+  std::vector<ClusterId> prefer_clusters;
+  Kopecks cluster_bonus = 0;
+  std::optional<Instant> expires_at;  // Default: the end of the due day.
+};
+
+// Contracts already made stand; the remainder leaves the book.
+struct CancelOrder {
+  MemberId by;
+  OrderId order;
+};
+
+// Advances time to the command's `now` and fires every timer due by then.
+struct Tick {};
+
+using Command = std::variant<RegisterMember, UpdateMember, CreateCluster, JoinCluster, LeaveCluster,
+                             BlockMember, UnblockMember, SuspendMember, PostOffer, WithdrawOffer,
+                             PlaceOrder, CancelOrder, Tick>;
+
+}  // namespace subex
+
+#endif  // SUBEX_ENGINE_COMMANDS_H_

@@ -1,0 +1,36 @@
+// The per-command halves of Decide, split by subject: decide_members.cc (members, clusters,
+// blocks, suspensions) and decide_trade.cc (offers, orders, time). Internal to the engine.
+
+#ifndef SUBEX_ENGINE_DECIDE_INTERNAL_H_
+#define SUBEX_ENGINE_DECIDE_INTERNAL_H_
+
+#include <optional>
+#include <vector>
+
+#include "engine/commands.h"
+#include "engine/events.h"
+#include "engine/rejection.h"
+#include "engine/state.h"
+
+namespace subex::internal {
+
+using Out = std::vector<EventBody>;
+using Verdict = std::optional<Rejection>;
+
+Verdict DecideOn(const State& s, const RegisterMember& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const UpdateMember& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const CreateCluster& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const JoinCluster& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const LeaveCluster& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const BlockMember& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const UnblockMember& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const SuspendMember& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const PostOffer& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const WithdrawOffer& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const PlaceOrder& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const CancelOrder& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const Tick& c, Instant now, Out& out);
+
+}  // namespace subex::internal
+
+#endif  // SUBEX_ENGINE_DECIDE_INTERNAL_H_

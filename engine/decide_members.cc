@@ -1,0 +1,172 @@
+// Decisions about members and clusters: registration, profile updates, cluster membership,
+// blocks and suspensions. Only the operator registers members, runs clusters and suspends.
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "engine/decide_internal.h"
+#include "engine/inn.h"
+#include "engine/validation.h"
+
+namespace subex::internal {
+namespace {
+
+bool IsOperator(MemberId by) { return !by.valid(); }
+
+Rejection OperatorOnly() { return Rejection::Forbidden("only the operator may do this"); }
+
+std::vector<ProcessId> CheckProcesses(const State& s, FieldErrors& errors,
+                                      const std::vector<std::string>& codes) {
+  std::vector<ProcessId> ids;
+  if (codes.size() > s.taxonomy().size()) {
+    errors.Add("processes", "lists more processes than the taxonomy has");
+    return ids;
+  }
+  for (size_t i = 0; i < codes.size(); ++i) {
+    std::optional<ProcessId> p = s.taxonomy().Find(codes[i]);
+    if (!p) {
+      errors.Add(absl::StrCat("processes[", i, "]"), "is not a process code of the taxonomy");
+      continue;
+    }
+    ids.push_back(*p);
+  }
+  std::sort(ids.begin(), ids.end());
+  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
+    errors.Add("processes", "must not repeat a process");
+  }
+  return ids;
+}
+
+void CheckRoles(FieldErrors& errors, uint8_t roles) {
+  if (roles == 0 || (roles & ~(kRoleCustomer | kRoleSupplier)) != 0) {
+    errors.Add("roles", "must be customer, supplier or both");
+  }
+}
+
+}  // namespace
+
+Verdict DecideOn(const State& s, const RegisterMember& c, Instant, Out& out) {
+  if (!IsOperator(c.by)) return OperatorOnly();
+  const LimitParams& limits = s.params().limits;
+  FieldErrors errors;
+  CheckText(errors, "name", c.name, limits.max_text_length);
+  if (!IsValidInn(c.inn)) {
+    errors.Add("inn", "must be 10 or 12 digits with valid check digits");
+  } else {
+    for (const Member& m : s.members()) {
+      if (m.inn == c.inn) {
+        errors.Add("inn", "is already registered");
+        break;
+      }
+    }
+  }
+  CheckRegion(errors, "region", c.region);
+  CheckLocation(errors, "location", c.location);
+  CheckRoles(errors, c.roles);
+  std::vector<ProcessId> processes = CheckProcesses(s, errors, c.processes);
+  std::vector<std::string> certs = CheckNames(errors, "certifications", c.certifications, limits);
+  if (!errors.ok()) return std::move(errors).Reject();
+  out.push_back(MemberRegistered{MemberId{static_cast<uint32_t>(s.members().size())}, c.name,
+                                 c.inn, c.region, c.location, c.roles, std::move(processes),
+                                 std::move(certs)});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const UpdateMember& c, Instant, Out& out) {
+  const Member* m = s.member(c.member);
+  if (m == nullptr || (!IsOperator(c.by) && c.by != c.member)) return Rejection::NotFound("member");
+  const LimitParams& limits = s.params().limits;
+  FieldErrors errors;
+  MemberUpdated e{m->id, m->name, m->region, m->location, m->roles, m->processes, {}};
+  for (NameId n : m->certifications) e.certifications.push_back(s.names().name(n));
+  std::sort(e.certifications.begin(), e.certifications.end());
+  if (c.name) {
+    CheckText(errors, "name", *c.name, limits.max_text_length);
+    e.name = *c.name;
+  }
+  if (c.region) {
+    CheckRegion(errors, "region", *c.region);
+    e.region = *c.region;
+  }
+  if (c.location) {
+    CheckLocation(errors, "location", *c.location);
+    e.location = *c.location;
+  }
+  if (c.roles) {
+    CheckRoles(errors, *c.roles);
+    e.roles = *c.roles;
+  }
+  if (c.processes) e.processes = CheckProcesses(s, errors, *c.processes);
+  if (c.certifications) {
+    e.certifications = CheckNames(errors, "certifications", *c.certifications, limits);
+  }
+  if (!errors.ok()) return std::move(errors).Reject();
+  out.push_back(std::move(e));
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const CreateCluster& c, Instant, Out& out) {
+  if (!IsOperator(c.by)) return OperatorOnly();
+  FieldErrors errors;
+  CheckText(errors, "name", c.name, s.params().limits.max_text_length);
+  CheckRegion(errors, "region", c.region);
+  if (!errors.ok()) return std::move(errors).Reject();
+  out.push_back(ClusterCreated{ClusterId{static_cast<uint32_t>(s.clusters().size())}, c.name,
+                               c.region, c.kind});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const JoinCluster& c, Instant, Out& out) {
+  if (!IsOperator(c.by)) return OperatorOnly();
+  const Cluster* cluster = s.cluster(c.cluster);
+  if (cluster == nullptr) return Rejection::NotFound("cluster");
+  if (s.member(c.member) == nullptr) return Rejection::NotFound("member");
+  if (std::binary_search(cluster->members.begin(), cluster->members.end(), c.member)) {
+    return std::nullopt;  // Already a member: nothing changes.
+  }
+  out.push_back(ClusterMemberAdded{c.cluster, c.member});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const LeaveCluster& c, Instant, Out& out) {
+  if (!IsOperator(c.by)) return OperatorOnly();
+  const Cluster* cluster = s.cluster(c.cluster);
+  if (cluster == nullptr) return Rejection::NotFound("cluster");
+  if (!std::binary_search(cluster->members.begin(), cluster->members.end(), c.member)) {
+    return Rejection::NotFound("cluster member");
+  }
+  out.push_back(ClusterMemberRemoved{c.cluster, c.member});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const BlockMember& c, Instant, Out& out) {
+  const Member* m = s.member(c.by);
+  if (m == nullptr) return Rejection::Forbidden("only a member may block another");
+  if (s.member(c.other) == nullptr) return Rejection::NotFound("member");
+  if (c.other == c.by) return Rejection::Invalid({{"other", "a member cannot block itself"}});
+  if (m->Blocks(c.other)) return std::nullopt;
+  out.push_back(MemberBlocked{c.by, c.other});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const UnblockMember& c, Instant, Out& out) {
+  const Member* m = s.member(c.by);
+  if (m == nullptr) return Rejection::Forbidden("only a member may unblock another");
+  if (s.member(c.other) == nullptr) return Rejection::NotFound("member");
+  if (!m->Blocks(c.other)) return std::nullopt;
+  out.push_back(MemberUnblocked{c.by, c.other});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const SuspendMember& c, Instant now, Out& out) {
+  if (!IsOperator(c.by)) return OperatorOnly();
+  const Member* m = s.member(c.member);
+  if (m == nullptr) return Rejection::NotFound("member");
+  if (c.until && *c.until < DayOf(now)) {
+    return Rejection::Invalid({{"until", "must not be in the past"}});
+  }
+  out.push_back(MemberSuspended{c.member, c.until});
+  return std::nullopt;
+}
+
+}  // namespace subex::internal

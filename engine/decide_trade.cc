@@ -1,0 +1,283 @@
+// Decisions about trade: posting and withdrawing offers, placing and cancelling orders, and the
+// passage of time. Matching runs inside the decision, so its contracts are events like any other.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "engine/decide_internal.h"
+#include "engine/matcher.h"
+#include "engine/validation.h"
+
+namespace subex::internal {
+namespace {
+
+// Stands for a name nobody has used yet: no offer or member holds it, so a requirement naming it
+// is never met.
+constexpr NameId kUnknownName = std::numeric_limits<NameId>::max();
+
+std::vector<NameId> ResolveNames(const NameTable& names, const std::vector<std::string>& list) {
+  std::vector<NameId> ids;
+  ids.reserve(list.size());
+  for (const std::string& n : list) ids.push_back(names.Find(n).value_or(kUnknownName));
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<Limit> ResolveLimits(const NameTable& names, const NamedValues& values) {
+  std::vector<Limit> limits;
+  limits.reserve(values.size());
+  for (const auto& [name, value] : values) {
+    limits.push_back(Limit{names.Find(name).value_or(kUnknownName), value});
+  }
+  std::sort(limits.begin(), limits.end(),
+            [](const Limit& a, const Limit& b) { return a.name < b.name; });
+  return limits;
+}
+
+// Why `m` may not trade in `role` today, if it may not.
+std::optional<Rejection> CheckTrader(const Member* m, Role role, Day today) {
+  if (m == nullptr) return Rejection::Forbidden("only a registered member may trade");
+  if (!m->is(role)) {
+    return Rejection::Forbidden(role == kRoleSupplier ? "the member is not a supplier"
+                                                      : "the member is not a customer");
+  }
+  if (m->SuspendedOn(today)) return Rejection::Forbidden("the member is suspended");
+  return std::nullopt;
+}
+
+template <typename IdT, typename Lookup>
+std::vector<IdT> CheckIds(FieldErrors& errors, std::string_view field, std::vector<IdT> ids,
+                          size_t max_items, Lookup exists) {
+  if (ids.size() > max_items) {
+    errors.Add(std::string(field), absl::StrCat("must have at most ", max_items, " items"));
+    return {};
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!exists(ids[i])) errors.Add(absl::StrCat(std::string(field), "[", i, "]"), "does not exist");
+  }
+  std::sort(ids.begin(), ids.end());
+  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) {
+    errors.Add(std::string(field), "must not repeat an item");
+  }
+  return ids;
+}
+
+bool AnyRestingOrderAtOrAbove(const State& s, ProcessId process, Kopecks price) {
+  for (ProcessId p : s.taxonomy().node(process).ancestors) {
+    const RestingOrders::Set& set = s.resting_orders().at(p);
+    if (!set.empty() && set.begin()->max_unit_price >= price) return true;
+  }
+  return false;
+}
+
+bool ServesOneOf(const State& s, ProcessId offered, const std::vector<ProcessId>& processes) {
+  return std::any_of(processes.begin(), processes.end(),
+                     [&](ProcessId p) { return s.taxonomy().Serves(offered, p); });
+}
+
+}  // namespace
+
+Verdict DecideOn(const State& s, const PostOffer& c, Instant now, Out& out) {
+  const Day today = DayOf(now);
+  const Member* supplier = s.member(c.by);
+  if (auto r = CheckTrader(supplier, kRoleSupplier, today)) return r;
+  const LimitParams& limits = s.params().limits;
+  FieldErrors errors;
+  std::optional<ProcessId> process = s.taxonomy().Find(c.process);
+  if (!process) {
+    errors.Add("process", "is not a process code of the taxonomy");
+  } else if (!ServesOneOf(s, *process, supplier->processes)) {
+    errors.Add("process", "is not at or below one of the supplier's processes");
+  }
+  if (c.daily_capacity < 1 || c.daily_capacity > limits.max_daily_capacity) {
+    errors.Add("daily_capacity", absl::StrCat("must be an integer from 1 to ",
+                                              limits.max_daily_capacity));
+  }
+  if (c.to < c.from) {
+    errors.Add("to", "must not be before from");
+  } else if (c.to < today) {
+    errors.Add("to", "must not be in the past");
+  } else if (c.to - c.from + 1 > limits.max_offer_days) {
+    errors.Add("to", absl::StrCat("must be at most ", limits.max_offer_days, " days after from"));
+  }
+  if (c.unit_price < 1 || c.unit_price > limits.max_unit_price) {
+    errors.Add("unit_price", "must be positive and at most the configured maximum");
+  }
+  int64_t capacity = int64_t{std::max(c.daily_capacity, 0)} * std::max(c.to - c.from + 1, 0);
+  if (c.min_lot < 1 || (errors.ok() && c.min_lot > capacity)) {
+    errors.Add("min_lot", "must be at least 1 and at most the offer's total capacity");
+  }
+  std::vector<std::string> tags = CheckNames(errors, "tags", c.tags, limits);
+  NamedValues named_limits = CheckNamedValues(errors, "limits", c.limits, limits);
+  if (!errors.ok()) return std::move(errors).Reject();
+
+  OfferId id{static_cast<uint32_t>(s.offers().size())};
+  bool may_match = AnyRestingOrderAtOrAbove(s, *process, c.unit_price);
+  CapacityOffer offer;
+  if (may_match) {
+    offer.id = id;
+    offer.supplier = c.by;
+    offer.process = *process;
+    offer.daily_capacity = c.daily_capacity;
+    offer.from = c.from;
+    offer.to = c.to;
+    offer.unit_price = c.unit_price;
+    offer.min_lot = c.min_lot;
+    offer.tags = ResolveNames(s.names(), tags);
+    offer.limits = ResolveLimits(s.names(), named_limits);
+    offer.auto_accept = c.auto_accept;
+  }
+  out.push_back(OfferPosted{id, c.by, *process, c.daily_capacity, c.from, c.to, c.unit_price,
+                            c.min_lot, std::move(tags), std::move(named_limits), c.auto_accept});
+  if (may_match) {
+    CapacityCalendar calendar(c.from, c.to, c.daily_capacity);
+    MatchOffer(s, offer, calendar, now, ContractId{static_cast<uint32_t>(s.contracts().size())},
+               out);
+  }
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const WithdrawOffer& c, Instant, Out& out) {
+  const CapacityOffer* offer = s.offer(c.offer);
+  if (offer == nullptr || offer->supplier != c.by) return Rejection::NotFound("offer");
+  if (offer->status != OfferStatus::kOpen) {
+    return Rejection::Conflict(absl::StrCat("the offer is ", ToString(offer->status)));
+  }
+  out.push_back(OfferWithdrawn{c.offer});
+  return std::nullopt;
+}
+
+namespace {
+
+void CheckOrderTerms(const State& s, const PlaceOrder& c, Day today, FieldErrors& errors) {
+  const LimitParams& limits = s.params().limits;
+  CheckText(errors, "title", c.title, limits.max_text_length);
+  if (c.quantity < 1 || c.quantity > limits.max_quantity) {
+    errors.Add("quantity", absl::StrCat("must be an integer from 1 to ", limits.max_quantity));
+  }
+  if (c.due < c.start) {
+    errors.Add("due", "must not be before start");
+  } else if (c.due < today) {
+    errors.Add("due", "must not be in the past");
+  } else if (c.due - c.start + 1 > limits.max_order_days) {
+    errors.Add("due", absl::StrCat("must be at most ", limits.max_order_days, " days after start"));
+  }
+  if (c.mode == OrderMode::kAuto && c.max_unit_price < 1) {
+    errors.Add("max_unit_price", "is required and must be positive in auto mode");
+  } else if (c.max_unit_price < 0 || c.max_unit_price > limits.max_unit_price) {
+    errors.Add("max_unit_price", "must be positive and at most the configured maximum");
+  }
+  if (c.mode == OrderMode::kRfq) {
+    errors.Add("mode", "rfq orders are not accepted yet; use auto");
+  }
+  if (c.location) CheckLocation(errors, "location", *c.location);
+  if (c.max_distance_km &&
+      !(*c.max_distance_km > 0 && *c.max_distance_km <= limits.max_distance_km)) {
+    errors.Add("max_distance_km",
+               absl::StrCat("must be positive and at most ", limits.max_distance_km));
+  }
+  if (c.min_lot && (*c.min_lot < 1 || *c.min_lot > c.quantity)) {
+    errors.Add("min_lot", "must be from 1 to the quantity");
+  }
+  if (c.cluster_bonus < 0 || c.cluster_bonus > limits.max_unit_price) {
+    errors.Add("cluster_bonus", "must be non-negative and at most the configured maximum");
+  } else if (c.cluster_bonus > 0 && c.prefer_clusters.empty()) {
+    errors.Add("cluster_bonus", "needs prefer_clusters");
+  }
+}
+
+}  // namespace
+
+Verdict DecideOn(const State& s, const PlaceOrder& c, Instant now, Out& out) {
+  const Day today = DayOf(now);
+  const Member* customer = s.member(c.by);
+  if (auto r = CheckTrader(customer, kRoleCustomer, today)) return r;
+  const LimitParams& limits = s.params().limits;
+  FieldErrors errors;
+  std::optional<ProcessId> process = s.taxonomy().Find(c.process);
+  if (!process) errors.Add("process", "is not a process code of the taxonomy");
+  CheckOrderTerms(s, c, today, errors);
+  std::vector<std::string> certs = CheckNames(errors, "certifications", c.certifications, limits);
+  std::vector<std::string> tags = CheckNames(errors, "tags", c.tags, limits);
+  NamedValues needs = CheckNamedValues(errors, "needs", c.needs, limits);
+  auto cluster_exists = [&s](ClusterId id) { return s.cluster(id) != nullptr; };
+  auto member_exists = [&s](MemberId id) { return s.member(id) != nullptr; };
+  size_t max_items = static_cast<size_t>(limits.max_list_items);
+  std::vector<ClusterId> visible = CheckIds(errors, "clusters", c.visible_to_clusters, max_items,
+                                            cluster_exists);
+  std::vector<MemberId> invited =
+      CheckIds(errors, "invited", c.invited, static_cast<size_t>(limits.max_invited),
+               member_exists);
+  std::vector<ClusterId> prefer =
+      CheckIds(errors, "prefer_clusters", c.prefer_clusters, max_items, cluster_exists);
+  if (c.visibility == Visibility::kClusters && visible.empty()) {
+    errors.Add("clusters", "must name at least one cluster when visibility is clusters");
+  }
+  if (c.visibility == Visibility::kInvited && invited.empty()) {
+    errors.Add("invited", "must name at least one member when visibility is invited");
+  }
+  Instant expires_at = c.expires_at.value_or(StartOf(c.due + 1));
+  if (expires_at <= now) {
+    errors.Add("expires_at", "must be in the future");
+  } else if (expires_at > StartOf(c.due + 1)) {
+    errors.Add("expires_at", "must not be later than the end of the due day");
+  }
+  if (!errors.ok()) return std::move(errors).Reject();
+
+  Order order;
+  order.id = OrderId{static_cast<uint32_t>(s.orders().size())};
+  order.customer = c.by;
+  order.process = *process;
+  order.quantity = c.quantity;
+  order.start = c.start;
+  order.due = c.due;
+  order.max_unit_price = c.max_unit_price;
+  order.location = c.location.value_or(customer->location);
+  order.max_distance_km = c.max_distance_km;
+  order.certifications = ResolveNames(s.names(), certs);
+  order.tags = ResolveNames(s.names(), tags);
+  order.needs = ResolveLimits(s.names(), needs);
+  order.min_lot = c.min_lot.value_or(1);
+  order.mode = c.mode;
+  order.visibility = c.visibility;
+  order.visible_to_clusters = visible;
+  order.invited = invited;
+  order.prefer_clusters = prefer;
+  order.cluster_bonus = c.cluster_bonus;
+  order.expires_at = expires_at;
+
+  out.push_back(OrderPlaced{order.id, c.by, c.title, order.process, c.quantity, c.start, c.due,
+                            c.max_unit_price, order.location, c.max_distance_km, std::move(certs),
+                            std::move(tags), std::move(needs), order.min_lot, c.mode, c.visibility,
+                            std::move(visible), std::move(invited), std::move(prefer),
+                            c.cluster_bonus, expires_at});
+  MatchOrder(s, order, now, ContractId{static_cast<uint32_t>(s.contracts().size())}, out);
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const CancelOrder& c, Instant, Out& out) {
+  const Order* order = s.order(c.order);
+  if (order == nullptr || order->customer != c.by) return Rejection::NotFound("order");
+  if (!order->resting()) {
+    return Rejection::Conflict(absl::StrCat("the order is ", ToString(order->status)));
+  }
+  out.push_back(OrderCancelled{c.order});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const Tick&, Instant now, Out& out) {
+  const Day today = DayOf(now);
+  for (const State::OfferTimer& t : s.offer_timers()) {
+    if (t.first >= today) break;
+    out.push_back(OfferExpired{OfferId{t.second}});
+  }
+  for (const State::OrderTimer& t : s.order_timers()) {
+    if (t.first > now) break;
+    out.push_back(OrderExpired{OrderId{t.second}});
+  }
+  return std::nullopt;
+}
+
+}  // namespace subex::internal

@@ -1,0 +1,98 @@
+#include "engine/domain.h"
+
+#include "engine/events.h"
+#include "engine/rejection.h"
+
+namespace subex {
+
+const char* ToString(OfferStatus s) {
+  switch (s) {
+    case OfferStatus::kOpen: return "open";
+    case OfferStatus::kExhausted: return "exhausted";
+    case OfferStatus::kWithdrawn: return "withdrawn";
+    case OfferStatus::kExpired: return "expired";
+  }
+  return "unknown";
+}
+
+const char* ToString(OrderStatus s) {
+  switch (s) {
+    case OrderStatus::kOpen: return "open";
+    case OrderStatus::kPartiallyAllocated: return "partially_allocated";
+    case OrderStatus::kAllocated: return "allocated";
+    case OrderStatus::kCompleted: return "completed";
+    case OrderStatus::kCancelled: return "cancelled";
+    case OrderStatus::kExpired: return "expired";
+  }
+  return "unknown";
+}
+
+const char* ToString(ContractState s) {
+  switch (s) {
+    case ContractState::kPendingConfirmation: return "pending_confirmation";
+    case ContractState::kActive: return "active";
+    case ContractState::kDelivered: return "delivered";
+    case ContractState::kAccepted: return "accepted";
+    case ContractState::kDisputed: return "disputed";
+    case ContractState::kDeclined: return "declined";
+    case ContractState::kCancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+const char* ToString(OrderMode m) { return m == OrderMode::kAuto ? "auto" : "rfq"; }
+
+const char* ToString(Visibility v) {
+  switch (v) {
+    case Visibility::kPublic: return "public";
+    case Visibility::kClusters: return "clusters";
+    case Visibility::kInvited: return "invited";
+  }
+  return "unknown";
+}
+
+const char* ToString(ClusterKind k) {
+  switch (k) {
+    case ClusterKind::kLocal: return "local";
+    case ClusterKind::kRegional: return "regional";
+    case ClusterKind::kVirtual: return "virtual";
+    case ClusterKind::kInternational: return "international";
+  }
+  return "unknown";
+}
+
+const char* ToString(RejectCode code) {
+  switch (code) {
+    case RejectCode::kInvalidArgument: return "invalid_argument";
+    case RejectCode::kNotFound: return "not_found";
+    case RejectCode::kFailedPrecondition: return "failed_precondition";
+    case RejectCode::kPermissionDenied: return "permission_denied";
+  }
+  return "unknown";
+}
+
+namespace {
+
+struct TypeName {
+  const char* operator()(const MemberRegistered&) const { return "member.registered"; }
+  const char* operator()(const MemberUpdated&) const { return "member.updated"; }
+  const char* operator()(const ClusterCreated&) const { return "cluster.created"; }
+  const char* operator()(const ClusterMemberAdded&) const { return "cluster.member_added"; }
+  const char* operator()(const ClusterMemberRemoved&) const { return "cluster.member_removed"; }
+  const char* operator()(const MemberBlocked&) const { return "member.blocked"; }
+  const char* operator()(const MemberUnblocked&) const { return "member.unblocked"; }
+  const char* operator()(const MemberSuspended&) const { return "member.suspended"; }
+  const char* operator()(const OfferPosted&) const { return "offer.posted"; }
+  const char* operator()(const OfferWithdrawn&) const { return "offer.withdrawn"; }
+  const char* operator()(const OfferExpired&) const { return "offer.expired"; }
+  const char* operator()(const OrderPlaced&) const { return "order.placed"; }
+  const char* operator()(const OrderCancelled&) const { return "order.cancelled"; }
+  const char* operator()(const OrderExpired&) const { return "order.expired"; }
+  const char* operator()(const ContractCreated&) const { return "contract.created"; }
+};
+
+}  // namespace
+
+const char* EventType(const EventBody& body) { return std::visit(TypeName{}, body); }
+
+}  // namespace subex

@@ -1,0 +1,66 @@
+// Eligibility and Score — whether one capacity offer may serve one order, on which days, and how
+// it ranks (PRODUCT §3).
+//
+// `CheckEligibility` applies every rule of §3 except free capacity, which depends on how much the
+// match still needs; it answers the first rule that fails, so a test (or an explanation) can name
+// it. `UsableWindow` is the range of days the offer may produce in: after the order's start, the
+// offer's first day and today; before the offer's last day and the due day less the transit days.
+// `ScoreOf` keeps every term of the ranking so each contract explains itself.
+//
+// Pure functions of the state; safe wherever the state may be read.
+
+#ifndef SUBEX_ENGINE_ELIGIBILITY_H_
+#define SUBEX_ENGINE_ELIGIBILITY_H_
+
+#include "engine/domain.h"
+#include "engine/state.h"
+
+namespace subex {
+
+enum class Ineligible : uint8_t {
+  kNone,
+  kProcess,        // The offer's process is not at or below the order's.
+  kPrice,          // unit_price > max_unit_price.
+  kDistance,       // Farther than max_distance_km.
+  kCertification,  // The supplier lacks a required certification.
+  kTags,           // The offer lacks a required tag.
+  kNeeds,          // An offer limit is missing or below the order's need.
+  kSameMember,     // Supplier and customer are the same member.
+  kBlocked,        // One of them blocks the other.
+  kSuspended,      // The supplier is suspended today.
+  kVisibility,     // The order's visibility excludes the supplier.
+  kExpired,        // The order is past expires_at.
+  kWindow,         // No usable day (transit, start, due and the offer's days leave none).
+};
+const char* ToString(Ineligible reason);
+
+struct Window {
+  Day from, to;  // Inclusive; empty when from > to.
+  bool empty() const { return from > to; }
+};
+
+int32_t TransitDays(double distance_km, double transit_km_per_day);
+
+Window UsableWindow(const Order& order, const CapacityOffer& offer, double distance_km,
+                    double transit_km_per_day, Day today);
+
+struct Fit {
+  Ineligible reason = Ineligible::kNone;
+  double distance_km = 0;
+  Window window;
+  bool ok() const { return reason == Ineligible::kNone; }
+};
+
+// Every rule but free capacity. `now` decides suspension (by its day) and order expiry.
+Fit CheckEligibility(const State& state, const Order& order, const CapacityOffer& offer,
+                     const Member& supplier, Instant now);
+
+Score ScoreOf(const State& state, const Order& order, const CapacityOffer& offer,
+              const Member& supplier, double distance_km, Day today);
+
+// The most a cluster bonus can lower any offer's score for this order.
+double MaxClusterBonus(const Order& order);
+
+}  // namespace subex
+
+#endif  // SUBEX_ENGINE_ELIGIBILITY_H_

@@ -1,0 +1,164 @@
+// Events — every change to the engine's state, as a fact (PRODUCT §5, §8).
+//
+// `Decide` produces them; `State::Apply` is the only code that changes state, and it does so only
+// from events. Events carry everything Apply needs (ids already assigned, days already planned),
+// so replaying a journal reproduces the state exactly without re-running any decision. Names
+// (tags, certifications, limit names) travel as strings and are interned on apply.
+//
+// The envelope's `seq` is global and gap-free, assigned by the engine in commit order.
+//
+// Plain values; safe for concurrent use as values.
+
+#ifndef SUBEX_ENGINE_EVENTS_H_
+#define SUBEX_ENGINE_EVENTS_H_
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/commands.h"
+#include "engine/domain.h"
+#include "engine/units.h"
+
+namespace subex {
+
+struct MemberRegistered {
+  MemberId member;
+  std::string name;
+  std::string inn;
+  std::string region;
+  GeoPoint location;
+  uint8_t roles = 0;
+  std::vector<ProcessId> processes;         // Sorted, unique.
+  std::vector<std::string> certifications;  // Sorted, unique.
+};
+
+// The member's full new profile (not a diff), so apply never has to merge.
+struct MemberUpdated {
+  MemberId member;
+  std::string name;
+  std::string region;
+  GeoPoint location;
+  uint8_t roles = 0;
+  std::vector<ProcessId> processes;
+  std::vector<std::string> certifications;
+};
+
+struct ClusterCreated {
+  ClusterId cluster;
+  std::string name;
+  std::string region;
+  ClusterKind kind = ClusterKind::kLocal;
+};
+
+struct ClusterMemberAdded {
+  ClusterId cluster;
+  MemberId member;
+};
+
+struct ClusterMemberRemoved {
+  ClusterId cluster;
+  MemberId member;
+};
+
+struct MemberBlocked {
+  MemberId member;
+  MemberId other;
+};
+
+struct MemberUnblocked {
+  MemberId member;
+  MemberId other;
+};
+
+struct MemberSuspended {
+  MemberId member;
+  std::optional<Day> until;  // Absent: the suspension is lifted.
+};
+
+struct OfferPosted {
+  OfferId offer;
+  MemberId supplier;
+  ProcessId process;
+  int32_t daily_capacity = 0;
+  Day from, to;
+  Kopecks unit_price = 0;
+  Quantity min_lot = 1;
+  std::vector<std::string> tags;  // Sorted, unique.
+  NamedValues limits;             // Sorted by name, unique.
+  bool auto_accept = true;
+};
+
+struct OfferWithdrawn {
+  OfferId offer;
+};
+
+struct OfferExpired {
+  OfferId offer;
+};
+
+struct OrderPlaced {
+  OrderId order;
+  MemberId customer;
+  std::string title;
+  ProcessId process;
+  Quantity quantity = 0;
+  Day start, due;
+  Kopecks max_unit_price = 0;
+  GeoPoint location;
+  std::optional<double> max_distance_km;
+  std::vector<std::string> certifications;  // Sorted, unique.
+  std::vector<std::string> tags;            // Sorted, unique.
+  NamedValues needs;                        // Sorted by name, unique.
+  Quantity min_lot = 1;
+  OrderMode mode = OrderMode::kAuto;
+  Visibility visibility = Visibility::kPublic;
+  std::vector<ClusterId> visible_to_clusters;  // Sorted, unique.
+  std::vector<MemberId> invited;               // Sorted, unique.
+  std::vector<ClusterId> prefer_clusters;      // Sorted, unique.
+  Kopecks cluster_bonus = 0;
+  Instant expires_at;
+};
+
+struct OrderCancelled {
+  OrderId order;
+};
+
+struct OrderExpired {
+  OrderId order;
+};
+
+// One allocation: reserves `days` of the offer's calendar for the order.
+struct ContractCreated {
+  ContractId contract;
+  OrderId order;
+  OfferId offer;
+  MemberId customer;
+  MemberId supplier;
+  Quantity quantity = 0;
+  Kopecks unit_price = 0;
+  std::vector<DayQuantity> days;  // Ascending; quantities sum to `quantity`.
+  Score score;
+  ContractState state = ContractState::kActive;
+  std::optional<Instant> confirm_by;
+};
+
+using EventBody =
+    std::variant<MemberRegistered, MemberUpdated, ClusterCreated, ClusterMemberAdded,
+                 ClusterMemberRemoved, MemberBlocked, MemberUnblocked, MemberSuspended, OfferPosted,
+                 OfferWithdrawn, OfferExpired, OrderPlaced, OrderCancelled, OrderExpired,
+                 ContractCreated>;
+
+struct Event {
+  uint64_t seq = 0;  // Global, gap-free, from 1.
+  Instant at;        // The `now` of the command that produced it.
+  EventBody body;
+};
+
+// The event's type name as the feed shows it, e.g. "order.placed".
+const char* EventType(const EventBody& body);
+
+}  // namespace subex
+
+#endif  // SUBEX_ENGINE_EVENTS_H_

@@ -1,0 +1,111 @@
+#include "engine/invariants.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "engine/civil_time.h"
+#include "engine/eligibility.h"
+
+namespace subex {
+namespace {
+
+void CheckOffer(const State& s, const CapacityOffer& o, std::vector<std::string>& v) {
+  std::vector<int64_t> allocated(static_cast<size_t>(o.to - o.from + 1), 0);
+  for (ContractId id : o.contracts) {
+    for (const DayQuantity& d : s.contract(id)->days) {
+      if (d.day < o.from || d.day > o.to) {
+        v.push_back(absl::StrCat("contract ", id.value, " uses ", FormatDay(d.day),
+                                 " outside offer ", o.id.value));
+        continue;
+      }
+      allocated[static_cast<size_t>(d.day - o.from)] += d.quantity;
+    }
+  }
+  int64_t free_total = 0;
+  for (size_t i = 0; i < allocated.size(); ++i) {
+    Day day = o.from + static_cast<int32_t>(i);
+    if (allocated[i] > o.daily_capacity) {
+      v.push_back(absl::StrCat("offer ", o.id.value, " is allocated ", allocated[i], " on ",
+                               FormatDay(day), " beyond its capacity ", o.daily_capacity));
+    }
+    int32_t free = o.calendar.free_on(day);
+    if (free + allocated[i] != o.daily_capacity) {
+      v.push_back(absl::StrCat("offer ", o.id.value, " calendar says ", free, " free on ",
+                               FormatDay(day), " with ", allocated[i], " allocated"));
+    }
+    free_total += free;
+  }
+  if (free_total != o.calendar.free_total()) {
+    v.push_back(absl::StrCat("offer ", o.id.value, " free total is off"));
+  }
+  bool open = o.status == OfferStatus::kOpen;
+  if (open != s.offer_book().Contains(o.process, o.unit_price, o.id)) {
+    v.push_back(absl::StrCat("offer ", o.id.value, " is ", ToString(o.status),
+                             open ? " but missing from the book" : " but still on the book"));
+  }
+  if (open && o.calendar.free_total() == 0) {
+    v.push_back(absl::StrCat("offer ", o.id.value, " is open with nothing free"));
+  }
+}
+
+void CheckOrder(const State& s, const Order& o, std::vector<std::string>& v) {
+  Quantity sum = 0;
+  for (ContractId id : o.contracts) sum += s.contract(id)->quantity;
+  if (sum != o.allocated) {
+    v.push_back(absl::StrCat("order ", o.id.value, " says ", o.allocated,
+                             " allocated but its contracts hold ", sum));
+  }
+  if (o.allocated > o.quantity) {
+    v.push_back(absl::StrCat("order ", o.id.value, " is allocated beyond its quantity"));
+  }
+  if (o.allocated == o.quantity && o.status != OrderStatus::kAllocated) {
+    v.push_back(absl::StrCat("order ", o.id.value, " is fully allocated but ",
+                             ToString(o.status)));
+  }
+  if (o.resting() != s.resting_orders().Contains(o.process, o.max_unit_price, o.id)) {
+    v.push_back(absl::StrCat("order ", o.id.value, " is ", ToString(o.status),
+                             " and the resting book disagrees"));
+  }
+}
+
+void CheckContract(const State& s, const Contract& c, std::vector<std::string>& v) {
+  const Order& order = *s.order(c.order);
+  const CapacityOffer& offer = *s.offer(c.offer);
+  Window w = UsableWindow(order, offer, c.score.distance_km,
+                          s.params().matching.transit_km_per_day, DayOf(c.created_at));
+  Quantity sum = 0;
+  for (const DayQuantity& d : c.days) {
+    sum += d.quantity;
+    if (d.quantity <= 0 || d.day < w.from || d.day > w.to) {
+      v.push_back(absl::StrCat("contract ", c.id.value, " reserves ", d.quantity, " on ",
+                               FormatDay(d.day), " outside its usable window ",
+                               FormatDay(w.from), "..", FormatDay(w.to)));
+    }
+  }
+  if (sum != c.quantity) {
+    v.push_back(absl::StrCat("contract ", c.id.value, " days add up to ", sum, " not ",
+                             c.quantity));
+  }
+  if (c.quantity < offer.min_lot) {
+    v.push_back(absl::StrCat("contract ", c.id.value, " is below the offer's min_lot"));
+  }
+  if (c.customer != order.customer || c.supplier != offer.supplier) {
+    v.push_back(absl::StrCat("contract ", c.id.value, " names the wrong parties"));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> CheckInvariants(const State& s) {
+  std::vector<std::string> v;
+  for (const CapacityOffer& o : s.offers()) CheckOffer(s, o, v);
+  for (const Order& o : s.orders()) CheckOrder(s, o, v);
+  for (const Contract& c : s.contracts()) CheckContract(s, c, v);
+  size_t open = 0, resting = 0;
+  for (const CapacityOffer& o : s.offers()) open += o.status == OfferStatus::kOpen;
+  for (const Order& o : s.orders()) resting += o.resting();
+  if (open != s.offer_book().size()) v.push_back("the offer book holds closed offers");
+  if (resting != s.resting_orders().size()) v.push_back("the resting book holds closed orders");
+  return v;
+}
+
+}  // namespace subex

@@ -1,0 +1,27 @@
+// Invariants — the properties the engine must never break, checked over a whole state:
+//
+//   - no offer-day is allocated beyond its capacity, and every calendar agrees with the
+//     contracts drawn on it (free + allocated = daily capacity, day by day);
+//   - each order's allocated quantity equals the sum of its contracts, and never exceeds it;
+//   - every contract's days lie inside the usable window of its order and offer (PRODUCT §3) and
+//     add up to its quantity, which is at least the offer's minimum lot;
+//   - the indexes hold exactly the open offers and the resting orders.
+//
+// Used by property tests and by recovery checks. O(size of the state); reads only.
+
+#ifndef SUBEX_ENGINE_INVARIANTS_H_
+#define SUBEX_ENGINE_INVARIANTS_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/state.h"
+
+namespace subex {
+
+// Every violation found, in words; empty when the state is sound.
+std::vector<std::string> CheckInvariants(const State& state);
+
+}  // namespace subex
+
+#endif  // SUBEX_ENGINE_INVARIANTS_H_

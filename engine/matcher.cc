@@ -1,0 +1,164 @@
+#include "engine/matcher.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "absl/container/inlined_vector.h"
+#include "engine/eligibility.h"
+#include "engine/geo.h"
+
+namespace subex {
+namespace {
+
+struct Candidate {
+  const CapacityOffer* offer;
+  const Member* supplier;
+  Window window;
+  int64_t free;  // Free capacity in the window.
+  Score score;
+  bool operator<(const Candidate& o) const {
+    return score.total != o.score.total ? score.total < o.score.total
+                                        : offer->id < o.offer->id;
+  }
+};
+
+// How much the greedy fill takes from an offer with `free` units in its window when `remaining`
+// is still needed; 0 when the offer cannot contribute.
+Quantity TakeFrom(const Order& order, Quantity offer_min_lot, int64_t free, Quantity remaining) {
+  Quantity need = std::min(order.min_lot, remaining);
+  if (free < need) return 0;
+  Quantity take = std::min<int64_t>(free, remaining);
+  return take < offer_min_lot ? 0 : take;
+}
+
+// The score of the last candidate the greedy fill needs to cover the order, or +inf when the
+// candidates cannot cover it.
+double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, size_t max_contracts) {
+  Quantity remaining = order.remaining();
+  size_t used = 0;
+  for (const Candidate& c : ranked) {
+    Quantity take = TakeFrom(order, c.offer->min_lot, c.free, remaining);
+    if (take == 0) continue;
+    remaining -= take;
+    if (remaining == 0 || ++used == max_contracts) return c.score.total;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+ContractCreated MakeContract(const Order& order, const CapacityOffer& offer,
+                             const Member& supplier, ContractId id, Quantity quantity,
+                             std::vector<DayQuantity> days, const Score& score, Instant now,
+                             int32_t confirm_within_hours) {
+  ContractCreated c;
+  c.contract = id;
+  c.order = order.id;
+  c.offer = offer.id;
+  c.customer = order.customer;
+  c.supplier = supplier.id;
+  c.quantity = quantity;
+  c.unit_price = offer.unit_price;
+  c.days = std::move(days);
+  c.score = score;
+  if (offer.auto_accept) {
+    c.state = ContractState::kActive;
+  } else {
+    c.state = ContractState::kPendingConfirmation;
+    c.confirm_by = Instant{now.unix_ms + int64_t{confirm_within_hours} * 3'600'000};
+  }
+  return c;
+}
+
+}  // namespace
+
+void MatchOrder(const State& state, const Order& order, Instant now, ContractId next_contract,
+                std::vector<EventBody>& out) {
+  const Params& params = state.params();
+  const Day today = DayOf(now);
+  const size_t max_contracts = static_cast<size_t>(params.limits.max_contracts_per_match);
+  const UnitVector here = ToUnitVector(order.location);
+  const double max_chord =
+      order.max_distance_km ? ChordSquaredFor(*order.max_distance_km) * (1 + 1e-5) + 1e-6
+                            : std::numeric_limits<double>::infinity();
+  const double max_bonus = MaxClusterBonus(order);
+
+  absl::InlinedVector<const OfferBook::Set*, 16> sets;
+  for (ProcessId p : state.taxonomy().node(order.process).subtree) {
+    sets.push_back(&state.offer_book().at(p));
+  }
+  const Kopecks max_price = order.max_unit_price;
+  auto beyond = [max_price](const OfferBook::Entry& e) { return e.unit_price > max_price; };
+  MergedWalk<OfferBook::Set, decltype(beyond)> walk(sets, beyond);
+
+  std::vector<Candidate> ranked;
+  int64_t free_seen = 0;
+  double worst_needed = std::numeric_limits<double>::infinity();
+  while (const OfferBook::Entry* e = walk.Next()) {
+    if (static_cast<double>(e->unit_price) - max_bonus > worst_needed) break;
+    if (ChordSquared(here, e->where) > max_chord) continue;
+    const CapacityOffer& offer = *state.offer(OfferId{e->offer});
+    const Member& supplier = *state.member(offer.supplier);
+    Fit fit = CheckEligibility(state, order, offer, supplier, now);
+    if (!fit.ok()) continue;
+    int64_t free = offer.calendar.FreeIn(fit.window.from, fit.window.to);
+    // Whether it contributes depends on what is still needed when its turn comes; it never can
+    // with less than its own minimum lot.
+    if (free == 0 || free < offer.min_lot) continue;
+    Candidate c{&offer, &supplier, fit.window, free,
+                ScoreOf(state, order, offer, supplier, fit.distance_km, today)};
+    ranked.insert(std::upper_bound(ranked.begin(), ranked.end(), c), c);
+    free_seen += free;
+    if (free_seen >= order.remaining() || ranked.size() >= max_contracts) {
+      worst_needed = WorstNeeded(order, ranked, max_contracts);
+    }
+  }
+
+  Quantity remaining = order.remaining();
+  ContractId id = next_contract;
+  for (const Candidate& c : ranked) {
+    if (remaining == 0 || id.value - next_contract.value == max_contracts) break;
+    Quantity take = TakeFrom(order, c.offer->min_lot, c.free, remaining);
+    if (take == 0) continue;
+    std::vector<DayQuantity> days;
+    c.offer->calendar.PlanLatest(c.window.from, c.window.to, take, days);
+    out.push_back(MakeContract(order, *c.offer, *c.supplier, id, take, std::move(days), c.score,
+                               now, params.contracts.confirm_within_hours));
+    ++id.value;
+    remaining -= take;
+  }
+}
+
+void MatchOffer(const State& state, const CapacityOffer& offer, CapacityCalendar& calendar,
+                Instant now, ContractId next_contract, std::vector<EventBody>& out) {
+  const Params& params = state.params();
+  const Day today = DayOf(now);
+  const Member& supplier = *state.member(offer.supplier);
+  const size_t max_contracts = static_cast<size_t>(params.limits.max_contracts_per_match);
+
+  absl::InlinedVector<const RestingOrders::Set*, 8> sets;
+  for (ProcessId p : state.taxonomy().node(offer.process).ancestors) {
+    sets.push_back(&state.resting_orders().at(p));
+  }
+  const Kopecks price = offer.unit_price;
+  auto beyond = [price](const RestingOrders::Entry& e) { return e.max_unit_price < price; };
+  MergedWalk<RestingOrders::Set, decltype(beyond)> walk(sets, beyond);
+
+  ContractId id = next_contract;
+  while (const RestingOrders::Entry* e = walk.Next()) {
+    if (calendar.free_total() == 0 || id.value - next_contract.value == max_contracts) break;
+    const Order& order = *state.order(OrderId{e->order});
+    Fit fit = CheckEligibility(state, order, offer, supplier, now);
+    if (!fit.ok()) continue;
+    int64_t free = calendar.FreeIn(fit.window.from, fit.window.to);
+    Quantity take = TakeFrom(order, offer.min_lot, free, order.remaining());
+    if (take == 0) continue;
+    std::vector<DayQuantity> days;
+    calendar.PlanLatest(fit.window.from, fit.window.to, take, days);
+    calendar.Take(days);
+    Score score = ScoreOf(state, order, offer, supplier, fit.distance_km, today);
+    out.push_back(MakeContract(order, offer, supplier, id, take, std::move(days), score, now,
+                               params.contracts.confirm_within_hours));
+    ++id.value;
+  }
+}
+
+}  // namespace subex

@@ -1,0 +1,35 @@
+// Matcher — auto-mode matching (PRODUCT §3).
+//
+// `MatchOrder` fills an order from the open offers: it walks the offer books of the order's
+// subtree in price order, keeps the eligible offers ranked by score (then id), and stops as soon
+// as the next price, less the largest possible cluster bonus, is worse than the worst score the
+// greedy fill still needs — no unseen offer can then change the result. The fill takes offers in
+// rank order, each contributing at least the order's `min_lot` (or the remainder, if smaller) and
+// at least the offer's own `min_lot`, from its latest free days in the usable window.
+//
+// `MatchOffer` is the other direction: a new offer serves the resting orders of its node and the
+// nodes above it, best `max_unit_price` first, then the oldest, drawing on `calendar` (the offer's
+// free days, updated as it goes).
+//
+// Both only read the state and append `ContractCreated` events with ids from `next_contract`;
+// applying them is the caller's business. Safe wherever the state may be read.
+
+#ifndef SUBEX_ENGINE_MATCHER_H_
+#define SUBEX_ENGINE_MATCHER_H_
+
+#include <vector>
+
+#include "engine/events.h"
+#include "engine/state.h"
+
+namespace subex {
+
+void MatchOrder(const State& state, const Order& order, Instant now, ContractId next_contract,
+                std::vector<EventBody>& out);
+
+void MatchOffer(const State& state, const CapacityOffer& offer, CapacityCalendar& calendar,
+                Instant now, ContractId next_contract, std::vector<EventBody>& out);
+
+}  // namespace subex
+
+#endif  // SUBEX_ENGINE_MATCHER_H_

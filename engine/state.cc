@@ -1,0 +1,251 @@
+#include "engine/state.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "engine/geo.h"
+
+namespace subex {
+namespace {
+
+template <typename T>
+void InsertSorted(std::vector<T>& v, T x) {
+  auto it = std::lower_bound(v.begin(), v.end(), x);
+  if (it == v.end() || *it != x) v.insert(it, x);
+}
+
+template <typename T>
+void EraseSorted(std::vector<T>& v, T x) {
+  auto it = std::lower_bound(v.begin(), v.end(), x);
+  if (it != v.end() && *it == x) v.erase(it);
+}
+
+}  // namespace
+
+State::State(std::shared_ptr<const Taxonomy> taxonomy, Params params)
+    : taxonomy_(std::move(taxonomy)),
+      params_(params),
+      offer_book_(taxonomy_->size()),
+      resting_orders_(taxonomy_->size()) {}
+
+double State::Reliability(const Member& supplier, Day today) const {
+  const ReliabilityParams& p = params_.reliability;
+  double sum = 0;
+  int n = 0;
+  Day oldest = today - p.window_days;
+  for (const ReliabilityOutcome& o : supplier.outcomes) {
+    if (o.day <= oldest || o.day > today) continue;
+    sum += o.value;
+    ++n;
+  }
+  return (p.prior * p.prior_weight + sum) / (p.prior_weight + n);
+}
+
+void State::Apply(const Event& event) {
+  assert(event.seq == last_seq_ + 1);
+  last_seq_ = event.seq;
+  now_ = std::max(now_, event.at);
+  std::visit([this](const auto& e) { On(e); }, event.body);
+}
+
+std::vector<NameId> State::InternSorted(const std::vector<std::string>& names) {
+  std::vector<NameId> ids;
+  ids.reserve(names.size());
+  for (const std::string& n : names) ids.push_back(names_.Intern(n));
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<Limit> State::InternLimits(const NamedValues& values) {
+  std::vector<Limit> limits;
+  limits.reserve(values.size());
+  for (const auto& [name, value] : values) limits.push_back(Limit{names_.Intern(name), value});
+  std::sort(limits.begin(), limits.end(),
+            [](const Limit& a, const Limit& b) { return a.name < b.name; });
+  return limits;
+}
+
+void State::On(const MemberRegistered& e) {
+  assert(e.member.value == members_.size());
+  Member& m = members_.emplace_back();
+  m.id = e.member;
+  m.name = e.name;
+  m.inn = e.inn;
+  m.region = e.region;
+  m.location = e.location;
+  m.roles = e.roles;
+  m.processes = e.processes;
+  m.certifications = InternSorted(e.certifications);
+  m.created_at = now_;
+}
+
+void State::On(const MemberUpdated& e) {
+  Member& m = members_[e.member.value];
+  m.name = e.name;
+  m.region = e.region;
+  m.roles = e.roles;
+  m.processes = e.processes;
+  m.certifications = InternSorted(e.certifications);
+  if (!(m.location == e.location)) {
+    m.location = e.location;
+    UnitVector where = ToUnitVector(e.location);
+    for (OfferId id : m.offers) {
+      const CapacityOffer& o = offers_[id.value];
+      if (o.status == OfferStatus::kOpen) {
+        offer_book_.Relocate(o.process, o.unit_price, o.id, where);
+      }
+    }
+  }
+  ++m.revision;
+}
+
+void State::On(const ClusterCreated& e) {
+  assert(e.cluster.value == clusters_.size());
+  Cluster& c = clusters_.emplace_back();
+  c.id = e.cluster;
+  c.name = e.name;
+  c.region = e.region;
+  c.kind = e.kind;
+  c.created_at = now_;
+}
+
+void State::On(const ClusterMemberAdded& e) {
+  InsertSorted(clusters_[e.cluster.value].members, e.member);
+  InsertSorted(members_[e.member.value].clusters, e.cluster);
+  ++clusters_[e.cluster.value].revision;
+  ++members_[e.member.value].revision;
+}
+
+void State::On(const ClusterMemberRemoved& e) {
+  EraseSorted(clusters_[e.cluster.value].members, e.member);
+  EraseSorted(members_[e.member.value].clusters, e.cluster);
+  ++clusters_[e.cluster.value].revision;
+  ++members_[e.member.value].revision;
+}
+
+void State::On(const MemberBlocked& e) { members_[e.member.value].blocked.insert(e.other.value); }
+
+void State::On(const MemberUnblocked& e) { members_[e.member.value].blocked.erase(e.other.value); }
+
+void State::On(const MemberSuspended& e) {
+  Member& m = members_[e.member.value];
+  m.suspended_until = e.until;
+  ++m.revision;
+}
+
+void State::On(const OfferPosted& e) {
+  assert(e.offer.value == offers_.size());
+  CapacityOffer& o = offers_.emplace_back();
+  o.id = e.offer;
+  o.supplier = e.supplier;
+  o.process = e.process;
+  o.daily_capacity = e.daily_capacity;
+  o.from = e.from;
+  o.to = e.to;
+  o.unit_price = e.unit_price;
+  o.min_lot = e.min_lot;
+  o.tags = InternSorted(e.tags);
+  o.limits = InternLimits(e.limits);
+  o.auto_accept = e.auto_accept;
+  o.calendar = CapacityCalendar(e.from, e.to, e.daily_capacity);
+  o.created_at = now_;
+  Member& supplier = members_[e.supplier.value];
+  supplier.offers.push_back(o.id);
+  offer_book_.Add(o.process, {o.unit_price, o.id.value, ToUnitVector(supplier.location)});
+  offer_timers_.insert({o.to, o.id.value});
+}
+
+void State::CloseOffer(CapacityOffer& o, OfferStatus status) {
+  if (o.status == OfferStatus::kOpen) {
+    offer_book_.Remove(o.process, o.unit_price, o.id);
+    offer_timers_.erase({o.to, o.id.value});
+  }
+  o.status = status;
+  ++o.revision;
+}
+
+void State::On(const OfferWithdrawn& e) { CloseOffer(offers_[e.offer.value], OfferStatus::kWithdrawn); }
+
+void State::On(const OfferExpired& e) { CloseOffer(offers_[e.offer.value], OfferStatus::kExpired); }
+
+void State::On(const OrderPlaced& e) {
+  assert(e.order.value == orders_.size());
+  Order& o = orders_.emplace_back();
+  o.id = e.order;
+  o.customer = e.customer;
+  o.title = e.title;
+  o.process = e.process;
+  o.quantity = e.quantity;
+  o.start = e.start;
+  o.due = e.due;
+  o.max_unit_price = e.max_unit_price;
+  o.location = e.location;
+  o.max_distance_km = e.max_distance_km;
+  o.certifications = InternSorted(e.certifications);
+  o.tags = InternSorted(e.tags);
+  o.needs = InternLimits(e.needs);
+  o.min_lot = e.min_lot;
+  o.mode = e.mode;
+  o.visibility = e.visibility;
+  o.visible_to_clusters = e.visible_to_clusters;
+  o.invited = e.invited;
+  o.prefer_clusters = e.prefer_clusters;
+  o.cluster_bonus = e.cluster_bonus;
+  o.expires_at = e.expires_at;
+  o.created_at = now_;
+  members_[e.customer.value].orders.push_back(o.id);
+  resting_orders_.Add(o.process, {o.max_unit_price, o.id.value});
+  order_timers_.insert({o.expires_at, o.id.value});
+}
+
+void State::CloseOrder(Order& o, OrderStatus status) {
+  if (o.resting()) {
+    resting_orders_.Remove(o.process, o.max_unit_price, o.id);
+    order_timers_.erase({o.expires_at, o.id.value});
+  }
+  o.status = status;
+  ++o.revision;
+}
+
+void State::On(const OrderCancelled& e) { CloseOrder(orders_[e.order.value], OrderStatus::kCancelled); }
+
+void State::On(const OrderExpired& e) { CloseOrder(orders_[e.order.value], OrderStatus::kExpired); }
+
+void State::On(const ContractCreated& e) {
+  assert(e.contract.value == contracts_.size());
+  Contract& c = contracts_.emplace_back();
+  c.id = e.contract;
+  c.order = e.order;
+  c.offer = e.offer;
+  c.customer = e.customer;
+  c.supplier = e.supplier;
+  c.quantity = e.quantity;
+  c.unit_price = e.unit_price;
+  c.days = e.days;
+  c.score = e.score;
+  c.state = e.state;
+  c.confirm_by = e.confirm_by;
+  c.created_at = now_;
+
+  CapacityOffer& offer = offers_[e.offer.value];
+  offer.calendar.Take(e.days);
+  offer.contracts.push_back(c.id);
+  ++offer.revision;
+  if (offer.status == OfferStatus::kOpen && offer.calendar.free_total() == 0) {
+    CloseOffer(offer, OfferStatus::kExhausted);
+  }
+
+  Order& order = orders_[e.order.value];
+  order.allocated += e.quantity;
+  order.contracts.push_back(c.id);
+  if (order.allocated == order.quantity) {
+    CloseOrder(order, OrderStatus::kAllocated);
+  } else {
+    order.status = OrderStatus::kPartiallyAllocated;
+    ++order.revision;
+  }
+  members_[e.customer.value].contracts.push_back(c.id);
+  members_[e.supplier.value].contracts.push_back(c.id);
+}
+
+}  // namespace subex

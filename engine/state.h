@@ -1,0 +1,123 @@
+// State — everything the engine knows: members, clusters, offers, orders, contracts, the indexes
+// over them and the timers (PRODUCT §2, §8).
+//
+// Records live in vectors indexed by their dense ids, so a lookup is an index. `Apply` is the only
+// function that changes anything, and it changes state only as the event says; it trusts events,
+// which `Decide` produced from this very state, and never fails. Reading is free for everyone on
+// the engine thread.
+//
+//   State state(taxonomy, params);
+//   state.Apply(Event{1, now, MemberRegistered{...}});
+//   const Member* m = state.member(MemberId{0});
+//
+// Requires external synchronization: one thread (the engine thread) owns a State.
+
+#ifndef SUBEX_ENGINE_STATE_H_
+#define SUBEX_ENGINE_STATE_H_
+
+#include <memory>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_set.h"
+#include "engine/domain.h"
+#include "engine/events.h"
+#include "engine/names.h"
+#include "engine/offer_book.h"
+#include "engine/params.h"
+#include "engine/taxonomy.h"
+
+namespace subex {
+
+class State {
+ public:
+  State(std::shared_ptr<const Taxonomy> taxonomy, Params params);
+
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
+  const Taxonomy& taxonomy() const { return *taxonomy_; }
+  const std::shared_ptr<const Taxonomy>& shared_taxonomy() const { return taxonomy_; }
+  const Params& params() const { return params_; }
+  const NameTable& names() const { return names_; }
+
+  // Lookups: nullptr when the id is unknown.
+  const Member* member(MemberId id) const { return Get(members_, id.value); }
+  const Cluster* cluster(ClusterId id) const { return Get(clusters_, id.value); }
+  const CapacityOffer* offer(OfferId id) const { return Get(offers_, id.value); }
+  const Order* order(OrderId id) const { return Get(orders_, id.value); }
+  const Contract* contract(ContractId id) const { return Get(contracts_, id.value); }
+
+  std::span<const Member> members() const { return members_; }
+  std::span<const Cluster> clusters() const { return clusters_; }
+  std::span<const CapacityOffer> offers() const { return offers_; }
+  std::span<const Order> orders() const { return orders_; }
+  std::span<const Contract> contracts() const { return contracts_; }
+
+  const OfferBook& offer_book() const { return offer_book_; }
+  const RestingOrders& resting_orders() const { return resting_orders_; }
+
+  // Timers: resting orders by `expires_at`, open offers by the last day they can be used.
+  using OrderTimer = std::pair<Instant, uint32_t>;
+  using OfferTimer = std::pair<Day, uint32_t>;
+  const absl::btree_set<OrderTimer>& order_timers() const { return order_timers_; }
+  const absl::btree_set<OfferTimer>& offer_timers() const { return offer_timers_; }
+
+  // The time of the newest applied event, and its sequence number.
+  Instant now() const { return now_; }
+  uint64_t last_seq() const { return last_seq_; }
+
+  // The supplier's reliability on `today` (PRODUCT §2): outcomes within the window, shrunk
+  // towards the prior.
+  double Reliability(const Member& supplier, Day today) const;
+
+  // The one mutation path.
+  void Apply(const Event& event);
+
+ private:
+  template <typename T>
+  static const T* Get(const std::vector<T>& v, uint32_t i) {
+    return i < v.size() ? &v[i] : nullptr;
+  }
+
+  void On(const MemberRegistered& e);
+  void On(const MemberUpdated& e);
+  void On(const ClusterCreated& e);
+  void On(const ClusterMemberAdded& e);
+  void On(const ClusterMemberRemoved& e);
+  void On(const MemberBlocked& e);
+  void On(const MemberUnblocked& e);
+  void On(const MemberSuspended& e);
+  void On(const OfferPosted& e);
+  void On(const OfferWithdrawn& e);
+  void On(const OfferExpired& e);
+  void On(const OrderPlaced& e);
+  void On(const OrderCancelled& e);
+  void On(const OrderExpired& e);
+  void On(const ContractCreated& e);
+
+  std::vector<NameId> InternSorted(const std::vector<std::string>& names);
+  std::vector<Limit> InternLimits(const NamedValues& values);
+  void CloseOffer(CapacityOffer& offer, OfferStatus status);
+  void CloseOrder(Order& order, OrderStatus status);
+
+  std::shared_ptr<const Taxonomy> taxonomy_;
+  Params params_;
+  NameTable names_;
+  std::vector<Member> members_;
+  std::vector<Cluster> clusters_;
+  std::vector<CapacityOffer> offers_;
+  std::vector<Order> orders_;
+  std::vector<Contract> contracts_;
+  OfferBook offer_book_;
+  RestingOrders resting_orders_;
+  absl::btree_set<OrderTimer> order_timers_;
+  absl::btree_set<OfferTimer> offer_timers_;
+  Instant now_;
+  uint64_t last_seq_ = 0;
+};
+
+}  // namespace subex
+
+#endif  // SUBEX_ENGINE_STATE_H_

@@ -1,0 +1,138 @@
+#include "engine/state_hash.h"
+
+#include <bit>
+#include <string_view>
+
+namespace subex {
+namespace {
+
+// A small streaming hasher: each word is mixed in with the SplitMix64 finaliser.
+class Hasher {
+ public:
+  explicit Hasher(uint64_t kind) : h_(Mix(kind + 0x9E3779B97F4A7C15ull)) {}
+
+  Hasher& Add(uint64_t v) {
+    h_ = Mix(h_ ^ (v + 0x9E3779B97F4A7C15ull + (h_ << 6) + (h_ >> 2)));
+    return *this;
+  }
+  Hasher& Add(int64_t v) { return Add(static_cast<uint64_t>(v)); }
+  Hasher& Add(int32_t v) { return Add(static_cast<uint64_t>(static_cast<int64_t>(v))); }
+  Hasher& Add(uint32_t v) { return Add(uint64_t{v}); }
+  Hasher& Add(bool v) { return Add(uint64_t{v}); }
+  Hasher& Add(double v) { return Add(std::bit_cast<uint64_t>(v)); }
+  Hasher& Add(Day d) { return Add(d.value); }
+  Hasher& Add(Instant t) { return Add(t.unix_ms); }
+  Hasher& Add(GeoPoint p) { return Add(p.lat).Add(p.lon); }
+  template <typename Tag>
+  Hasher& Add(Id<Tag> id) {
+    return Add(id.value);
+  }
+  Hasher& Add(std::string_view s) {
+    Add(uint64_t{s.size()});
+    uint64_t word = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      word = (word << 8) | static_cast<unsigned char>(s[i]);
+      if (i % 8 == 7) Add(word), word = 0;
+    }
+    return Add(word);
+  }
+  template <typename E>
+    requires std::is_enum_v<E>
+  Hasher& Add(E e) {
+    return Add(static_cast<uint64_t>(e));
+  }
+  template <typename T>
+  Hasher& Add(const std::optional<T>& o) {
+    Add(o.has_value());
+    return o ? Add(*o) : *this;
+  }
+  template <typename T>
+  Hasher& AddList(const T& list) {
+    Add(uint64_t{list.size()});
+    for (const auto& x : list) Add(x);
+    return *this;
+  }
+  Hasher& AddNames(const NameTable& names, const std::vector<NameId>& ids) {
+    Add(uint64_t{ids.size()});
+    for (NameId id : ids) Add(std::string_view(names.name(id)));
+    return *this;
+  }
+  Hasher& AddLimits(const NameTable& names, const std::vector<Limit>& limits) {
+    Add(uint64_t{limits.size()});
+    for (const Limit& l : limits) Add(std::string_view(names.name(l.name))).Add(l.value);
+    return *this;
+  }
+  uint64_t value() const { return h_; }
+
+ private:
+  static uint64_t Mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  uint64_t h_;
+};
+
+uint64_t HashMember(const State& s, const Member& m) {
+  Hasher h(1);
+  h.Add(m.id).Add(std::string_view(m.name)).Add(std::string_view(m.inn));
+  h.Add(std::string_view(m.region)).Add(m.location).Add(uint32_t{m.roles});
+  h.AddList(m.processes).AddNames(s.names(), m.certifications).AddList(m.clusters);
+  h.Add(m.suspended_until).Add(m.created_at).Add(m.revision);
+  uint64_t blocked = 0;  // A hash set: summed, so its iteration order does not matter.
+  for (uint32_t other : m.blocked) blocked += Hasher(7).Add(other).value();
+  h.Add(blocked);
+  for (const ReliabilityOutcome& o : m.outcomes) h.Add(o.day).Add(o.value);
+  return h.value();
+}
+
+uint64_t HashCluster(const Cluster& c) {
+  Hasher h(2);
+  h.Add(c.id).Add(std::string_view(c.name)).Add(std::string_view(c.region)).Add(c.kind);
+  return h.AddList(c.members).Add(c.created_at).Add(c.revision).value();
+}
+
+uint64_t HashOffer(const State& s, const CapacityOffer& o) {
+  Hasher h(3);
+  h.Add(o.id).Add(o.supplier).Add(o.process).Add(o.daily_capacity).Add(o.from).Add(o.to);
+  h.Add(o.unit_price).Add(o.min_lot).AddNames(s.names(), o.tags).AddLimits(s.names(), o.limits);
+  h.Add(o.auto_accept).Add(o.status).AddList(o.contracts).Add(o.created_at).Add(o.revision);
+  h.Add(o.calendar.from()).Add(o.calendar.free_total()).AddList(o.calendar.free_days());
+  return h.value();
+}
+
+uint64_t HashOrder(const State& s, const Order& o) {
+  Hasher h(4);
+  h.Add(o.id).Add(o.customer).Add(std::string_view(o.title)).Add(o.process).Add(o.quantity);
+  h.Add(o.allocated).Add(o.start).Add(o.due).Add(o.max_unit_price).Add(o.location);
+  h.Add(o.max_distance_km).AddNames(s.names(), o.certifications).AddNames(s.names(), o.tags);
+  h.AddLimits(s.names(), o.needs).Add(o.min_lot).Add(o.mode).Add(o.visibility);
+  h.AddList(o.visible_to_clusters).AddList(o.invited).AddList(o.prefer_clusters);
+  h.Add(o.cluster_bonus).Add(o.expires_at).Add(o.status).AddList(o.contracts);
+  return h.Add(o.created_at).Add(o.revision).value();
+}
+
+uint64_t HashContract(const Contract& c) {
+  Hasher h(5);
+  h.Add(c.id).Add(c.order).Add(c.offer).Add(c.customer).Add(c.supplier).Add(c.quantity);
+  h.Add(c.unit_price);
+  for (const DayQuantity& d : c.days) h.Add(d.day).Add(d.quantity);
+  const Score& sc = c.score;
+  h.Add(sc.unit_price).Add(sc.transport).Add(sc.landed).Add(sc.reliability).Add(sc.risk_factor);
+  h.Add(sc.cluster_bonus).Add(sc.total).Add(sc.distance_km);
+  return h.Add(c.state).Add(c.created_at).Add(c.confirm_by).Add(c.revision).value();
+}
+
+}  // namespace
+
+uint64_t StateHash(const State& s) {
+  uint64_t sum = 0;
+  for (const Member& m : s.members()) sum += HashMember(s, m);
+  for (const Cluster& c : s.clusters()) sum += HashCluster(c);
+  for (const CapacityOffer& o : s.offers()) sum += HashOffer(s, o);
+  for (const Order& o : s.orders()) sum += HashOrder(s, o);
+  for (const Contract& c : s.contracts()) sum += HashContract(c);
+  return sum;
+}
+
+}  // namespace subex
