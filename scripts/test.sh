@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Release and Asan (AddressSanitizer + UndefinedBehaviorSanitizer),
+# runs every test in both, then a short benchmark smoke run. Exits non-zero on any failure.
+#
+# Environment:
+#   SUBEX_JOBS                parallel build and test jobs (default 2)
+#   SUBEX_BENCH_SMOKE=0       skip the benchmark smoke run
+#   SUBEX_BENCH_SMOKE_FILTER  --benchmark_filter for the smoke run (default ".")
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+jobs="${SUBEX_JOBS:-2}"
+
+scripts/setup.sh
+
+echo "== Release: build"
+scripts/build.sh Release
+echo "== Release: test"
+ctest --test-dir build/release --output-on-failure --no-tests=error -j "$jobs"
+
+echo "== Asan: build"
+scripts/build.sh Asan
+echo "== Asan: test"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan --output-on-failure --no-tests=error -j "$jobs"
+
+bench=build/release/bench/subex_bench
+if [[ "${SUBEX_BENCH_SMOKE:-1}" == 0 ]]; then
+  echo "== bench smoke: skipped (SUBEX_BENCH_SMOKE=0)"
+elif [[ ! -x "$bench" ]]; then
+  echo "== bench smoke: skipped ($bench not built)"
+else
+  echo "== bench smoke"
+  "$bench" --benchmark_min_time=0.01 --benchmark_filter="${SUBEX_BENCH_SMOKE_FILTER:-.}"
+fi
+
+echo "== all tests passed"
