@@ -52,13 +52,8 @@ Verdict DecideOn(const State& s, const RegisterMember& c, Instant, Out& out) {
   CheckText(errors, "name", c.name, limits.max_text_length);
   if (!IsValidInn(c.inn)) {
     errors.Add("inn", "must be 10 or 12 digits with valid check digits");
-  } else {
-    for (const Member& m : s.members()) {
-      if (m.inn == c.inn) {
-        errors.Add("inn", "is already registered");
-        break;
-      }
-    }
+  } else if (s.member_by_inn(c.inn) != nullptr) {
+    errors.Add("inn", "is already registered");
   }
   CheckRegion(errors, "region", c.region);
   CheckLocation(errors, "location", c.location);

@@ -41,6 +41,11 @@ double State::Reliability(const Member& supplier, Day today) const {
   return (p.prior * p.prior_weight + sum) / (p.prior_weight + n);
 }
 
+const Member* State::member_by_inn(std::string_view inn) const {
+  auto it = members_by_inn_.find(absl::string_view(inn.data(), inn.size()));
+  return it == members_by_inn_.end() ? nullptr : &members_[it->second.value];
+}
+
 void State::Apply(const Event& event) {
   assert(event.seq == last_seq_ + 1);
   last_seq_ = event.seq;
@@ -77,6 +82,7 @@ void State::On(const MemberRegistered& e) {
   m.processes = e.processes;
   m.certifications = InternSorted(e.certifications);
   m.created_at = now_;
+  members_by_inn_.emplace(m.inn, m.id);
 }
 
 void State::On(const MemberUpdated& e) {

@@ -17,10 +17,12 @@
 
 #include <memory>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "engine/domain.h"
 #include "engine/events.h"
 #include "engine/names.h"
@@ -48,6 +50,7 @@ class State {
   const CapacityOffer* offer(OfferId id) const { return Get(offers_, id.value); }
   const Order* order(OrderId id) const { return Get(orders_, id.value); }
   const Contract* contract(ContractId id) const { return Get(contracts_, id.value); }
+  const Member* member_by_inn(std::string_view inn) const;
 
   std::span<const Member> members() const { return members_; }
   std::span<const Cluster> clusters() const { return clusters_; }
@@ -106,6 +109,7 @@ class State {
   Params params_;
   NameTable names_;
   std::vector<Member> members_;
+  absl::flat_hash_map<std::string, MemberId> members_by_inn_;
   std::vector<Cluster> clusters_;
   std::vector<CapacityOffer> offers_;
   std::vector<Order> orders_;

@@ -1,0 +1,404 @@
+#include "config/config.h"
+
+#include <toml++/toml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <utility>
+#include <variant>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "engine/status_macros.h"
+
+namespace subex {
+namespace {
+
+// This Abseil build's string_view is its own type.
+absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// "file:line:column: " for a place in a TOML document.
+std::string Where(const toml::source_region& region) {
+  std::string_view file = region.path ? std::string_view(*region.path) : "<input>";
+  return absl::StrCat(Sv(file), ":", region.begin.line, ":", region.begin.column, ": ");
+}
+
+absl::Status Invalid(const toml::source_region& where, std::string_view subject,
+                     std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(Where(where), Sv(subject), ": ", Sv(problem)));
+}
+
+std::string Number(double v) { return absl::StrFormat("%.15g", v); }
+
+// A value as the message quotes it back to the reader.
+std::string Describe(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return absl::StrCat("\"", Sv(node.as_string()->get()), "\"");
+    case toml::node_type::integer:
+      return absl::StrCat(node.as_integer()->get());
+    case toml::node_type::floating_point:
+      return Number(node.as_floating_point()->get());
+    case toml::node_type::boolean:
+      return node.as_boolean()->get() ? "true" : "false";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
+  }
+}
+
+// toml++ as installed is built with exceptions; they stop here.
+absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_name) {
+  try {
+    return toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(absl::StrCat(Where(e.source()), Sv(e.description())));
+  }
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return absl::ErrnoToStatus(errno, absl::StrCat("cannot read ", path));
+  std::string text;
+  char buffer[8192];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) text.append(buffer, n);
+  int error = std::ferror(file) ? errno : 0;
+  std::fclose(file);
+  if (error != 0) return absl::ErrnoToStatus(error, absl::StrCat("cannot read ", path));
+  return text;
+}
+
+// --- subex.toml -------------------------------------------------------------------------------
+
+enum class Kind { kNumber, kInteger, kMoney, kPath };
+
+// One key of a section: its type, its inclusive range and where its value goes.
+struct Field {
+  std::string_view key;
+  Kind kind;
+  double min = 0;
+  double max = 0;
+  bool min_exclusive = false;  // The range is (min, max] rather than [min, max].
+  std::variant<double*, int32_t*, int64_t*, std::string*> out;
+};
+
+struct Section {
+  std::string_view name;
+  std::vector<Field> fields;
+};
+
+constexpr double kMaxInt32 = 2'147'483'647;
+
+std::vector<Section> Sections(Params& p, std::string& taxonomy_file) {
+  MatchingParams& m = p.matching;
+  ReliabilityParams& r = p.reliability;
+  LimitParams& l = p.limits;
+  return {
+      {"matching",
+       {{"risk_weight", Kind::kNumber, 0, 10, false, &m.risk_weight},
+        {"transit_km_per_day", Kind::kNumber, 0, 40'000, true, &m.transit_km_per_day}}},
+      {"reliability",
+       {{"prior", Kind::kNumber, 0, 1, false, &r.prior},
+        {"prior_weight", Kind::kNumber, 0, 10'000, false, &r.prior_weight},
+        {"window_days", Kind::kInteger, 1, 3'660, false, &r.window_days}}},
+      {"contracts",
+       {{"confirm_within_hours", Kind::kInteger, 1, 8'760, false,
+         &p.contracts.confirm_within_hours}}},
+      {"limits",
+       {{"max_offer_days", Kind::kInteger, 1, 3'660, false, &l.max_offer_days},
+        {"max_order_days", Kind::kInteger, 1, 3'660, false, &l.max_order_days},
+        {"max_list_items", Kind::kInteger, 1, 1'024, false, &l.max_list_items},
+        {"max_invited", Kind::kInteger, 1, 100'000, false, &l.max_invited},
+        {"max_name_length", Kind::kInteger, 1, 1'024, false, &l.max_name_length},
+        {"max_text_length", Kind::kInteger, 1, 65'536, false, &l.max_text_length},
+        {"max_quantity", Kind::kInteger, 1, 1e12, false, &l.max_quantity},
+        {"max_daily_capacity", Kind::kInteger, 1, kMaxInt32, false, &l.max_daily_capacity},
+        {"max_unit_price_rub", Kind::kMoney, 0, 1e13, true, &l.max_unit_price},
+        {"max_distance_km", Kind::kNumber, 0, 20'037.5, true, &l.max_distance_km},
+        {"max_contracts_per_match", Kind::kInteger, 1, 1'000'000, false,
+         &l.max_contracts_per_match}}},
+      {"taxonomy", {{"file", Kind::kPath, 0, 0, false, &taxonomy_file}}},
+  };
+}
+
+std::string Expected(const Field& f) {
+  std::string range = f.min_exclusive
+                          ? absl::StrCat("greater than ", Number(f.min), " and at most ")
+                          : absl::StrCat("between ", Number(f.min), " and ");
+  absl::StrAppend(&range, Number(f.max));
+  switch (f.kind) {
+    case Kind::kNumber:
+      return absl::StrCat("expected a number ", range);
+    case Kind::kInteger:
+      return absl::StrCat("expected an integer ", range);
+    case Kind::kMoney:
+      return absl::StrCat("expected an amount in RUB with at most 2 decimals, ", range);
+    case Kind::kPath:
+      break;
+  }
+  return "expected a non-empty string";
+}
+
+bool InRange(double v, const Field& f) {
+  bool above_min = f.min_exclusive ? v > f.min : v >= f.min;
+  return above_min && v <= f.max;  // False for NaN.
+}
+
+// Kopecks for a RUB amount, unless it has a third decimal. The tolerance only absorbs the binary
+// representation of two-decimal values; a third decimal is at least 0.1 kopeck off.
+std::optional<Kopecks> ToKopecks(double rub) {
+  double kopecks = rub * 100;
+  double rounded = std::round(kopecks);
+  if (std::abs(kopecks - rounded) > 1e-3) return std::nullopt;
+  return static_cast<Kopecks>(rounded);
+}
+
+absl::Status ReadField(const Field& f, const toml::node& node, std::string_view section) {
+  auto fail = [&] {
+    return Invalid(node.source(), absl::StrCat(Sv(section), ".", Sv(f.key)),
+                   absl::StrCat(Expected(f), ", got ", Describe(node)));
+  };
+  if (f.kind == Kind::kPath) {
+    const toml::value<std::string>* s = node.as_string();
+    if (s == nullptr || s->get().empty()) return fail();
+    *std::get<std::string*>(f.out) = s->get();
+    return absl::OkStatus();
+  }
+  const toml::value<int64_t>* integer = node.as_integer();
+  const toml::value<double>* real = node.as_floating_point();
+  if (f.kind == Kind::kInteger) real = nullptr;
+  if (integer == nullptr && real == nullptr) return fail();
+  double v = integer != nullptr ? static_cast<double>(integer->get()) : real->get();
+  if (!InRange(v, f)) return fail();
+  switch (f.kind) {
+    case Kind::kNumber:
+      *std::get<double*>(f.out) = v;
+      break;
+    case Kind::kInteger:
+      if (int32_t* const* out = std::get_if<int32_t*>(&f.out)) {
+        **out = static_cast<int32_t>(integer->get());
+      } else {
+        *std::get<int64_t*>(f.out) = integer->get();
+      }
+      break;
+    case Kind::kMoney: {
+      std::optional<Kopecks> kopecks = ToKopecks(v);
+      if (!kopecks) return fail();
+      *std::get<int64_t*>(f.out) = *kopecks;
+      break;
+    }
+    case Kind::kPath:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadSection(const Section& section, const toml::table& table) {
+  for (auto&& [key, node] : table) {
+    const Field* field = nullptr;
+    for (const Field& f : section.fields) {
+      if (f.key == key.str()) field = &f;
+    }
+    if (field == nullptr) {
+      std::vector<absl::string_view> known;
+      for (const Field& f : section.fields) known.push_back(Sv(f.key));
+      return Invalid(key.source(), absl::StrCat(Sv(section.name), ".", Sv(key.str())),
+                     absl::StrCat("unknown key; expected one of ", absl::StrJoin(known, ", ")));
+    }
+    SUBEX_RETURN_IF_ERROR(ReadField(*field, node, section.name));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Taxonomy> BuildTaxonomy(std::string_view text, const std::string& source_name) {
+  SUBEX_ASSIGN_OR_RETURN(std::vector<ProcessSpec> specs, ParseTaxonomy(text, source_name));
+  absl::StatusOr<Taxonomy> taxonomy = Taxonomy::Create(std::move(specs));
+  if (!taxonomy.ok()) {
+    return absl::Status(taxonomy.status().code(),
+                        absl::StrCat(source_name, ": ", taxonomy.status().message()));
+  }
+  return taxonomy;
+}
+
+// --- processes.toml ---------------------------------------------------------------------------
+
+constexpr absl::string_view kUnits[] = {"machine_hour", "kg", "piece", "m2"};
+constexpr double kMaxTariff = 1'000;  // RUB per unit per km.
+
+absl::StatusOr<std::string> ReadUnit(const toml::node& node, std::string_view subject) {
+  const toml::value<std::string>* unit = node.as_string();
+  for (absl::string_view known : kUnits) {
+    if (unit != nullptr && unit->get() == known) return unit->get();
+  }
+  return Invalid(
+      node.source(), subject,
+      absl::StrCat("expected one of ", absl::StrJoin(kUnits, ", "), ", got ", Describe(node)));
+}
+
+absl::StatusOr<double> ReadTariff(const toml::node& node, std::string_view subject) {
+  std::optional<double> tariff = node.value<double>();  // An integer converts too.
+  if (tariff && *tariff >= 0 && *tariff <= kMaxTariff) return *tariff;
+  return Invalid(node.source(), subject,
+                 absl::StrCat("expected RUB per unit per km, a number between 0 and ",
+                              Number(kMaxTariff), ", got ", Describe(node)));
+}
+
+absl::StatusOr<ProcessSpec> ParseProcess(const toml::table& table, size_t index) {
+  ProcessSpec spec;
+  const toml::node* code = table.get("code");
+  if (code == nullptr || code->as_string() == nullptr || code->as_string()->get().empty()) {
+    return Invalid(code != nullptr ? code->source() : table.source(),
+                   absl::StrCat("process #", index + 1, ": code"),
+                   absl::StrCat("expected a dotted code such as \"machining.milling\", got ",
+                                code != nullptr ? Describe(*code) : "nothing"));
+  }
+  spec.code = code->as_string()->get();
+  const bool branch = spec.code.find('.') == std::string::npos;
+  auto subject = [&](std::string_view key) {
+    return absl::StrCat("process '", spec.code, "': ", Sv(key));
+  };
+  for (auto&& [key, node] : table) {
+    std::string_view k = key.str();
+    if (k == "code") continue;
+    if (k == "name") {
+      if (node.as_string() == nullptr || node.as_string()->get().empty()) {
+        return Invalid(node.source(), subject(k),
+                       absl::StrCat("expected a non-empty string, got ", Describe(node)));
+      }
+      spec.name = node.as_string()->get();
+    } else if (k == "unit" || k == "tariff") {
+      if (!branch) {
+        return Invalid(key.source(), subject(k),
+                       "only a top-level branch has one; the nodes below it inherit it");
+      }
+      if (k == "unit") {
+        SUBEX_ASSIGN_OR_RETURN(spec.unit, ReadUnit(node, subject(k)));
+      } else {
+        SUBEX_ASSIGN_OR_RETURN(spec.tariff_rub_per_unit_km, ReadTariff(node, subject(k)));
+      }
+    } else {
+      return Invalid(key.source(), subject(k),
+                     "unknown key; expected one of code, name, unit, tariff");
+    }
+  }
+  if (spec.name.empty()) return Invalid(table.source(), subject("name"), "missing");
+  if (branch && spec.unit.empty()) {
+    return Invalid(table.source(), subject("unit"), "missing; a top-level branch needs a unit");
+  }
+  if (branch && spec.tariff_rub_per_unit_km < 0) {
+    return Invalid(table.source(), subject("tariff"), "missing; a top-level branch needs a tariff");
+  }
+  return spec;
+}
+
+}  // namespace
+
+std::string DefaultConfigPath() {
+  const char* env = std::getenv(kConfigEnvVar);
+  if (env != nullptr && env[0] != '\0') return env;
+  return kDefaultConfigPath;
+}
+
+absl::StatusOr<Config> LoadConfig(const std::string& path) {
+  SUBEX_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return ParseConfig(text, std::filesystem::path(path).parent_path().string(), path);
+}
+
+absl::StatusOr<Config> ParseConfig(std::string_view toml_text, const std::string& base_dir,
+                                   std::string_view source_name) {
+  SUBEX_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
+  Config config;
+  std::string taxonomy_file = "processes.toml";
+  const std::vector<Section> sections = Sections(config.params, taxonomy_file);
+  for (auto&& [name, node] : root) {
+    const Section* section = nullptr;
+    for (const Section& s : sections) {
+      if (s.name == name.str()) section = &s;
+    }
+    if (section == nullptr) {
+      std::vector<absl::string_view> known;
+      for (const Section& s : sections) known.push_back(Sv(s.name));
+      return Invalid(name.source(), name.str(),
+                     absl::StrCat("unknown section; expected one of ", absl::StrJoin(known, ", ")));
+    }
+    const toml::table* table = node.as_table();
+    if (table == nullptr) {
+      return Invalid(node.source(), name.str(),
+                     absl::StrCat("expected a section, got ", Describe(node)));
+    }
+    SUBEX_RETURN_IF_ERROR(ReadSection(*section, *table));
+  }
+
+  std::filesystem::path path(taxonomy_file);
+  if (path.is_relative() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
+  config.taxonomy_path = path.lexically_normal().string();
+  absl::StatusOr<std::string> text = ReadFile(config.taxonomy_path);
+  if (!text.ok()) {
+    const toml::node* file = root.at_path("taxonomy.file").node();
+    std::string where =
+        file != nullptr ? Where(file->source()) : absl::StrCat(Sv(source_name), ": ");
+    return absl::Status(text.status().code(),
+                        absl::StrCat(where, "taxonomy.file: ", text.status().message()));
+  }
+  SUBEX_ASSIGN_OR_RETURN(config.taxonomy, BuildTaxonomy(*text, config.taxonomy_path));
+  return config;
+}
+
+absl::StatusOr<std::vector<ProcessSpec>> ParseTaxonomy(std::string_view toml_text,
+                                                       std::string_view source_name) {
+  SUBEX_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
+  for (auto&& [key, node] : root) {
+    if (key.str() != "process") {
+      return Invalid(key.source(), key.str(), "unknown key; expected [[process]] tables");
+    }
+  }
+  const toml::array* list = root["process"].as_array();
+  if (list == nullptr || list->empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Sv(source_name), ": process: expected [[process]] tables"));
+  }
+  std::vector<ProcessSpec> specs;
+  specs.reserve(list->size());
+  absl::flat_hash_map<std::string, uint32_t> first_line;  // Code → line it was defined on.
+  for (size_t i = 0; i < list->size(); ++i) {
+    const toml::node& entry = *list->get(i);
+    const toml::table* table = entry.as_table();
+    if (table == nullptr) {
+      return Invalid(entry.source(), absl::StrCat("process #", i + 1),
+                     absl::StrCat("expected a table, got ", Describe(entry)));
+    }
+    SUBEX_ASSIGN_OR_RETURN(ProcessSpec spec, ParseProcess(*table, i));
+    const toml::source_region& code = table->get("code")->source();
+    auto [it, inserted] = first_line.emplace(spec.code, code.begin.line);
+    if (!inserted) {
+      return Invalid(code, absl::StrCat("process '", spec.code, "': code"),
+                     absl::StrCat("repeats the process defined on line ", it->second));
+    }
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+absl::StatusOr<Taxonomy> LoadTaxonomy(const std::string& path) {
+  SUBEX_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return BuildTaxonomy(text, path);
+}
+
+}  // namespace subex

@@ -1,0 +1,74 @@
+// Config — the exchange's configuration file (`subex.toml`) and its process taxonomy
+// (`processes.toml`), read into the engine's `Params` and `Taxonomy`.
+//
+// `subex.toml` has the sections `[matching]`, `[reliability]`, `[contracts]`, `[limits]` (the
+// fields of `Params`) and `[taxonomy]`, whose `file` names the taxonomy relative to the config
+// file's directory. Every key is optional and keeps its documented default when missing. An unknown
+// section or key, a value of the wrong type or a value out of range is an error: a typo must never
+// fall back to a default silently. Error messages give the file, line and column, then the key:
+//
+//   subex.toml:3:15: matching.risk_weight: expected a number between 0 and 10, got "abc"
+//
+// Money is written in RUB with at most two decimals (`max_unit_price_rub = 1500.50`) and held in
+// kopecks.
+//
+// The taxonomy file is an array of `[[process]]` tables. Top-level branches carry `code`, `name`,
+// `unit` and `tariff` (RUB per unit per km); their descendants carry only `code` and `name`.
+//
+//   absl::StatusOr<Config> config = LoadConfig(DefaultConfigPath());
+//   if (!config.ok()) return config.status();
+//   double w = config->params.matching.risk_weight;
+//
+// The functions keep no state; they are safe to call from any thread. `DefaultConfigPath` reads
+// the environment, so it must not race with a thread that modifies it.
+
+#ifndef SUBEX_CONFIG_CONFIG_H_
+#define SUBEX_CONFIG_CONFIG_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/params.h"
+#include "engine/taxonomy.h"
+
+namespace subex {
+
+struct Config {
+  Params params;
+  Taxonomy taxonomy;
+  std::string taxonomy_path;  // The taxonomy file actually read.
+};
+
+// The environment variable that names the config file when no path is given explicitly.
+inline constexpr char kConfigEnvVar[] = "SUBEX_CONFIG";
+// The config file used when neither a path nor the environment variable is given; relative to the
+// working directory.
+inline constexpr char kDefaultConfigPath[] = "config/subex.toml";
+
+// Where the server finds its config when `--config` is not given: the value of $SUBEX_CONFIG when
+// it is set and not empty, otherwise `config/subex.toml` relative to the working directory.
+std::string DefaultConfigPath();
+
+// Reads the config file at `path` and the taxonomy it names. A missing file is NotFound; anything
+// wrong inside either file is InvalidArgument naming the file, line and key.
+absl::StatusOr<Config> LoadConfig(const std::string& path);
+
+// As LoadConfig, from text: the taxonomy path is resolved against `base_dir` (the working
+// directory when empty); `source_name` is the file name errors report.
+absl::StatusOr<Config> ParseConfig(std::string_view toml_text, const std::string& base_dir,
+                                   std::string_view source_name = "subex.toml");
+
+// Parses a taxonomy file's text into specs, checking its shape: known keys, a unit and tariff on
+// every top-level branch and on no other node, no code twice. The tree itself (well-formed codes,
+// every parent present) is checked by Taxonomy::Create.
+absl::StatusOr<std::vector<ProcessSpec>> ParseTaxonomy(std::string_view toml_text,
+                                                       std::string_view source_name);
+
+// Reads, parses and builds the taxonomy at `path`.
+absl::StatusOr<Taxonomy> LoadTaxonomy(const std::string& path);
+
+}  // namespace subex
+
+#endif  // SUBEX_CONFIG_CONFIG_H_
