@@ -5,6 +5,13 @@
 
 namespace subex {
 
+uint64_t NameMask(const std::vector<NameId>& tags, const std::vector<Limit>& limits) {
+  uint64_t mask = 0;
+  for (NameId t : tags) mask |= uint64_t{1} << (t % 64);
+  for (const Limit& l : limits) mask |= uint64_t{1} << (l.name % 64);
+  return mask;
+}
+
 const char* ToString(OfferStatus s) {
   switch (s) {
     case OfferStatus::kOpen: return "open";

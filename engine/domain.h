@@ -180,6 +180,9 @@ struct Contract {
   int64_t revision = 1;
 };
 
+// The NameBit union of tags and limit (or need) names.
+uint64_t NameMask(const std::vector<NameId>& tags, const std::vector<Limit>& limits);
+
 const char* ToString(OfferStatus s);
 const char* ToString(OrderStatus s);
 const char* ToString(ContractState s);

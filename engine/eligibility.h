@@ -31,7 +31,9 @@ enum class Ineligible : uint8_t {
   kVisibility,     // The order's visibility excludes the supplier.
   kExpired,        // The order is past expires_at.
   kWindow,         // No usable day (transit, start, due and the offer's days leave none).
+  // Add new reasons above, and count them in kIneligibleReasons.
 };
+inline constexpr size_t kIneligibleReasons = 13;
 const char* ToString(Ineligible reason);
 
 struct Window {

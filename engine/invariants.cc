@@ -100,6 +100,11 @@ std::vector<std::string> CheckInvariants(const State& s) {
   for (const CapacityOffer& o : s.offers()) CheckOffer(s, o, v);
   for (const Order& o : s.orders()) CheckOrder(s, o, v);
   for (const Contract& c : s.contracts()) CheckContract(s, c, v);
+  for (const Member& m : s.members()) {
+    if (s.Reliability(m, DayOf(s.now())) > s.max_reliability()) {
+      v.push_back(absl::StrCat("member ", m.id.value, " is more reliable than the bound"));
+    }
+  }
   size_t open = 0, resting = 0;
   for (const CapacityOffer& o : s.offers()) open += o.status == OfferStatus::kOpen;
   for (const Order& o : s.orders()) resting += o.resting();

@@ -1,6 +1,7 @@
 #include "engine/matcher.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "absl/container/inlined_vector.h"
@@ -71,38 +72,53 @@ ContractCreated MakeContract(const Order& order, const CapacityOffer& offer,
 }  // namespace
 
 void MatchOrder(const State& state, const Order& order, Instant now, ContractId next_contract,
-                std::vector<EventBody>& out) {
+                std::vector<EventBody>& out, MatchStats* stats) {
   const Params& params = state.params();
   const Day today = DayOf(now);
   const size_t max_contracts = static_cast<size_t>(params.limits.max_contracts_per_match);
   const UnitVector here = ToUnitVector(order.location);
-  const double max_chord =
-      order.max_distance_km ? ChordSquaredFor(*order.max_distance_km) * (1 + 1e-5) + 1e-6
-                            : std::numeric_limits<double>::infinity();
+  const float max_chord =
+      order.max_distance_km
+          ? static_cast<float>(ChordSquaredFor(*order.max_distance_km) * 1.0001 + 1e-9)
+          : std::numeric_limits<float>::infinity();
+  const uint64_t wanted = NameMask(order.tags, order.needs);
+  // Lower bounds on the score of offers not yet examined: transport is never negative, the chord
+  // is never longer than the arc, and no supplier is more reliable than the state's bound.
   const double max_bonus = MaxClusterBonus(order);
-
-  absl::InlinedVector<const OfferBook::Set*, 16> sets;
-  for (ProcessId p : state.taxonomy().node(order.process).subtree) {
-    sets.push_back(&state.offer_book().at(p));
-  }
-  const Kopecks max_price = order.max_unit_price;
-  auto beyond = [max_price](const OfferBook::Entry& e) { return e.unit_price > max_price; };
-  MergedWalk<OfferBook::Set, decltype(beyond)> walk(sets, beyond);
+  const double min_risk =
+      1.0 + params.matching.risk_weight * (1.0 - std::min(1.0, state.max_reliability()));
+  const double tariff = state.taxonomy().node(order.process).tariff_kopecks_per_unit_km;
+  // The arc is at least the chord; the slack covers the float rounding of the unit vectors.
+  auto min_km = [](float chord2) {
+    return std::max(0.0, kEarthRadiusKm * (1.0 - 1e-4) * std::sqrt(double{chord2}) - 1.0);
+  };
 
   std::vector<Candidate> ranked;
+  MatchStats local;
   int64_t free_seen = 0;
   double worst_needed = std::numeric_limits<double>::infinity();
-  while (const OfferBook::Entry* e = walk.Next()) {
-    if (static_cast<double>(e->unit_price) - max_bonus > worst_needed) break;
-    if (ChordSquared(here, e->where) > max_chord) continue;
-    const CapacityOffer& offer = *state.offer(OfferId{e->offer});
+  for (const OfferBook::Entry& e : state.offer_book().at(order.process)) {
+    if (e.unit_price > order.max_unit_price) break;
+    const double price_bound = static_cast<double>(e.unit_price) * min_risk - max_bonus;
+    if (price_bound > worst_needed) break;
+    ++local.walked;
+    if ((wanted & ~e.names) != 0) continue;
+    const float chord2 = ChordSquared(here, e.where);
+    if (chord2 > max_chord) continue;
+    if (price_bound + tariff * min_km(chord2) * min_risk > worst_needed) continue;
+    ++local.examined;
+    const CapacityOffer& offer = *state.offer(OfferId{e.offer});
     const Member& supplier = *state.member(offer.supplier);
     Fit fit = CheckEligibility(state, order, offer, supplier, now);
-    if (!fit.ok()) continue;
+    if (!fit.ok()) {
+      ++local.ruled_out[static_cast<size_t>(fit.reason)];
+      continue;
+    }
     int64_t free = offer.calendar.FreeIn(fit.window.from, fit.window.to);
     // Whether it contributes depends on what is still needed when its turn comes; it never can
     // with less than its own minimum lot.
     if (free == 0 || free < offer.min_lot) continue;
+    ++local.eligible;
     Candidate c{&offer, &supplier, fit.window, free,
                 ScoreOf(state, order, offer, supplier, fit.distance_km, today)};
     ranked.insert(std::upper_bound(ranked.begin(), ranked.end(), c), c);
@@ -111,6 +127,7 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
       worst_needed = WorstNeeded(order, ranked, max_contracts);
     }
   }
+  if (stats != nullptr) *stats = local;
 
   Quantity remaining = order.remaining();
   ContractId id = next_contract;

@@ -2,18 +2,27 @@
 
 namespace subex {
 
-void OfferBook::Relocate(ProcessId process, Kopecks unit_price, OfferId offer, UnitVector where) {
-  Set& set = nodes_[process.value];
-  auto it = set.find(Entry{unit_price, offer.value, {}});
-  if (it == set.end()) return;
-  set.erase(it);
-  set.insert(Entry{unit_price, offer.value, where});
+void OfferBook::Add(std::span<const ProcessId> ancestors, Entry e) {
+  for (ProcessId p : ancestors) nodes_[p.value].insert(e);
+  ++size_;
 }
 
-size_t OfferBook::size() const {
-  size_t n = 0;
-  for (const Set& s : nodes_) n += s.size();
-  return n;
+void OfferBook::Remove(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer) {
+  for (ProcessId p : ancestors) nodes_[p.value].erase(Entry{unit_price, offer.value, {}, 0});
+  --size_;
+}
+
+void OfferBook::Relocate(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer,
+                         UnitVector where) {
+  for (ProcessId p : ancestors) {
+    Set& set = nodes_[p.value];
+    auto it = set.find(Entry{unit_price, offer.value, {}, 0});
+    if (it == set.end()) continue;
+    Entry moved = *it;
+    moved.where = where;
+    set.erase(it);
+    set.insert(moved);
+  }
 }
 
 size_t RestingOrders::size() const {

@@ -1,16 +1,16 @@
 // OfferBook and RestingOrders — the two indexes matching walks (PRODUCT §3, last paragraph).
 //
-// The offer book keeps, per process node, the open offers ordered by (unit price, id), each entry
-// carrying the supplier's position on the unit sphere so that far offers are rejected before their
-// record is touched. An order for a node walks the books of the node's subtree merged in price
-// order, and stops as soon as no unseen offer can beat what it has already chosen.
+// The offer book keeps, per process node, the open offers at or below it ordered by (unit price,
+// id), each entry carrying the supplier's position on the unit sphere and a mask of the offer's
+// names, so that far or unfit offers are rejected before their record is touched. An order for a
+// node walks that node's book in price order, and stops as soon as no unseen offer can beat what
+// it has already chosen.
 //
 // RestingOrders keeps, per process node, the orders waiting on the book ordered by (max unit price
 // descending, id): a new offer walks the books of its node's ancestors, best price first, then the
 // oldest (PRODUCT §3).
 //
-//   PriceWalk walk(book, taxonomy.node(order.process).subtree, order.max_unit_price);
-//   while (const OfferBook::Entry* e = walk.Next()) { ... }
+//   for (const OfferBook::Entry& e : book.at(order.process)) { if (e.unit_price > max) break; }
 //
 // Both are changed only by State::Apply. Requires external synchronization.
 
@@ -27,34 +27,44 @@
 
 namespace subex {
 
+// A 64-bit summary of a set of names: an offer can only have every tag and limit an order asks
+// for if the order's mask is inside the offer's, so most mismatches are rejected from the book
+// entry alone. Names absent from the table set the top bit, like any name may.
+inline uint64_t NameBit(NameId id) { return uint64_t{1} << (id % 64); }
+
 class OfferBook {
  public:
   struct Entry {
     Kopecks unit_price;
     uint32_t offer;
     UnitVector where;
+    uint64_t names;  // NameBit union of the offer's tags and limit names.
     bool operator<(const Entry& o) const {
       return unit_price != o.unit_price ? unit_price < o.unit_price : offer < o.offer;
     }
   };
   using Set = absl::btree_set<Entry>;
 
+  // `ancestors(p)` lists p and every node above it; an offer is entered in each of their books,
+  // so the book of a node holds its whole subtree in one price order.
   explicit OfferBook(size_t process_count) : nodes_(process_count) {}
 
-  void Add(ProcessId process, Entry e) { nodes_[process.value].insert(e); }
-  void Remove(ProcessId process, Kopecks unit_price, OfferId offer) {
-    nodes_[process.value].erase(Entry{unit_price, offer.value, {}});
-  }
+  void Add(std::span<const ProcessId> ancestors, Entry e);
+  void Remove(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer);
   // Moves an entry to a new position on the sphere (the supplier moved).
-  void Relocate(ProcessId process, Kopecks unit_price, OfferId offer, UnitVector where);
+  void Relocate(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer,
+                UnitVector where);
   bool Contains(ProcessId process, Kopecks unit_price, OfferId offer) const {
-    return nodes_[process.value].contains(Entry{unit_price, offer.value, {}});
+    return nodes_[process.value].contains(Entry{unit_price, offer.value, {}, 0});
   }
+  // Every open offer at `process` or below it, cheapest first.
   const Set& at(ProcessId process) const { return nodes_[process.value]; }
-  size_t size() const;
+  // Open offers in the book.
+  size_t size() const { return size_; }
 
  private:
   std::vector<Set> nodes_;
+  size_t size_ = 0;
 };
 
 class RestingOrders {

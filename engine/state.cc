@@ -26,7 +26,8 @@ State::State(std::shared_ptr<const Taxonomy> taxonomy, Params params)
     : taxonomy_(std::move(taxonomy)),
       params_(params),
       offer_book_(taxonomy_->size()),
-      resting_orders_(taxonomy_->size()) {}
+      resting_orders_(taxonomy_->size()),
+      max_reliability_(params_.reliability.prior) {}
 
 double State::Reliability(const Member& supplier, Day today) const {
   const ReliabilityParams& p = params_.reliability;
@@ -98,7 +99,7 @@ void State::On(const MemberUpdated& e) {
     for (OfferId id : m.offers) {
       const CapacityOffer& o = offers_[id.value];
       if (o.status == OfferStatus::kOpen) {
-        offer_book_.Relocate(o.process, o.unit_price, o.id, where);
+        offer_book_.Relocate(taxonomy_->node(o.process).ancestors, o.unit_price, o.id, where);
       }
     }
   }
@@ -157,13 +158,14 @@ void State::On(const OfferPosted& e) {
   o.created_at = now_;
   Member& supplier = members_[e.supplier.value];
   supplier.offers.push_back(o.id);
-  offer_book_.Add(o.process, {o.unit_price, o.id.value, ToUnitVector(supplier.location)});
+  offer_book_.Add(taxonomy_->node(o.process).ancestors, {o.unit_price, o.id.value, ToUnitVector(supplier.location),
+                              NameMask(o.tags, o.limits)});
   offer_timers_.insert({o.to, o.id.value});
 }
 
 void State::CloseOffer(CapacityOffer& o, OfferStatus status) {
   if (o.status == OfferStatus::kOpen) {
-    offer_book_.Remove(o.process, o.unit_price, o.id);
+    offer_book_.Remove(taxonomy_->node(o.process).ancestors, o.unit_price, o.id);
     offer_timers_.erase({o.to, o.id.value});
   }
   o.status = status;

@@ -23,6 +23,7 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
+#include "engine/chunked_vector.h"
 #include "engine/domain.h"
 #include "engine/events.h"
 #include "engine/names.h"
@@ -52,11 +53,11 @@ class State {
   const Contract* contract(ContractId id) const { return Get(contracts_, id.value); }
   const Member* member_by_inn(std::string_view inn) const;
 
-  std::span<const Member> members() const { return members_; }
-  std::span<const Cluster> clusters() const { return clusters_; }
-  std::span<const CapacityOffer> offers() const { return offers_; }
-  std::span<const Order> orders() const { return orders_; }
-  std::span<const Contract> contracts() const { return contracts_; }
+  const ChunkedVector<Member>& members() const { return members_; }
+  const ChunkedVector<Cluster>& clusters() const { return clusters_; }
+  const ChunkedVector<CapacityOffer>& offers() const { return offers_; }
+  const ChunkedVector<Order>& orders() const { return orders_; }
+  const ChunkedVector<Contract>& contracts() const { return contracts_; }
 
   const OfferBook& offer_book() const { return offer_book_; }
   const RestingOrders& resting_orders() const { return resting_orders_; }
@@ -75,12 +76,16 @@ class State {
   // towards the prior.
   double Reliability(const Member& supplier, Day today) const;
 
+  // An upper bound on any supplier's reliability, so that matching can bound the score of
+  // offers it has not looked at. Only ever raised; every change to outcomes must raise it.
+  double max_reliability() const { return max_reliability_; }
+
   // The one mutation path.
   void Apply(const Event& event);
 
  private:
   template <typename T>
-  static const T* Get(const std::vector<T>& v, uint32_t i) {
+  static const T* Get(const ChunkedVector<T>& v, uint32_t i) {
     return i < v.size() ? &v[i] : nullptr;
   }
 
@@ -108,16 +113,17 @@ class State {
   std::shared_ptr<const Taxonomy> taxonomy_;
   Params params_;
   NameTable names_;
-  std::vector<Member> members_;
+  ChunkedVector<Member> members_;
   absl::flat_hash_map<std::string, MemberId> members_by_inn_;
-  std::vector<Cluster> clusters_;
-  std::vector<CapacityOffer> offers_;
-  std::vector<Order> orders_;
-  std::vector<Contract> contracts_;
+  ChunkedVector<Cluster> clusters_;
+  ChunkedVector<CapacityOffer> offers_;
+  ChunkedVector<Order> orders_;
+  ChunkedVector<Contract> contracts_;
   OfferBook offer_book_;
   RestingOrders resting_orders_;
   absl::btree_set<OrderTimer> order_timers_;
   absl::btree_set<OfferTimer> offer_timers_;
+  double max_reliability_;
   Instant now_;
   uint64_t last_seq_ = 0;
 };
