@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 
 #include "engine/domain.h"
 
@@ -15,6 +16,18 @@ int32_t CapacityCalendar::free_on(Day d) const {
   int32_t i = d - from_;
   if (i < 0 || i >= static_cast<int32_t>(free_.size())) return 0;
   return free_[i];
+}
+
+Day CapacityCalendar::first_free() const {
+  size_t i = 0;
+  while (i < free_.size() && free_[i] == 0) ++i;
+  return i == free_.size() ? Day{std::numeric_limits<int32_t>::max()} : from_ + int32_t(i);
+}
+
+Day CapacityCalendar::last_free() const {
+  size_t i = free_.size();
+  while (i > 0 && free_[i - 1] == 0) --i;
+  return i == 0 ? Day{std::numeric_limits<int32_t>::min()} : from_ + int32_t(i - 1);
 }
 
 int64_t CapacityCalendar::FreeIn(Day a, Day b) const {

@@ -29,6 +29,10 @@ class CapacityCalendar {
   int32_t free_on(Day d) const;
   std::span<const int32_t> free_days() const { return free_; }
 
+  // The first and last days with free capacity; first > last when nothing is free.
+  Day first_free() const;
+  Day last_free() const;
+
   // Free capacity summed over [a, b] clipped to the calendar; 0 when the range is empty.
   int64_t FreeIn(Day a, Day b) const;
 

@@ -17,16 +17,16 @@ namespace {
 // is never met.
 constexpr NameId kUnknownName = std::numeric_limits<NameId>::max();
 
-std::vector<NameId> ResolveNames(const NameTable& names, const std::vector<std::string>& list) {
-  std::vector<NameId> ids;
+NameList ResolveNames(const NameTable& names, const std::vector<std::string>& list) {
+  NameList ids;
   ids.reserve(list.size());
   for (const std::string& n : list) ids.push_back(names.Find(n).value_or(kUnknownName));
   std::sort(ids.begin(), ids.end());
   return ids;
 }
 
-std::vector<Limit> ResolveLimits(const NameTable& names, const NamedValues& values) {
-  std::vector<Limit> limits;
+LimitList ResolveLimits(const NameTable& names, const NamedValues& values) {
+  LimitList limits;
   limits.reserve(values.size());
   for (const auto& [name, value] : values) {
     limits.push_back(Limit{names.Find(name).value_or(kUnknownName), value});

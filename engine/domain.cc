@@ -5,7 +5,13 @@
 
 namespace subex {
 
-uint64_t NameMask(const std::vector<NameId>& tags, const std::vector<Limit>& limits) {
+uint64_t NameMask(const NameList& names) {
+  uint64_t mask = 0;
+  for (NameId n : names) mask |= uint64_t{1} << (n % 64);
+  return mask;
+}
+
+uint64_t NameMask(const NameList& tags, const LimitList& limits) {
   uint64_t mask = 0;
   for (NameId t : tags) mask |= uint64_t{1} << (t % 64);
   for (const Limit& l : limits) mask |= uint64_t{1} << (l.name % 64);

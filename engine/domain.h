@@ -12,10 +12,15 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "engine/calendar.h"
 #include "engine/units.h"
 
 namespace subex {
+
+// Short sorted lists kept inline: most offers and orders name a few tags and one or two limits,
+// and an allocation per list would cost more than the list.
+using NameList = absl::InlinedVector<NameId, 3>;
 
 // Role bits of a member.
 enum Role : uint8_t { kRoleCustomer = 1, kRoleSupplier = 2 };
@@ -34,7 +39,7 @@ struct Member {
   GeoPoint location;
   uint8_t roles = 0;
   std::vector<ProcessId> processes;      // Sorted.
-  std::vector<NameId> certifications;    // Sorted.
+  NameList certifications;    // Sorted.
   std::vector<ClusterId> clusters;       // Sorted.
   std::optional<Day> suspended_until;    // Suspended through this day, inclusive.
   absl::flat_hash_set<uint32_t> blocked; // Members this member has blocked.
@@ -69,6 +74,7 @@ struct Limit {
   double value = 0;
   friend bool operator==(const Limit&, const Limit&) = default;
 };
+using LimitList = absl::InlinedVector<Limit, 1>;
 
 enum class OfferStatus : uint8_t { kOpen, kExhausted, kWithdrawn, kExpired };
 
@@ -80,8 +86,8 @@ struct CapacityOffer {
   Day from, to;  // Inclusive.
   Kopecks unit_price = 0;
   Quantity min_lot = 1;
-  std::vector<NameId> tags;  // Sorted.
-  std::vector<Limit> limits;  // Sorted by name.
+  NameList tags;  // Sorted.
+  LimitList limits;  // Sorted by name.
   bool auto_accept = true;
   OfferStatus status = OfferStatus::kOpen;
   CapacityCalendar calendar;  // Free capacity per day of [from, to].
@@ -112,9 +118,9 @@ struct Order {
   Kopecks max_unit_price = 0;
   GeoPoint location;
   std::optional<double> max_distance_km;
-  std::vector<NameId> certifications;  // Sorted.
-  std::vector<NameId> tags;            // Sorted.
-  std::vector<Limit> needs;            // Sorted by name.
+  NameList certifications;  // Sorted.
+  NameList tags;            // Sorted.
+  LimitList needs;            // Sorted by name.
   Quantity min_lot = 1;
   OrderMode mode = OrderMode::kAuto;
   Visibility visibility = Visibility::kPublic;
@@ -180,8 +186,11 @@ struct Contract {
   int64_t revision = 1;
 };
 
-// The NameBit union of tags and limit (or need) names.
-uint64_t NameMask(const std::vector<NameId>& tags, const std::vector<Limit>& limits);
+// A 64-bit summary of a set of names (bit id % 64 per name): an offer can only satisfy every
+// tag, limit and certification an order asks for if the order's mask lies inside the offer's, so
+// the offer book rules most mismatches out from the entry alone.
+uint64_t NameMask(const NameList& names);
+uint64_t NameMask(const NameList& tags, const LimitList& limits);
 
 const char* ToString(OfferStatus s);
 const char* ToString(OrderStatus s);

@@ -9,12 +9,12 @@ namespace subex {
 namespace {
 
 // Both sorted: true when every element of `needed` is in `held`.
-template <typename T>
-bool Includes(const std::vector<T>& held, const std::vector<T>& needed) {
+template <typename List>
+bool Includes(const List& held, const List& needed) {
   return std::includes(held.begin(), held.end(), needed.begin(), needed.end());
 }
 
-bool MeetsNeeds(const std::vector<Limit>& limits, const std::vector<Limit>& needs) {
+bool MeetsNeeds(const LimitList& limits, const LimitList& needs) {
   auto it = limits.begin();
   for (const Limit& need : needs) {
     while (it != limits.end() && it->name < need.name) ++it;
@@ -23,8 +23,8 @@ bool MeetsNeeds(const std::vector<Limit>& limits, const std::vector<Limit>& need
   return true;
 }
 
-template <typename T>
-bool Intersects(const std::vector<T>& a, const std::vector<T>& b) {
+template <typename List>
+bool Intersects(const List& a, const List& b) {
   auto i = a.begin();
   auto j = b.begin();
   while (i != a.end() && j != b.end()) {

@@ -37,6 +37,10 @@ void CheckOffer(const State& s, const CapacityOffer& o, std::vector<std::string>
   if (free_total != o.calendar.free_total()) {
     v.push_back(absl::StrCat("offer ", o.id.value, " free total is off"));
   }
+  const State::FreeSpan& span = s.free_span(o.id);
+  if (span.first != o.calendar.first_free() || span.last != o.calendar.last_free()) {
+    v.push_back(absl::StrCat("offer ", o.id.value, " free span is stale"));
+  }
   bool open = o.status == OfferStatus::kOpen;
   if (open != s.offer_book().Contains(o.process, o.unit_price, o.id)) {
     v.push_back(absl::StrCat("offer ", o.id.value, " is ", ToString(o.status),

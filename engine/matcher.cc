@@ -81,7 +81,9 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
       order.max_distance_km
           ? static_cast<float>(ChordSquaredFor(*order.max_distance_km) * 1.0001 + 1e-9)
           : std::numeric_limits<float>::infinity();
-  const uint64_t wanted = NameMask(order.tags, order.needs);
+  const uint64_t wanted = NameMask(order.tags, order.needs) | NameMask(order.certifications);
+  const double transit_km_per_day = params.matching.transit_km_per_day;
+  const Day earliest = std::max(order.start, today);
   // Lower bounds on the score of offers not yet examined: transport is never negative, the chord
   // is never longer than the arc, and no supplier is more reliable than the state's bound.
   const double max_bonus = MaxClusterBonus(order);
@@ -105,7 +107,13 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     if ((wanted & ~e.names) != 0) continue;
     const float chord2 = ChordSquared(here, e.where);
     if (chord2 > max_chord) continue;
-    if (price_bound + tariff * min_km(chord2) * min_risk > worst_needed) continue;
+    const double km = min_km(chord2);
+    if (price_bound + tariff * km * min_risk > worst_needed) continue;
+    // The usable window, with at least the transit days this distance needs.
+    const Day latest = order.due - TransitDays(km, transit_km_per_day);
+    if (std::max(earliest, e.from) > std::min(e.to, latest)) continue;
+    const State::FreeSpan& span = state.free_span(OfferId{e.offer});
+    if (std::max(earliest, span.first) > std::min(span.last, latest)) continue;
     ++local.examined;
     const CapacityOffer& offer = *state.offer(OfferId{e.offer});
     const Member& supplier = *state.member(offer.supplier);

@@ -27,18 +27,14 @@
 
 namespace subex {
 
-// A 64-bit summary of a set of names: an offer can only have every tag and limit an order asks
-// for if the order's mask is inside the offer's, so most mismatches are rejected from the book
-// entry alone. Names absent from the table set the top bit, like any name may.
-inline uint64_t NameBit(NameId id) { return uint64_t{1} << (id % 64); }
-
 class OfferBook {
  public:
   struct Entry {
     Kopecks unit_price;
     uint32_t offer;
     UnitVector where;
-    uint64_t names;  // NameBit union of the offer's tags and limit names.
+    uint64_t names;  // NameBit union of the offer's tags, limit names and supplier's certifications.
+    Day from, to;    // The offer's days.
     bool operator<(const Entry& o) const {
       return unit_price != o.unit_price ? unit_price < o.unit_price : offer < o.offer;
     }
@@ -51,11 +47,11 @@ class OfferBook {
 
   void Add(std::span<const ProcessId> ancestors, Entry e);
   void Remove(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer);
-  // Moves an entry to a new position on the sphere (the supplier moved).
-  void Relocate(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer,
-                UnitVector where);
+  // Updates what an entry knows of its supplier (it moved, or its certifications changed).
+  void Refresh(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer,
+               UnitVector where, uint64_t names);
   bool Contains(ProcessId process, Kopecks unit_price, OfferId offer) const {
-    return nodes_[process.value].contains(Entry{unit_price, offer.value, {}, 0});
+    return nodes_[process.value].contains(Entry{unit_price, offer.value, {}, 0, {}, {}});
   }
   // Every open offer at `process` or below it, cheapest first.
   const Set& at(ProcessId process) const { return nodes_[process.value]; }

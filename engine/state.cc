@@ -20,6 +20,10 @@ void EraseSorted(std::vector<T>& v, T x) {
   if (it != v.end() && *it == x) v.erase(it);
 }
 
+uint64_t BookNames(const CapacityOffer& o, const Member& supplier) {
+  return NameMask(o.tags, o.limits) | NameMask(supplier.certifications);
+}
+
 }  // namespace
 
 State::State(std::shared_ptr<const Taxonomy> taxonomy, Params params)
@@ -54,16 +58,16 @@ void State::Apply(const Event& event) {
   std::visit([this](const auto& e) { On(e); }, event.body);
 }
 
-std::vector<NameId> State::InternSorted(const std::vector<std::string>& names) {
-  std::vector<NameId> ids;
+NameList State::InternSorted(const std::vector<std::string>& names) {
+  NameList ids;
   ids.reserve(names.size());
   for (const std::string& n : names) ids.push_back(names_.Intern(n));
   std::sort(ids.begin(), ids.end());
   return ids;
 }
 
-std::vector<Limit> State::InternLimits(const NamedValues& values) {
-  std::vector<Limit> limits;
+LimitList State::InternLimits(const NamedValues& values) {
+  LimitList limits;
   limits.reserve(values.size());
   for (const auto& [name, value] : values) limits.push_back(Limit{names_.Intern(name), value});
   std::sort(limits.begin(), limits.end(),
@@ -92,15 +96,19 @@ void State::On(const MemberUpdated& e) {
   m.region = e.region;
   m.roles = e.roles;
   m.processes = e.processes;
-  m.certifications = InternSorted(e.certifications);
-  if (!(m.location == e.location)) {
-    m.location = e.location;
-    UnitVector where = ToUnitVector(e.location);
+  NameList certifications = InternSorted(e.certifications);
+  bool moved = !(m.location == e.location);
+  bool recertified = certifications != m.certifications;
+  m.location = e.location;
+  m.certifications = std::move(certifications);
+  if (moved || recertified) {
+    // The book's entries carry the supplier's position and certifications.
+    UnitVector where = ToUnitVector(m.location);
     for (OfferId id : m.offers) {
       const CapacityOffer& o = offers_[id.value];
-      if (o.status == OfferStatus::kOpen) {
-        offer_book_.Relocate(taxonomy_->node(o.process).ancestors, o.unit_price, o.id, where);
-      }
+      if (o.status != OfferStatus::kOpen) continue;
+      offer_book_.Refresh(taxonomy_->node(o.process).ancestors, o.unit_price, o.id, where,
+                          BookNames(o, m));
     }
   }
   ++m.revision;
@@ -155,11 +163,13 @@ void State::On(const OfferPosted& e) {
   o.limits = InternLimits(e.limits);
   o.auto_accept = e.auto_accept;
   o.calendar = CapacityCalendar(e.from, e.to, e.daily_capacity);
+  free_spans_.emplace_back() = FreeSpan{e.from, e.to};
   o.created_at = now_;
   Member& supplier = members_[e.supplier.value];
   supplier.offers.push_back(o.id);
-  offer_book_.Add(taxonomy_->node(o.process).ancestors, {o.unit_price, o.id.value, ToUnitVector(supplier.location),
-                              NameMask(o.tags, o.limits)});
+  offer_book_.Add(taxonomy_->node(o.process).ancestors,
+                  {o.unit_price, o.id.value, ToUnitVector(supplier.location),
+                   BookNames(o, supplier), o.from, o.to});
   offer_timers_.insert({o.to, o.id.value});
 }
 
@@ -237,6 +247,7 @@ void State::On(const ContractCreated& e) {
 
   CapacityOffer& offer = offers_[e.offer.value];
   offer.calendar.Take(e.days);
+  free_spans_[e.offer.value] = FreeSpan{offer.calendar.first_free(), offer.calendar.last_free()};
   offer.contracts.push_back(c.id);
   ++offer.revision;
   if (offer.status == OfferStatus::kOpen && offer.calendar.free_total() == 0) {

@@ -52,12 +52,12 @@ class Hasher {
     for (const auto& x : list) Add(x);
     return *this;
   }
-  Hasher& AddNames(const NameTable& names, const std::vector<NameId>& ids) {
+  Hasher& AddNames(const NameTable& names, const NameList& ids) {
     Add(uint64_t{ids.size()});
     for (NameId id : ids) Add(std::string_view(names.name(id)));
     return *this;
   }
-  Hasher& AddLimits(const NameTable& names, const std::vector<Limit>& limits) {
+  Hasher& AddLimits(const NameTable& names, const LimitList& limits) {
     Add(uint64_t{limits.size()});
     for (const Limit& l : limits) Add(std::string_view(names.name(l.name))).Add(l.value);
     return *this;

@@ -1,0 +1,172 @@
+#include "server/demo_data.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "config/config.h"
+#include "engine/engine.h"
+#include "engine/inn.h"
+#include "engine/invariants.h"
+#include "engine/state_hash.h"
+#include "gtest/gtest.h"
+
+namespace subex {
+namespace {
+
+// One run of the demo through a fresh engine.
+struct DemoRun {
+  std::unique_ptr<Engine> engine;
+  std::vector<std::string> rejections;  // "step N (index): message", one per rejected command.
+  int contracts_by_new_offers = 0;      // Contracts a PostOffer made with an older order.
+};
+
+// The shipped configuration, as subexd loads it.
+struct Shipped {
+  std::shared_ptr<const Taxonomy> taxonomy;
+  Params params;
+};
+
+const Shipped& ShippedConfig() {
+  static const Shipped* const shipped = [] {
+    absl::StatusOr<Config> config =
+        LoadConfig(std::string(SUBEX_SOURCE_DIR) + "/config/subex.toml");
+    EXPECT_TRUE(config.ok()) << config.status();
+    if (!config.ok()) return new Shipped{std::make_shared<const Taxonomy>(), Params{}};
+    return new Shipped{std::make_shared<const Taxonomy>(std::move(config->taxonomy)),
+                       config->params};
+  }();
+  return *shipped;
+}
+
+DemoRun RunDemo() {
+  DemoRun run;
+  run.engine = std::make_unique<Engine>(ShippedConfig().taxonomy, ShippedConfig().params);
+  Demo demo = BuildDemo();
+  for (size_t i = 0; i < demo.steps.size(); ++i) {
+    const DemoStep& step = demo.steps[i];
+    const size_t orders_before = run.engine->state().orders().size();
+    Engine::Outcome out = run.engine->Execute(step.command, step.now);
+    if (out.rejection) {
+      run.rejections.push_back(absl::StrCat(
+          "step ", i + 1, " (command ", step.command.index(), "): ", out.rejection->message,
+          out.rejection->errors.empty()
+              ? ""
+              : " — " + out.rejection->errors[0].field + " " + out.rejection->errors[0].reason));
+      continue;
+    }
+    if (!std::holds_alternative<PostOffer>(step.command)) continue;
+    for (const Event& e : out.events) {
+      const auto* c = std::get_if<ContractCreated>(&e.body);
+      if (c != nullptr && c->order.value < orders_before) ++run.contracts_by_new_offers;
+    }
+  }
+  return run;
+}
+
+const DemoRun& SharedRun() {
+  static const DemoRun* const run = new DemoRun(RunDemo());
+  return *run;
+}
+
+int CountOrders(const State& s, OrderStatus status) {
+  return static_cast<int>(std::count_if(s.orders().begin(), s.orders().end(),
+                                        [status](const Order& o) { return o.status == status; }));
+}
+
+TEST(CompanyInnTest, AppendsTheCheckDigit) {
+  EXPECT_EQ(CompanyInn(7707, 8389), "7707083893");
+  EXPECT_TRUE(IsValidInn(CompanyInn(4826, 12345)));
+}
+
+TEST(DemoDataTest, StepsAreInTimeOrderFromTheMarketOpening) {
+  Demo demo = BuildDemo();
+  ASSERT_FALSE(demo.steps.empty());
+  EXPECT_EQ(demo.steps.front().now, kDemoStart);
+  for (size_t i = 1; i < demo.steps.size(); ++i) {
+    EXPECT_LT(demo.steps[i - 1].now, demo.steps[i].now) << "step " << i + 1;
+  }
+  EXPECT_TRUE(std::holds_alternative<Tick>(demo.steps.back().command));
+}
+
+TEST(DemoDataTest, EveryCommandIsAccepted) {
+  const DemoRun& run = SharedRun();
+  EXPECT_TRUE(run.rejections.empty()) << absl::StrJoin(run.rejections, "\n");
+}
+
+TEST(DemoDataTest, InvariantsHoldAtTheEnd) {
+  std::vector<std::string> violations = CheckInvariants(SharedRun().engine->state());
+  EXPECT_TRUE(violations.empty()) << absl::StrJoin(violations, "\n");
+}
+
+TEST(DemoDataTest, BuildsAMarketOfTheAdvertisedSize) {
+  const State& s = SharedRun().engine->state();
+  EXPECT_GE(s.members().size(), 110u);
+  EXPECT_EQ(BuildDemo().towns.size(), s.members().size());
+  EXPECT_EQ(s.clusters().size(), 2u);
+  for (const Cluster& c : s.clusters()) EXPECT_GE(c.members.size(), 20u) << c.name;
+  EXPECT_GE(s.offers().size(), 280u);
+  EXPECT_GE(s.orders().size(), 55u);
+  EXPECT_GE(s.contracts().size(), 80u);
+}
+
+TEST(DemoDataTest, LeavesOrdersPartlyFilledAndResting) {
+  const State& s = SharedRun().engine->state();
+  EXPECT_GE(CountOrders(s, OrderStatus::kAllocated), 30);
+  EXPECT_GE(CountOrders(s, OrderStatus::kPartiallyAllocated), 1);
+  EXPECT_GE(CountOrders(s, OrderStatus::kOpen), 1);
+}
+
+TEST(DemoDataTest, NewOffersFillRestingOrders) {
+  EXPECT_GE(SharedRun().contracts_by_new_offers, 1);
+}
+
+TEST(DemoDataTest, TheFinalTickExpiresAnOfferAndAnOrder) {
+  const State& s = SharedRun().engine->state();
+  EXPECT_TRUE(std::any_of(s.offers().begin(), s.offers().end(), [](const CapacityOffer& o) {
+    return o.status == OfferStatus::kExpired;
+  }));
+  EXPECT_GE(CountOrders(s, OrderStatus::kExpired), 1);
+}
+
+TEST(DemoDataTest, ClusterTermsAreUsed) {
+  const State& s = SharedRun().engine->state();
+  bool preferred = false, cluster_only = false, invited = false;
+  for (const Order& o : s.orders()) {
+    preferred |= !o.prefer_clusters.empty() && o.cluster_bonus > 0 && !o.contracts.empty();
+    cluster_only |= o.visibility == Visibility::kClusters && !o.contracts.empty();
+    invited |= o.visibility == Visibility::kInvited && !o.contracts.empty();
+  }
+  EXPECT_TRUE(preferred);
+  EXPECT_TRUE(cluster_only);
+  EXPECT_TRUE(invited);
+}
+
+TEST(DemoDataTest, NoContractJoinsABlockedPairAfterTheBlock) {
+  const State& s = SharedRun().engine->state();
+  int blocks = 0;
+  for (const DemoStep& step : BuildDemo().steps) {
+    const auto* block = std::get_if<BlockMember>(&step.command);
+    if (block == nullptr) continue;
+    ++blocks;
+    for (const Contract& c : s.contracts()) {
+      bool pair = (c.customer == block->by && c.supplier == block->other) ||
+                  (c.customer == block->other && c.supplier == block->by);
+      EXPECT_FALSE(pair && c.created_at >= step.now) << "contract " << c.id.value;
+    }
+  }
+  EXPECT_GE(blocks, 1);
+}
+
+TEST(DemoDataTest, IsDeterministic) {
+  DemoRun again = RunDemo();
+  EXPECT_EQ(StateHash(again.engine->state()), StateHash(SharedRun().engine->state()));
+  EXPECT_EQ(again.engine->state().last_seq(), SharedRun().engine->state().last_seq());
+}
+
+}  // namespace
+}  // namespace subex
