@@ -99,33 +99,21 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   MatchStats local;
   int64_t free_seen = 0;
   double worst_needed = std::numeric_limits<double>::infinity();
-  for (const OfferBook::Entry& e : state.offer_book().at(order.process)) {
-    if (e.unit_price > order.max_unit_price) break;
-    const double price_bound = static_cast<double>(e.unit_price) * min_risk - max_bonus;
-    if (price_bound > worst_needed) break;
-    ++local.walked;
-    if ((wanted & ~e.names) != 0) continue;
-    const float chord2 = ChordSquared(here, e.where);
-    if (chord2 > max_chord) continue;
-    const double km = min_km(chord2);
-    if (price_bound + tariff * km * min_risk > worst_needed) continue;
-    // The usable window, with at least the transit days this distance needs.
-    const Day latest = order.due - TransitDays(km, transit_km_per_day);
-    if (std::max(earliest, e.from) > std::min(e.to, latest)) continue;
-    const State::FreeSpan& span = state.free_span(OfferId{e.offer});
-    if (std::max(earliest, span.first) > std::min(span.last, latest)) continue;
+
+  // Examines an offer the entry could not rule out, ranking it if it is eligible.
+  auto examine = [&](const OfferBook::Entry& e) {
     ++local.examined;
     const CapacityOffer& offer = *state.offer(OfferId{e.offer});
     const Member& supplier = *state.member(offer.supplier);
     Fit fit = CheckEligibility(state, order, offer, supplier, now);
     if (!fit.ok()) {
       ++local.ruled_out[static_cast<size_t>(fit.reason)];
-      continue;
+      return;
     }
     int64_t free = offer.calendar.FreeIn(fit.window.from, fit.window.to);
     // Whether it contributes depends on what is still needed when its turn comes; it never can
     // with less than its own minimum lot.
-    if (free == 0 || free < offer.min_lot) continue;
+    if (free == 0 || free < offer.min_lot) return;
     ++local.eligible;
     Candidate c{&offer, &supplier, fit.window, free,
                 ScoreOf(state, order, offer, supplier, fit.distance_km, today)};
@@ -134,6 +122,50 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     if (free_seen >= order.remaining() || ranked.size() >= max_contracts) {
       worst_needed = WorstNeeded(order, ranked, max_contracts);
     }
+  };
+
+  // Entries whose own bound exceeded the worst score needed when they were walked. A better offer
+  // found later can raise that worst score (with minimum lots, taking more from one offer can
+  // leave a remainder another cannot serve), so they are revisited until the bound settles.
+  std::vector<std::pair<double, const OfferBook::Entry*>> deferred;
+  const OfferBook::Set& book = state.offer_book().at(order.process);
+  auto it = book.begin();
+  for (;;) {
+    for (; it != book.end(); ++it) {
+      const OfferBook::Entry& e = *it;
+      if (e.unit_price > order.max_unit_price) break;
+      const double price_bound = static_cast<double>(e.unit_price) * min_risk - max_bonus;
+      if (price_bound > worst_needed) break;
+      ++local.walked;
+      if ((wanted & ~e.names) != 0) continue;
+      const float chord2 = ChordSquared(here, e.where);
+      if (chord2 > max_chord) continue;
+      const double km = min_km(chord2);
+      // The usable window, with at least the transit days this distance needs.
+      const Day latest = order.due - TransitDays(km, transit_km_per_day);
+      if (std::max(earliest, e.from) > std::min(e.to, latest)) continue;
+      const State::FreeSpan& span = state.free_span(OfferId{e.offer});
+      if (std::max(earliest, span.first) > std::min(span.last, latest)) continue;
+      const double bound = price_bound + tariff * km * min_risk;
+      if (bound > worst_needed) {
+        deferred.push_back({bound, &e});
+        continue;
+      }
+      examine(e);
+    }
+    bool revisited = false;
+    for (size_t k = 0; k < deferred.size();) {
+      if (deferred[k].first > worst_needed) {
+        ++k;
+        continue;
+      }
+      const OfferBook::Entry* e = deferred[k].second;
+      deferred[k] = deferred.back();
+      deferred.pop_back();
+      examine(*e);
+      revisited = true;
+    }
+    if (!revisited) break;
   }
   if (stats != nullptr) *stats = local;
 
