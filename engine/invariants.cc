@@ -37,14 +37,21 @@ void CheckOffer(const State& s, const CapacityOffer& o, std::vector<std::string>
   if (free_total != o.calendar.free_total()) {
     v.push_back(absl::StrCat("offer ", o.id.value, " free total is off"));
   }
-  const State::FreeSpan& span = s.free_span(o.id);
-  if (span.first != o.calendar.first_free() || span.last != o.calendar.last_free()) {
-    v.push_back(absl::StrCat("offer ", o.id.value, " free span is stale"));
-  }
   bool open = o.status == OfferStatus::kOpen;
   if (open != s.offer_book().Contains(o.process, o.unit_price, o.id)) {
     v.push_back(absl::StrCat("offer ", o.id.value, " is ", ToString(o.status),
                              open ? " but missing from the book" : " but still on the book"));
+  }
+  if (open) {
+    for (ProcessId p : s.taxonomy().node(o.process).ancestors) {
+      const OfferBook::Set& book = s.offer_book().at(p);
+      auto it = book.find(OfferBook::Entry{o.unit_price, o.id.value, {}, 0, {}, {}});
+      if (it == book.end()) {
+        v.push_back(absl::StrCat("offer ", o.id.value, " is missing from an ancestor's book"));
+      } else if (it->first != o.calendar.first_free() || it->last != o.calendar.last_free()) {
+        v.push_back(absl::StrCat("offer ", o.id.value, " has a stale free span in the book"));
+      }
+    }
   }
   if (open && o.calendar.free_total() == 0) {
     v.push_back(absl::StrCat("offer ", o.id.value, " is open with nothing free"));

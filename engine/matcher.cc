@@ -143,9 +143,7 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
       const double km = min_km(chord2);
       // The usable window, with at least the transit days this distance needs.
       const Day latest = order.due - TransitDays(km, transit_km_per_day);
-      if (std::max(earliest, e.from) > std::min(e.to, latest)) continue;
-      const State::FreeSpan& span = state.free_span(OfferId{e.offer});
-      if (std::max(earliest, span.first) > std::min(span.last, latest)) continue;
+      if (std::max(earliest, e.first) > std::min(e.last, latest)) continue;
       const double bound = price_bound + tariff * km * min_risk;
       if (bound > worst_needed) {
         deferred.push_back({bound, &e});

@@ -8,15 +8,27 @@ void OfferBook::Add(std::span<const ProcessId> ancestors, Entry e) {
 }
 
 void OfferBook::Remove(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer) {
-  for (ProcessId p : ancestors) nodes_[p.value].erase(Entry{unit_price, offer.value, {}, 0, {}, {}});
+  for (ProcessId p : ancestors) nodes_[p.value].erase(Key(unit_price, offer));
   --size_;
+}
+
+void OfferBook::SetFreeSpan(std::span<const ProcessId> ancestors, Kopecks unit_price,
+                            OfferId offer, Day first, Day last) {
+  for (ProcessId p : ancestors) {
+    auto it = nodes_[p.value].find(Key(unit_price, offer));
+    if (it == nodes_[p.value].end()) continue;
+    // The span is not part of the ordering, so it may change in place.
+    Entry& e = const_cast<Entry&>(*it);
+    e.first = first;
+    e.last = last;
+  }
 }
 
 void OfferBook::Refresh(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer,
                         UnitVector where, uint64_t names) {
   for (ProcessId p : ancestors) {
     Set& set = nodes_[p.value];
-    auto it = set.find(Entry{unit_price, offer.value, {}, 0, {}, {}});
+    auto it = set.find(Key(unit_price, offer));
     if (it == set.end()) continue;
     Entry moved = *it;
     moved.where = where;

@@ -27,6 +27,12 @@
 
 namespace subex {
 
+// absl::btree_set with a chosen node size (absl fixes 256 bytes; the parameter is internal).
+template <typename K, int kNodeBytes>
+using WideBtreeSet = absl::container_internal::btree_set_container<
+    absl::container_internal::btree<absl::container_internal::set_params<
+        K, std::less<K>, std::allocator<K>, kNodeBytes, /*IsMulti=*/false>>>;
+
 class OfferBook {
  public:
   struct Entry {
@@ -34,12 +40,14 @@ class OfferBook {
     uint32_t offer;
     UnitVector where;
     uint64_t names;  // NameBit union of the offer's tags, limit names and supplier's certifications.
-    Day from, to;    // The offer's days.
+    Day first, last;  // The first and last days the offer has anything free.
     bool operator<(const Entry& o) const {
       return unit_price != o.unit_price ? unit_price < o.unit_price : offer < o.offer;
     }
   };
-  using Set = absl::btree_set<Entry>;
+  // Wide nodes: a match walks hundreds of consecutive entries, and every node boundary is a
+  // cache miss, so nodes hold ~50 entries rather than absl::btree_set's default ~6.
+  using Set = WideBtreeSet<Entry, 2048>;
 
   // `ancestors(p)` lists p and every node above it; an offer is entered in each of their books,
   // so the book of a node holds its whole subtree in one price order.
@@ -47,11 +55,14 @@ class OfferBook {
 
   void Add(std::span<const ProcessId> ancestors, Entry e);
   void Remove(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer);
+  // Records the offer's first and last free days after an allocation changed them.
+  void SetFreeSpan(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer,
+                   Day first, Day last);
   // Updates what an entry knows of its supplier (it moved, or its certifications changed).
   void Refresh(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer,
                UnitVector where, uint64_t names);
   bool Contains(ProcessId process, Kopecks unit_price, OfferId offer) const {
-    return nodes_[process.value].contains(Entry{unit_price, offer.value, {}, 0, {}, {}});
+    return nodes_[process.value].contains(Key(unit_price, offer));
   }
   // Every open offer at `process` or below it, cheapest first.
   const Set& at(ProcessId process) const { return nodes_[process.value]; }
@@ -59,6 +70,9 @@ class OfferBook {
   size_t size() const { return size_; }
 
  private:
+  static Entry Key(Kopecks unit_price, OfferId offer) {
+    return Entry{unit_price, offer.value, {}, 0, {}, {}};
+  }
   std::vector<Set> nodes_;
   size_t size_ = 0;
 };

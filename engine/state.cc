@@ -163,7 +163,6 @@ void State::On(const OfferPosted& e) {
   o.limits = InternLimits(e.limits);
   o.auto_accept = e.auto_accept;
   o.calendar = CapacityCalendar(e.from, e.to, e.daily_capacity);
-  free_spans_.emplace_back() = FreeSpan{e.from, e.to};
   o.created_at = now_;
   Member& supplier = members_[e.supplier.value];
   supplier.offers.push_back(o.id);
@@ -247,11 +246,13 @@ void State::On(const ContractCreated& e) {
 
   CapacityOffer& offer = offers_[e.offer.value];
   offer.calendar.Take(e.days);
-  free_spans_[e.offer.value] = FreeSpan{offer.calendar.first_free(), offer.calendar.last_free()};
   offer.contracts.push_back(c.id);
   ++offer.revision;
   if (offer.status == OfferStatus::kOpen && offer.calendar.free_total() == 0) {
     CloseOffer(offer, OfferStatus::kExhausted);
+  } else if (offer.status == OfferStatus::kOpen) {
+    offer_book_.SetFreeSpan(taxonomy_->node(offer.process).ancestors, offer.unit_price, offer.id,
+                            offer.calendar.first_free(), offer.calendar.last_free());
   }
 
   Order& order = orders_[e.order.value];

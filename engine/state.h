@@ -61,12 +61,6 @@ class State {
 
   const OfferBook& offer_book() const { return offer_book_; }
 
-  // The first and last days an offer has anything free, kept apart from the offer's record in a
-  // dense array so the matcher can rule out spent offers with one small read.
-  struct FreeSpan {
-    Day first, last;
-  };
-  const FreeSpan& free_span(OfferId id) const { return free_spans_[id.value]; }
   const RestingOrders& resting_orders() const { return resting_orders_; }
 
   // Timers: resting orders by `expires_at`, open offers by the last day they can be used.
@@ -127,7 +121,6 @@ class State {
   ChunkedVector<Order> orders_;
   ChunkedVector<Contract> contracts_;
   OfferBook offer_book_;
-  ChunkedVector<FreeSpan, 14> free_spans_;
   RestingOrders resting_orders_;
   absl::btree_set<OrderTimer> order_timers_;
   absl::btree_set<OfferTimer> offer_timers_;
