@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "engine/civil_time.h"
+#include "engine/inn.h"
 
 namespace subex {
 namespace {
@@ -50,13 +51,8 @@ constexpr UnitFigures kUnits[] = {
 };
 
 // A 10-digit company INN with valid check digit, from a serial number.
-std::string CompanyInn(uint64_t serial) {
-  static constexpr int kWeights[9] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
-  std::string inn = std::to_string(480'000'000 + serial % 500'000'000);
-  int sum = 0;
-  for (int i = 0; i < 9; ++i) sum += (inn[static_cast<size_t>(i)] - '0') * kWeights[i];
-  inn.push_back(static_cast<char>('0' + sum % 11 % 10));
-  return inn;
+std::string SerialInn(uint64_t serial) {
+  return subex::CompanyInn(std::to_string(480'000'000 + serial % 500'000'000));
 }
 
 int64_t HeapInUse() {
@@ -110,7 +106,7 @@ void BenchWorld::RegisterMembers(size_t suppliers, size_t customers) {
     const City& city = kCities[Uniform(0, std::size(kCities) - 1)];
     RegisterMember r;
     r.name = "Plant " + std::to_string(i);
-    r.inn = CompanyInn(i);
+    r.inn = SerialInn(i);
     r.region = city.region;
     r.location = {city.lat + Uniform(-300, 300) / 1000.0, city.lon + Uniform(-300, 300) / 1000.0};
     bool supplier = i < suppliers;

@@ -13,14 +13,21 @@ int CheckDigit(std::string_view digits, const std::array<int, N>& weights) {
   return sum % 11 % 10;
 }
 
+constexpr std::array<int, 9> kW10 = {2, 4, 10, 3, 5, 9, 4, 6, 8};
+
 }  // namespace
+
+std::string CompanyInn(std::string_view nine_digits) {
+  std::string inn(nine_digits);
+  inn.push_back(static_cast<char>('0' + CheckDigit(inn, kW10)));
+  return inn;
+}
 
 bool IsValidInn(std::string_view inn) {
   for (char c : inn) {
     if (c < '0' || c > '9') return false;
   }
   if (inn.size() == 10) {
-    static constexpr std::array<int, 9> kW10 = {2, 4, 10, 3, 5, 9, 4, 6, 8};
     return CheckDigit(inn, kW10) == inn[9] - '0';
   }
   if (inn.size() == 12) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "engine/inn.h"
 
 namespace subex {
 namespace {
@@ -792,13 +793,9 @@ std::vector<PostOffer> ThisWeekOffers() {
 }  // namespace
 
 std::string CompanyInn(int tax_office, int serial) {
-  static constexpr int kWeights[9] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
   std::string digits = std::to_string(int64_t{tax_office} * 100000 + serial);
   digits.insert(0, 9 - std::min<size_t>(digits.size(), 9), '0');
-  int sum = 0;
-  for (int i = 0; i < 9; ++i) sum += kWeights[i] * (digits[i] - '0');
-  digits.push_back(static_cast<char>('0' + sum % 11 % 10));
-  return digits;
+  return subex::CompanyInn(digits);
 }
 
 Demo BuildDemo() {

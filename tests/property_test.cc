@@ -29,6 +29,7 @@
 #include "engine/civil_time.h"
 #include "engine/eligibility.h"
 #include "engine/engine.h"
+#include "engine/inn.h"
 #include "engine/invariants.h"
 #include "engine/state_hash.h"
 #include "engine/taxonomy.h"
@@ -73,10 +74,7 @@ std::shared_ptr<const Taxonomy> MakeTaxonomy() {
 std::string MakeInn(int i) {
   std::string d = absl::StrCat(4800000 + i * 7919);
   d = std::string(9 - d.size(), '1') + d;
-  static constexpr int kWeights[] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
-  int sum = 0;
-  for (int k = 0; k < 9; ++k) sum += (d[k] - '0') * kWeights[k];
-  return d + static_cast<char>('0' + sum % 11 % 10);
+  return CompanyInn(d);
 }
 
 // An offer's free days, as the oracle sees and consumes them.
