@@ -33,7 +33,8 @@ class AllocationTest : public test::ExchangeTest {
 };
 
 TEST_F(AllocationTest, JustInTimeTakesTheLatestFreeDays) {
-  OfferId f = Post(supplier_, {.daily_capacity = 8, .from = D("2026-12-01"), .to = D("2026-12-10")});
+  OfferId f =
+      Post(supplier_, {.daily_capacity = 8, .from = D("2026-12-01"), .to = D("2026-12-10")});
   OrderId o = Place(customer_, {.quantity = 20, .start = D("2026-12-01"), .due = D("2026-12-20")});
   EXPECT_EQ(last_types(), (Types{"order.placed", "contract.created"}));
   ASSERT_EQ(ContractsOf(o).size(), 1u);
@@ -67,20 +68,21 @@ TEST_F(AllocationTest, TransitDaysShiftTheWindowEarlier) {
   Post(chelny, {.from = D("2026-12-01"), .to = D("2026-12-31")});
   OrderId o = Place(customer_, {.quantity = 16, .due = D("2026-12-20")});
   ASSERT_EQ(ContractsOf(o).size(), 1u);
-  EXPECT_EQ(ContractsOf(o)[0]->days, (Days{{D("2026-12-17"), 8}, {D("2026-12-18"), 8}}));
+  EXPECT_EQ(ContractOf(o).days, (Days{{D("2026-12-17"), 8}, {D("2026-12-18"), 8}}));
 }
 
 TEST_F(AllocationTest, OrderMinLotSkipsSmallOffersAndAcceptsASmallerRemainder) {
-  // Cheapest first: 16 free (below the lot of 20: skipped), 30 free (taken), 8 free (below the
+  // Cheapest first: 8 free (below the lot of 20: skipped), 30 free (taken), 8 free (below the
   // remaining 10: skipped), 16 free (gives the remaining 10).
-  OfferId small = Post(Register(), {.from = D("2026-12-01"), .to = D("2026-12-02"),
-                                    .unit_price = 280000});
-  OfferId large = Post(Register(), {.daily_capacity = 10, .from = D("2026-12-01"),
-                                    .to = D("2026-12-03"), .unit_price = 290000});
-  OfferId tiny = Post(Register(), {.from = D("2026-12-01"), .to = D("2026-12-01"),
-                                   .unit_price = 295000});
-  OfferId last = Post(Register(), {.from = D("2026-12-01"), .to = D("2026-12-02"),
-                                   .unit_price = 300000});
+  OfferId small =
+      Post(Register(), {.from = D("2026-12-01"), .to = D("2026-12-01"), .unit_price = 280000});
+  OfferId large = Post(
+      Register(),
+      {.daily_capacity = 10, .from = D("2026-12-01"), .to = D("2026-12-03"), .unit_price = 290000});
+  OfferId tiny =
+      Post(Register(), {.from = D("2026-12-01"), .to = D("2026-12-01"), .unit_price = 295000});
+  OfferId last =
+      Post(Register(), {.from = D("2026-12-01"), .to = D("2026-12-02"), .unit_price = 300000});
   OrderId o = Place(customer_, {.quantity = 40, .min_lot = 20});
   std::vector<const Contract*> contracts = ContractsOf(o);
   ASSERT_EQ(contracts.size(), 2u);
@@ -90,8 +92,29 @@ TEST_F(AllocationTest, OrderMinLotSkipsSmallOffersAndAcceptsASmallerRemainder) {
   EXPECT_EQ(contracts[1]->quantity, 10);
   EXPECT_EQ(contracts[1]->days, (Days{{D("2026-12-01"), 2}, {D("2026-12-02"), 8}}));
   EXPECT_EQ(order(o).status, OrderStatus::kAllocated);
-  EXPECT_EQ(offer(small).calendar.free_total(), 16);
+  EXPECT_EQ(offer(small).calendar.free_total(), 8);
   EXPECT_EQ(offer(tiny).calendar.free_total(), 8);
+}
+
+TEST_F(AllocationTest, AnOfferSkippedForTheLotServesTheSmallerRemainder) {
+  // Greedy by score (§3): once 30 of the 40 are covered, the best offer that can serve the
+  // remaining 10 is the cheap one skipped at first (10 free, below the lot of 20), not the dear.
+  OfferId cheap = Post(
+      Register(),
+      {.daily_capacity = 5, .from = D("2026-12-01"), .to = D("2026-12-02"), .unit_price = 280000});
+  OfferId large = Post(
+      Register(),
+      {.daily_capacity = 10, .from = D("2026-12-01"), .to = D("2026-12-03"), .unit_price = 290000});
+  OfferId dear =
+      Post(Register(), {.from = D("2026-12-01"), .to = D("2026-12-02"), .unit_price = 300000});
+  OrderId o = Place(customer_, {.quantity = 40, .min_lot = 20});
+  std::vector<const Contract*> contracts = ContractsOf(o);
+  ASSERT_EQ(contracts.size(), 2u);
+  EXPECT_EQ(contracts[0]->offer, large);
+  EXPECT_EQ(contracts[0]->quantity, 30);
+  EXPECT_EQ(contracts[1]->offer, cheap);
+  EXPECT_EQ(contracts[1]->quantity, 10);
+  EXPECT_EQ(offer(dear).calendar.free_total(), 16);
 }
 
 TEST_F(AllocationTest, OfferMinLotRefusesSmallerTakes) {
@@ -137,9 +160,9 @@ TEST_F(AllocationTest, NewOfferServesRestingOrdersBestPriceFirstThenOldest) {
   EXPECT_EQ(last_types(),
             (Types{"offer.posted", "contract.created", "contract.created", "contract.created"}));
   EXPECT_EQ(Allocated(best_old), 16);
-  EXPECT_EQ(ContractsOf(best_old)[0]->days, (Days{{D("2026-12-04"), 8}, {D("2026-12-05"), 8}}));
+  EXPECT_EQ(ContractOf(best_old).days, (Days{{D("2026-12-04"), 8}, {D("2026-12-05"), 8}}));
   EXPECT_EQ(Allocated(best_new), 16);
-  EXPECT_EQ(ContractsOf(best_new)[0]->days, (Days{{D("2026-12-02"), 8}, {D("2026-12-03"), 8}}));
+  EXPECT_EQ(ContractOf(best_new).days, (Days{{D("2026-12-02"), 8}, {D("2026-12-03"), 8}}));
   EXPECT_EQ(Allocated(middle), 8);
   EXPECT_EQ(order(middle).status, OrderStatus::kPartiallyAllocated);
   EXPECT_EQ(Allocated(low), 0) << "the offer was exhausted before the cheapest order";
@@ -167,7 +190,7 @@ TEST_F(AllocationTest, WithdrawalFreesNothingAllocatedAndStopsMatching) {
   EXPECT_EQ(offer(f).status, OfferStatus::kWithdrawn);
   EXPECT_EQ(offer(f).calendar.free_on(D("2026-12-02")), 0) << "the contract keeps its day";
   ASSERT_EQ(ContractsOf(o).size(), 1u);
-  EXPECT_EQ(ContractsOf(o)[0]->state, ContractState::kActive);
+  EXPECT_EQ(ContractOf(o).state, ContractState::kActive);
   EXPECT_EQ(order(o).status, OrderStatus::kAllocated);
   EXPECT_EQ(Allocated(Place(customer_, {.quantity = 8})), 0);
   EXPECT_EQ(Run(WithdrawOffer{.by = supplier_, .offer = f}).rejection->code,
@@ -182,7 +205,7 @@ TEST_F(AllocationTest, CancellationKeepsContractsAndRemovesTheRemainder) {
   EXPECT_EQ(order(o).status, OrderStatus::kCancelled);
   EXPECT_EQ(Allocated(o), 16);
   ASSERT_EQ(ContractsOf(o).size(), 1u);
-  EXPECT_EQ(ContractsOf(o)[0]->state, ContractState::kActive);
+  EXPECT_EQ(ContractOf(o).state, ContractState::kActive);
   OfferId later = Post(Register());
   EXPECT_EQ(last_types(), Types{"offer.posted"}) << "the remainder no longer rests";
   EXPECT_EQ(offer(later).calendar.free_total(), 80);
@@ -262,8 +285,8 @@ TEST_F(AllocationRejectionTest, ZeroQuantityNamesQuantity) {
 }
 
 TEST_F(AllocationRejectionTest, EveryBadFieldIsNamed) {
-  Rejection r = Rejected(OrderCommand(
-      customer_, {.quantity = -5, .start = D("2026-12-10"), .due = D("2026-12-01")}));
+  Rejection r = Rejected(
+      OrderCommand(customer_, {.quantity = -5, .start = D("2026-12-10"), .due = D("2026-12-01")}));
   EXPECT_EQ(FieldsOf(r), (std::vector<std::string>{"quantity", "due"}));
 }
 
@@ -282,8 +305,12 @@ TEST_F(AllocationRejectionTest, OfferOutsideTheSupplierProcessesNamesProcess) {
 }
 
 TEST_F(AllocationRejectionTest, BadInnNamesInn) {
-  RegisterMember c{.name = "Bad INN plant", .inn = "7707083894", .region = "RU-LIP",
-                   .location = kLipetsk, .roles = kRoleSupplier, .processes = {"machining"},
+  RegisterMember c{.name = "Bad INN plant",
+                   .inn = "7707083894",
+                   .region = "RU-LIP",
+                   .location = kLipetsk,
+                   .roles = kRoleSupplier,
+                   .processes = {"machining"},
                    .certifications = {}};
   EXPECT_EQ(FieldsOf(Rejected(c)), std::vector<std::string>{"inn"});
   c.inn = member(supplier_).inn;  // Valid, but already registered.

@@ -45,8 +45,7 @@ TEST(CivilTimeTest, RejectsMalformedDays) {
 
 TEST(CivilTimeTest, ParsesUtcInstants) {
   // 2026-11-23 is day 20780; 8 hours later.
-  EXPECT_EQ(ParseInstant("2026-11-23T08:00:00Z"),
-            Instant{20780 * kMsPerDay + 8 * 3'600'000});
+  EXPECT_EQ(ParseInstant("2026-11-23T08:00:00Z"), Instant{20780 * kMsPerDay + 8 * 3'600'000});
   EXPECT_EQ(ParseInstant("1970-01-01T00:00:00Z"), Instant{0});
   EXPECT_EQ(ParseInstant("1970-01-01t00:00:01z"), Instant{1000});
 }

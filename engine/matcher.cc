@@ -32,18 +32,46 @@ Quantity TakeFrom(const Order& order, Quantity offer_min_lot, int64_t free, Quan
   return take < offer_min_lot ? 0 : take;
 }
 
-// The score of the last candidate the greedy fill needs to cover the order, or +inf when the
-// candidates cannot cover it.
-double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, size_t max_contracts) {
+// The greedy fill over ranked candidates: at each step, the best-ranked unused candidate that
+// can contribute to what is still needed. A candidate passed over because the remainder was
+// above its free capacity can serve a smaller remainder later. Returns (index, quantity) in the
+// order taken.
+std::vector<std::pair<size_t, Quantity>> Fill(const Order& order,
+                                              const std::vector<Candidate>& ranked,
+                                              size_t max_contracts) {
+  std::vector<std::pair<size_t, Quantity>> fill;
+  std::vector<bool> used(ranked.size(), false);
   Quantity remaining = order.remaining();
-  size_t used = 0;
-  for (const Candidate& c : ranked) {
-    Quantity take = TakeFrom(order, c.offer->min_lot, c.free, remaining);
-    if (take == 0) continue;
+  while (remaining > 0 && fill.size() < max_contracts) {
+    size_t i = 0;
+    Quantity take = 0;
+    for (; i < ranked.size(); ++i) {
+      if (used[i]) continue;
+      take = TakeFrom(order, ranked[i].offer->min_lot, ranked[i].free, remaining);
+      if (take > 0) break;
+    }
+    if (take == 0) break;
+    used[i] = true;
+    fill.push_back({i, take});
     remaining -= take;
-    if (remaining == 0 || ++used == max_contracts) return c.score.total;
   }
-  return std::numeric_limits<double>::infinity();
+  return fill;
+}
+
+// The worst score among the candidates the fill uses when they cover the order (or reach the
+// contract limit), else +inf: no offer scoring worse can change the fill.
+double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, size_t max_contracts) {
+  std::vector<std::pair<size_t, Quantity>> fill = Fill(order, ranked, max_contracts);
+  Quantity taken = 0;
+  double worst = -std::numeric_limits<double>::infinity();
+  for (auto [i, q] : fill) {
+    taken += q;
+    worst = std::max(worst, ranked[i].score.total);
+  }
+  if (taken < order.remaining() && fill.size() < max_contracts) {
+    return std::numeric_limits<double>::infinity();
+  }
+  return worst;
 }
 
 ContractCreated MakeContract(const Order& order, const CapacityOffer& offer,
@@ -167,18 +195,14 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   }
   if (stats != nullptr) *stats = local;
 
-  Quantity remaining = order.remaining();
   ContractId id = next_contract;
-  for (const Candidate& c : ranked) {
-    if (remaining == 0 || id.value - next_contract.value == max_contracts) break;
-    Quantity take = TakeFrom(order, c.offer->min_lot, c.free, remaining);
-    if (take == 0) continue;
+  for (auto [i, take] : Fill(order, ranked, max_contracts)) {
+    const Candidate& c = ranked[i];
     std::vector<DayQuantity> days;
     c.offer->calendar.PlanLatest(c.window.from, c.window.to, take, days);
     out.push_back(MakeContract(order, *c.offer, *c.supplier, id, take, std::move(days), c.score,
                                now, params.contracts.confirm_within_hours));
     ++id.value;
-    remaining -= take;
   }
 }
 

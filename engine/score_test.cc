@@ -35,7 +35,8 @@ class ScoreTest : public test::ExchangeTest {
  protected:
   ScoreTest()
       : customer_(Register({.name = "Lipetsk plant", .location = kLipetsk})),
-        supplier_(Register({.name = "Voronezh plant", .region = "RU-VOR", .location = kVoronezh})) {}
+        supplier_(Register({.name = "Voronezh plant", .region = "RU-VOR", .location = kVoronezh})) {
+  }
 
   // The score of the order's only contract.
   Score OnlyScore(OrderId o) {
@@ -94,7 +95,8 @@ TEST_F(ScoreTest, NoClusterBonusUnlessTheOrderAsks) {
   EXPECT_DOUBLE_EQ(neutral.cluster_bonus, 0.0);
   EXPECT_NEAR(neutral.total, kTotal, 1e-5);
   // The order prefers a cluster the supplier is not in.
-  Score elsewhere = OnlyScore(Place(customer_, {.prefer_clusters = {other}, .cluster_bonus = 5000}));
+  Score elsewhere =
+      OnlyScore(Place(customer_, {.prefer_clusters = {other}, .cluster_bonus = 5000}));
   EXPECT_DOUBLE_EQ(elsewhere.cluster_bonus, 0.0);
   EXPECT_NEAR(elsewhere.total, kTotal, 1e-5);
 }
@@ -107,7 +109,7 @@ TEST_F(ScoreTest, CheaperLandedCostBeatsCheaperUnitPrice) {
   OfferId near_offer = Post(supplier_, {.unit_price = 300000});
   OrderId o = Place(customer_);
   ASSERT_EQ(ContractsOf(o).size(), 1u);
-  EXPECT_EQ(ContractsOf(o)[0]->offer, near_offer);
+  EXPECT_EQ(ContractOf(o).offer, near_offer);
   EXPECT_EQ(offer(far_offer).calendar.free_total(), 80);
 }
 
@@ -118,8 +120,8 @@ TEST_F(ScoreTest, CheaperUnitPriceWinsWhenTransportIsSmall) {
   OfferId voronezh = Post(supplier_, {.unit_price = 295000});
   OrderId o = Place(customer_);
   ASSERT_EQ(ContractsOf(o).size(), 1u);
-  EXPECT_EQ(ContractsOf(o)[0]->offer, voronezh);
-  EXPECT_NEAR(ContractsOf(o)[0]->score.landed, 299311.488213, 1e-5);
+  EXPECT_EQ(ContractOf(o).offer, voronezh);
+  EXPECT_NEAR(ContractOf(o).score.landed, 299311.488213, 1e-5);
 }
 
 TEST_F(ScoreTest, PreferredClusterBonusCanChangeTheRanking) {
@@ -130,11 +132,11 @@ TEST_F(ScoreTest, PreferredClusterBonusCanChangeTheRanking) {
   OfferId plain = Post(supplier_, {.unit_price = 300000});
   OfferId clustered = Post(member, {.unit_price = 305000});
   OrderId neutral = Place(customer_);
-  EXPECT_EQ(ContractsOf(neutral)[0]->offer, plain);
+  EXPECT_EQ(ContractOf(neutral).offer, plain);
   OrderId preferring = Place(customer_, {.prefer_clusters = {cluster}, .cluster_bonus = 10000});
   ASSERT_EQ(ContractsOf(preferring).size(), 1u);
-  EXPECT_EQ(ContractsOf(preferring)[0]->offer, clustered);
-  EXPECT_NEAR(ContractsOf(preferring)[0]->score.total, 314777.062623, 1e-5);
+  EXPECT_EQ(ContractOf(preferring).offer, clustered);
+  EXPECT_NEAR(ContractOf(preferring).score.total, 314777.062623, 1e-5);
 }
 
 TEST_F(ScoreTest, TiesGoToTheEarlierOffer) {
@@ -144,7 +146,7 @@ TEST_F(ScoreTest, TiesGoToTheEarlierOffer) {
   OfferId second = Post(supplier_);
   OrderId o = Place(customer_);
   ASSERT_EQ(ContractsOf(o).size(), 1u);
-  EXPECT_EQ(ContractsOf(o)[0]->offer, first);
+  EXPECT_EQ(ContractOf(o).offer, first);
   // A larger order takes the earlier offer whole, then the rest from the later one.
   OrderId big = Place(customer_, {.quantity = 100});
   std::vector<const Contract*> contracts = ContractsOf(big);

@@ -75,7 +75,7 @@ TEST_F(TaxonomyTest, SubtreeAndAncestors) {
 
 TEST(TaxonomyCreateTest, RejectsAChildWithoutItsParent) {
   EXPECT_FALSE(Taxonomy::Create({{"machining", "M", "machine_hour", 0.1},
-                                 {"machining.milling.cnc_5axis", "C"}})
+                                 {"machining.milling.cnc_5axis", "C", ""}})
                    .ok());
 }
 
@@ -96,15 +96,15 @@ TEST(TaxonomyCreateTest, ChildrenMayNotSetUnitOrTariff) {
 }
 
 TEST(TaxonomyCreateTest, RejectsMalformedCodes) {
-  for (const char* code : {"", "Casting", "casting.", ".casting", "casting..steel", "cast ing",
-                           "casting-steel"}) {
+  for (const char* code :
+       {"", "Casting", "casting.", ".casting", "casting..steel", "cast ing", "casting-steel"}) {
     EXPECT_FALSE(Taxonomy::Create({{code, "C", "kg", 0.01}}).ok()) << "'" << code << "'";
   }
 }
 
 TEST(TaxonomyCreateTest, AcceptsChildrenListedBeforeTheirParents) {
   absl::StatusOr<Taxonomy> t =
-      Taxonomy::Create({{"casting.steel", "S"}, {"casting", "C", "kg", 0.01}});
+      Taxonomy::Create({{"casting.steel", "S", ""}, {"casting", "C", "kg", 0.01}});
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_TRUE(t->Serves(*t->Find("casting.steel"), *t->Find("casting")));
 }

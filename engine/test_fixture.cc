@@ -1,12 +1,12 @@
 #include "engine/test_fixture.h"
 
-#include <array>
 #include <utility>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/civil_time.h"
+#include "engine/inn.h"
 #include "engine/params.h"
 
 namespace subex {
@@ -43,25 +43,15 @@ Instant At(std::string_view rfc3339) {
   return *t;
 }
 
-std::string CompanyInn(std::string_view prefix9) {
-  static constexpr std::array<int, 9> kWeights = {2, 4, 10, 3, 5, 9, 4, 6, 8};
-  if (prefix9.size() != kWeights.size()) {
-    ADD_FAILURE() << "an INN prefix has nine digits: " << std::string(prefix9);
-    return std::string(prefix9);
-  }
-  int sum = 0;
-  for (size_t i = 0; i < kWeights.size(); ++i) sum += (prefix9[i] - '0') * kWeights[i];
-  return absl::StrCat(std::string(prefix9), sum % 11 % 10);
-}
-
 std::shared_ptr<const Taxonomy> SmallTaxonomy() {
+  // Children name no unit and no tariff: they inherit their branch's.
   absl::StatusOr<Taxonomy> t = Taxonomy::Create({
       {"machining", "Machining", "machine_hour", 0.40},
-      {"machining.milling", "Milling"},
-      {"machining.milling.cnc_5axis", "5-axis CNC milling"},
-      {"machining.turning", "Turning"},
+      {"machining.milling", "Milling", ""},
+      {"machining.milling.cnc_5axis", "5-axis CNC milling", ""},
+      {"machining.turning", "Turning", ""},
       {"casting", "Casting", "kg", 0.01},
-      {"casting.steel", "Steel casting"},
+      {"casting.steel", "Steel casting", ""},
   });
   if (!t.ok()) {
     ADD_FAILURE() << t.status();
@@ -193,10 +183,40 @@ OrderId ExchangeTest::Place(MemberId customer, OrderSpec spec) {
   return std::get<OrderPlaced>(out.events.front().body).order;
 }
 
+namespace {
+
+template <typename T>
+const T& OrEmpty(const T* found, const char* what, uint32_t id) {
+  static const T kEmpty{};
+  if (found != nullptr) return *found;
+  ADD_FAILURE() << "no " << what << " #" << id;
+  return kEmpty;
+}
+
+}  // namespace
+
+const Member& ExchangeTest::member(MemberId id) const {
+  return OrEmpty(state().member(id), "member", id.value);
+}
+
+const CapacityOffer& ExchangeTest::offer(OfferId id) const {
+  return OrEmpty(state().offer(id), "offer", id.value);
+}
+
+const Order& ExchangeTest::order(OrderId id) const {
+  return OrEmpty(state().order(id), "order", id.value);
+}
+
 std::vector<const Contract*> ExchangeTest::ContractsOf(OrderId id) const {
   std::vector<const Contract*> contracts;
   for (ContractId c : order(id).contracts) contracts.push_back(state().contract(c));
   return contracts;
+}
+
+const Contract& ExchangeTest::ContractOf(OrderId id, size_t i) const {
+  const std::vector<ContractId>& contracts = order(id).contracts;
+  return OrEmpty(i < contracts.size() ? state().contract(contracts[i]) : nullptr, "contract",
+                 static_cast<uint32_t>(i));
 }
 
 }  // namespace subex::test

@@ -1,7 +1,7 @@
 // ExchangeTest — a small exchange to write the engine's specification tests against.
 //
 // The fixture owns an Engine over a six-node taxonomy with the default Params, and a clock that
-// only moves forward (it starts at 2026-11-23T08:00:00Z). Its helpers register members, post
+// only moves forward (it starts at 2026-11-23T08:00:00Z). Its methods register members, post
 // offers and place orders with sensible defaults; a test overrides only what it is about, by
 // designated initializers:
 //
@@ -17,9 +17,11 @@
 //                                              > machining.turning
 //   casting   [kg, 0.01 RUB/unit/km]           > casting.steel
 //
-// Every member gets a valid, unique company INN unless the test names one. `Register`, `Post` and
-// `Place` record a test failure when the engine rejects them; tests about rejections build the
-// command with `OfferCommand` / `OrderCommand` and `Run` it.
+// Every member gets a valid, unique company INN (engine/inn.h's CompanyInn) unless the test
+// names one. `Register`, `Post` and `Place` record a test failure when the engine rejects them;
+// tests about rejections build the command with `OfferCommand` / `OrderCommand` and `Run` it.
+//
+// Not safe for concurrent use: each test owns its fixture.
 
 #ifndef SUBEX_ENGINE_TEST_FIXTURE_H_
 #define SUBEX_ENGINE_TEST_FIXTURE_H_
@@ -74,9 +76,6 @@ inline constexpr GeoPoint kYekaterinburg{56.8389, 60.6057};
 // The day or instant a literal names; a malformed literal fails the test and gives day 0.
 Day D(std::string_view yyyy_mm_dd);
 Instant At(std::string_view rfc3339);
-
-// A company INN: the nine digits of `prefix9` followed by their check digit.
-std::string CompanyInn(std::string_view prefix9);
 
 std::shared_ptr<const Taxonomy> SmallTaxonomy();
 
@@ -148,11 +147,15 @@ class ExchangeTest : public ::testing::Test {
   OrderId Place(MemberId customer, OrderSpec spec = {});
 
   const State& state() const { return engine_.state(); }
-  const Member& member(MemberId id) const { return *state().member(id); }
-  const CapacityOffer& offer(OfferId id) const { return *state().offer(id); }
-  const Order& order(OrderId id) const { return *state().order(id); }
+  // Lookups that record a failure (and answer an empty record) for an unknown id, so that a
+  // broken engine fails the test rather than crashing the run.
+  const Member& member(MemberId id) const;
+  const CapacityOffer& offer(OfferId id) const;
+  const Order& order(OrderId id) const;
   Quantity Allocated(OrderId id) const { return order(id).allocated; }
   std::vector<const Contract*> ContractsOf(OrderId id) const;
+  // The order's i-th contract, oldest first.
+  const Contract& ContractOf(OrderId id, size_t i = 0) const;
 
   // The event types ("order.placed", ...) of the last command run, in order.
   const std::vector<std::string>& last_types() const { return last_types_; }

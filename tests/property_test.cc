@@ -161,15 +161,25 @@ std::vector<Allocation> ExpectOrderFill(const State& s, const Order& order,
   std::sort(ranked.begin(), ranked.end(), [&](const Ranked& a, const Ranked& b) {
     return a.total != b.total ? a.total < b.total : open[a.index].first < open[b.index].first;
   });
+  // At each step the best-ranked unused offer that can contribute to what is still needed.
   std::vector<Allocation> out;
+  std::vector<bool> used(ranked.size(), false);
   Quantity remaining = order.quantity;
-  for (const Ranked& r : ranked) {
-    if (remaining == 0) break;
-    auto& [id, free] = open[r.index];
-    Quantity take = Take(order.min_lot, s.offer(id)->min_lot, free.In(r.window), remaining);
-    if (take == 0) continue;
-    out.push_back({order.id.value, id.value, take, free.TakeLatest(r.window, take)});
-    remaining -= take;
+  bool progress = true;
+  while (remaining > 0 && progress) {
+    progress = false;
+    for (size_t k = 0; k < ranked.size(); ++k) {
+      if (used[k]) continue;
+      const Ranked& r = ranked[k];
+      auto& [id, free] = open[r.index];
+      Quantity take = Take(order.min_lot, s.offer(id)->min_lot, free.In(r.window), remaining);
+      if (take == 0) continue;
+      used[k] = true;
+      out.push_back({order.id.value, id.value, take, free.TakeLatest(r.window, take)});
+      remaining -= take;
+      progress = true;
+      break;
+    }
   }
   return out;
 }
