@@ -38,17 +38,17 @@ void CheckOffer(const State& s, const CapacityOffer& o, std::vector<std::string>
     v.push_back(absl::StrCat("offer ", o.id.value, " free total is off"));
   }
   bool open = o.status == OfferStatus::kOpen;
-  if (open != s.offer_book().Contains(o.process, o.unit_price, o.id)) {
+  GeoPoint where = s.member(o.supplier)->location;
+  if (open != (s.offer_book().Find(o.process, where, o.unit_price, o.id) != nullptr)) {
     v.push_back(absl::StrCat("offer ", o.id.value, " is ", ToString(o.status),
                              open ? " but missing from the book" : " but still on the book"));
   }
   if (open) {
     for (ProcessId p : s.taxonomy().node(o.process).ancestors) {
-      const OfferBook::Set& book = s.offer_book().at(p);
-      auto it = book.find(OfferBook::Entry{o.unit_price, o.id.value, {}, 0, {}, {}});
-      if (it == book.end()) {
+      const OfferBook::Entry* e = s.offer_book().Find(p, where, o.unit_price, o.id);
+      if (e == nullptr) {
         v.push_back(absl::StrCat("offer ", o.id.value, " is missing from an ancestor's book"));
-      } else if (it->first != o.calendar.first_free() || it->last != o.calendar.last_free()) {
+      } else if (e->first != o.calendar.first_free() || e->last != o.calendar.last_free()) {
         v.push_back(absl::StrCat("offer ", o.id.value, " has a stale free span in the book"));
       }
     }

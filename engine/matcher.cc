@@ -152,32 +152,69 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     }
   };
 
+  // One cursor per map cell, merged by a lower bound on the score of the cursor's next entry:
+  // its price plus the transport to the nearest point of the cell.
+  struct Cursor {
+    OfferBook::Set::const_iterator it, end;
+    double transport;  // tariff × the cell's least distance × min_risk.
+    double key;        // Lower bound on the score of *it.
+  };
+  auto later = [](const Cursor& a, const Cursor& b) { return a.key > b.key; };
+  auto key_of = [&](const Cursor& c) {
+    return static_cast<double>(c.it->unit_price) * min_risk - max_bonus + c.transport;
+  };
+  std::vector<Cursor> heap;
+  for (const OfferBook::Cell& cell : state.offer_book().cells(order.process)) {
+    if (cell.entries.empty()) continue;
+    double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center)) - cell.radius_km);
+    if (order.max_distance_km && cell_km > *order.max_distance_km) continue;
+    Cursor c{cell.entries.begin(), cell.entries.end(), tariff * cell_km * min_risk, 0};
+    c.key = key_of(c);
+    heap.push_back(c);
+  }
+  std::make_heap(heap.begin(), heap.end(), later);
+
   // Entries whose own bound exceeded the worst score needed when they were walked. A better offer
   // found later can raise that worst score (with minimum lots, taking more from one offer can
   // leave a remainder another cannot serve), so they are revisited until the bound settles.
   std::vector<std::pair<double, const OfferBook::Entry*>> deferred;
-  const OfferBook::Set& book = state.offer_book().at(order.process);
-  auto it = book.begin();
   for (;;) {
-    for (; it != book.end(); ++it) {
-      const OfferBook::Entry& e = *it;
-      if (e.unit_price > order.max_unit_price) break;
-      const double price_bound = static_cast<double>(e.unit_price) * min_risk - max_bonus;
-      if (price_bound > worst_needed) break;
-      ++local.walked;
-      if ((wanted & ~e.names) != 0) continue;
-      const float chord2 = ChordSquared(here, e.where);
-      if (chord2 > max_chord) continue;
-      const double km = min_km(chord2);
-      // The usable window, with at least the transit days this distance needs.
-      const Day latest = order.due - TransitDays(km, transit_km_per_day);
-      if (std::max(earliest, e.first) > std::min(e.last, latest)) continue;
-      const double bound = price_bound + tariff * km * min_risk;
-      if (bound > worst_needed) {
-        deferred.push_back({bound, &e});
-        continue;
+    while (!heap.empty() && heap.front().key <= worst_needed) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      Cursor c = heap.back();
+      heap.pop_back();
+      // Walk this cell while it stays ahead of every other one.
+      const double next_cell = heap.empty() ? std::numeric_limits<double>::infinity()
+                                            : heap.front().key;
+      bool alive = true;
+      do {
+        const OfferBook::Entry& e = *c.it;
+        if (e.unit_price > order.max_unit_price) {
+          alive = false;  // The rest of this cell is dearer still.
+          break;
+        }
+        alive = ++c.it != c.end;
+        if (alive) c.key = key_of(c);
+        ++local.walked;
+        if ((wanted & ~e.names) != 0) continue;
+        const float chord2 = ChordSquared(here, e.where);
+        if (chord2 > max_chord) continue;
+        const double km = min_km(chord2);
+        // The usable window, with at least the transit days this distance needs.
+        const Day latest = order.due - TransitDays(km, transit_km_per_day);
+        if (std::max(earliest, e.first) > std::min(e.last, latest)) continue;
+        const double bound =
+            static_cast<double>(e.unit_price) * min_risk - max_bonus + tariff * km * min_risk;
+        if (bound > worst_needed) {
+          deferred.push_back({bound, &e});
+          continue;
+        }
+        examine(e);
+      } while (alive && c.key <= next_cell && c.key <= worst_needed);
+      if (alive) {
+        heap.push_back(c);
+        std::push_heap(heap.begin(), heap.end(), later);
       }
-      examine(e);
     }
     bool revisited = false;
     for (size_t k = 0; k < deferred.size();) {

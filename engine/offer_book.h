@@ -1,16 +1,17 @@
 // OfferBook and RestingOrders — the two indexes matching walks (PRODUCT §3, last paragraph).
 //
-// The offer book keeps, per process node, the open offers at or below it ordered by (unit price,
-// id), each entry carrying the supplier's position on the unit sphere and a mask of the offer's
-// names, so that far or unfit offers are rejected before their record is touched. An order for a
-// node walks that node's book in price order, and stops as soon as no unseen offer can beat what
-// it has already chosen.
+// The offer book keeps, per process node and per map cell of the supplier, the open offers at or
+// below the node ordered by (unit price, id), each entry carrying the supplier's position on the
+// unit sphere, a mask of the offer's names and its free days, so that far or unfit offers are
+// rejected before their record is touched. An order for a node walks that node's cells merged by
+// a lower bound on the score (price plus the transport to the cell), and stops as soon as no
+// unseen offer can beat what it has already chosen.
 //
 // RestingOrders keeps, per process node, the orders waiting on the book ordered by (max unit price
 // descending, id): a new offer walks the books of its node's ancestors, best price first, then the
 // oldest (PRODUCT §3).
 //
-//   for (const OfferBook::Entry& e : book.at(order.process)) { if (e.unit_price > max) break; }
+//   for (const OfferBook::Cell& c : book.cells(order.process)) { ... c.entries ... }
 //
 // Both are changed only by State::Apply. Requires external synchronization.
 
@@ -39,33 +40,45 @@ class OfferBook {
     Kopecks unit_price;
     uint32_t offer;
     UnitVector where;
-    uint64_t names;  // NameBit union of the offer's tags, limit names and supplier's certifications.
+    uint64_t names;   // NameMask of the offer's tags, limit names and supplier's certifications.
     Day first, last;  // The first and last days the offer has anything free.
     bool operator<(const Entry& o) const {
       return unit_price != o.unit_price ? unit_price < o.unit_price : offer < o.offer;
     }
   };
-  // Wide nodes: a match walks hundreds of consecutive entries, and every node boundary is a
-  // cache miss, so nodes hold ~50 entries rather than absl::btree_set's default ~6.
+  // Wide nodes: a match walks many consecutive entries, and every node boundary is a cache miss,
+  // so nodes hold ~50 entries rather than absl::btree_set's default ~6.
   using Set = WideBtreeSet<Entry, 2048>;
 
-  // `ancestors(p)` lists p and every node above it; an offer is entered in each of their books,
-  // so the book of a node holds its whole subtree in one price order.
+  // A 4° × 4° square of the map. Each node's book is split by the supplier's cell, so a match
+  // can bound the transport cost of a whole cell (from its centre and radius) before walking it,
+  // and walks near cells further up the price scale than far ones.
+  struct Cell {
+    uint32_t id = 0;
+    UnitVector center;
+    double radius_km = 0;  // No point of the cell is farther from the centre.
+    Set entries;
+  };
+  static uint32_t CellOf(GeoPoint p);
+
+  // `ancestors` lists a node and every node above it; an offer is entered in each of their
+  // books, so the book of a node holds its whole subtree. `where` is the supplier's location.
   explicit OfferBook(size_t process_count) : nodes_(process_count) {}
 
-  void Add(std::span<const ProcessId> ancestors, Entry e);
-  void Remove(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer);
+  void Add(std::span<const ProcessId> ancestors, GeoPoint where, Entry e);
+  void Remove(std::span<const ProcessId> ancestors, GeoPoint where, Kopecks unit_price,
+              OfferId offer);
+  // The supplier moved from `from` to `to`, or its certifications (`names`) changed.
+  void Move(std::span<const ProcessId> ancestors, GeoPoint from, GeoPoint to, Kopecks unit_price,
+            OfferId offer, uint64_t names);
   // Records the offer's first and last free days after an allocation changed them.
-  void SetFreeSpan(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer,
-                   Day first, Day last);
-  // Updates what an entry knows of its supplier (it moved, or its certifications changed).
-  void Refresh(std::span<const ProcessId> ancestors, Kopecks unit_price, OfferId offer,
-               UnitVector where, uint64_t names);
-  bool Contains(ProcessId process, Kopecks unit_price, OfferId offer) const {
-    return nodes_[process.value].contains(Key(unit_price, offer));
-  }
-  // Every open offer at `process` or below it, cheapest first.
-  const Set& at(ProcessId process) const { return nodes_[process.value]; }
+  void SetFreeSpan(std::span<const ProcessId> ancestors, GeoPoint where, Kopecks unit_price,
+                   OfferId offer, Day first, Day last);
+
+  // The entry of an open offer in `process`'s book, or nullptr.
+  const Entry* Find(ProcessId process, GeoPoint where, Kopecks unit_price, OfferId offer) const;
+  // The cells of `process`'s book (every open offer at or below it), in no particular order.
+  std::span<const Cell> cells(ProcessId process) const { return nodes_[process.value]; }
   // Open offers in the book.
   size_t size() const { return size_; }
 
@@ -73,7 +86,10 @@ class OfferBook {
   static Entry Key(Kopecks unit_price, OfferId offer) {
     return Entry{unit_price, offer.value, {}, 0, {}, {}};
   }
-  std::vector<Set> nodes_;
+  Cell& CellIn(ProcessId process, uint32_t cell);
+  Entry* FindIn(ProcessId process, uint32_t cell, Kopecks unit_price, OfferId offer);
+
+  std::vector<std::vector<Cell>> nodes_;
   size_t size_ = 0;
 };
 

@@ -99,16 +99,16 @@ void State::On(const MemberUpdated& e) {
   NameList certifications = InternSorted(e.certifications);
   bool moved = !(m.location == e.location);
   bool recertified = certifications != m.certifications;
+  GeoPoint was = m.location;
   m.location = e.location;
   m.certifications = std::move(certifications);
   if (moved || recertified) {
     // The book's entries carry the supplier's position and certifications.
-    UnitVector where = ToUnitVector(m.location);
     for (OfferId id : m.offers) {
       const CapacityOffer& o = offers_[id.value];
       if (o.status != OfferStatus::kOpen) continue;
-      offer_book_.Refresh(taxonomy_->node(o.process).ancestors, o.unit_price, o.id, where,
-                          BookNames(o, m));
+      offer_book_.Move(taxonomy_->node(o.process).ancestors, was, m.location, o.unit_price, o.id,
+                       BookNames(o, m));
     }
   }
   ++m.revision;
@@ -166,7 +166,7 @@ void State::On(const OfferPosted& e) {
   o.created_at = now_;
   Member& supplier = members_[e.supplier.value];
   supplier.offers.push_back(o.id);
-  offer_book_.Add(taxonomy_->node(o.process).ancestors,
+  offer_book_.Add(taxonomy_->node(o.process).ancestors, supplier.location,
                   {o.unit_price, o.id.value, ToUnitVector(supplier.location),
                    BookNames(o, supplier), o.from, o.to});
   offer_timers_.insert({o.to, o.id.value});
@@ -174,7 +174,8 @@ void State::On(const OfferPosted& e) {
 
 void State::CloseOffer(CapacityOffer& o, OfferStatus status) {
   if (o.status == OfferStatus::kOpen) {
-    offer_book_.Remove(taxonomy_->node(o.process).ancestors, o.unit_price, o.id);
+    offer_book_.Remove(taxonomy_->node(o.process).ancestors, members_[o.supplier.value].location,
+                       o.unit_price, o.id);
     offer_timers_.erase({o.to, o.id.value});
   }
   o.status = status;
@@ -251,7 +252,8 @@ void State::On(const ContractCreated& e) {
   if (offer.status == OfferStatus::kOpen && offer.calendar.free_total() == 0) {
     CloseOffer(offer, OfferStatus::kExhausted);
   } else if (offer.status == OfferStatus::kOpen) {
-    offer_book_.SetFreeSpan(taxonomy_->node(offer.process).ancestors, offer.unit_price, offer.id,
+    offer_book_.SetFreeSpan(taxonomy_->node(offer.process).ancestors,
+                            members_[offer.supplier.value].location, offer.unit_price, offer.id,
                             offer.calendar.first_free(), offer.calendar.last_free());
   }
 
