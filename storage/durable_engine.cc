@@ -1,0 +1,139 @@
+#include "storage/durable_engine.h"
+
+#include <future>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/state_hash.h"
+
+namespace subex {
+
+absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::Open(
+    std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options) {
+  absl::StatusOr<std::unique_ptr<Journal>> journal =
+      Journal::Open({.dir = options.dir, .sync = options.sync});
+  if (!journal.ok()) return journal.status();
+  std::unique_ptr<DurableEngine> engine(
+      new DurableEngine(std::move(taxonomy), params, std::move(options), *std::move(journal)));
+  if (absl::Status s = engine->Recover(); !s.ok()) return s;
+  engine->thread_ = std::thread([e = engine.get()] { e->Run(); });
+  return engine;
+}
+
+DurableEngine::DurableEngine(std::shared_ptr<const Taxonomy> taxonomy, Params params,
+                             Options options, std::unique_ptr<Journal> journal)
+    : options_(std::move(options)),
+      journal_(std::move(journal)),
+      engine_(std::move(taxonomy), params) {}
+
+DurableEngine::~DurableEngine() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  ready_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::Status DurableEngine::Recover() {
+  return journal_->Replay(0, [this](const Event& e) {
+    if (e.seq != engine_.state().last_seq() + 1) {
+      return absl::DataLossError(
+          absl::StrCat("journal: event ", e.seq, " does not follow ", engine_.state().last_seq()));
+    }
+    engine_.Replay(e);
+    return absl::OkStatus();
+  });
+}
+
+void DurableEngine::Enqueue(Item item) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(item));
+  }
+  ready_.notify_one();
+}
+
+void DurableEngine::Submit(Request request) {
+  Item item;
+  item.request = std::move(request);
+  Enqueue(std::move(item));
+}
+
+void DurableEngine::Query(std::function<std::string(const State&)> read,
+                          std::function<void(absl::StatusOr<std::string>)> done) {
+  Enqueue(Item{std::nullopt, std::move(read), std::move(done)});
+}
+
+uint64_t DurableEngine::StateHashNow() {
+  std::promise<uint64_t> hash;
+  Query([](const State& s) { return std::to_string(StateHash(s)); },
+        [&hash](absl::StatusOr<std::string> r) { hash.set_value(r.ok() ? std::stoull(*r) : 0); });
+  return hash.get_future().get();
+}
+
+void DurableEngine::Run() {
+  std::vector<Item> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // Stopping, and everything queued has been answered.
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Process(batch);
+    batch.clear();
+  }
+}
+
+void DurableEngine::Process(std::vector<Item>& batch) {
+  std::vector<Result> results(batch.size());
+  std::vector<std::string> answers(batch.size());
+  if (!failed_) {
+    std::vector<Event> events;
+    std::vector<IdempotencyRecord> records;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Item& item = batch[i];
+      if (!item.request) {
+        answers[i] = item.read(engine_.state());
+        continue;
+      }
+      Request& req = *item.request;
+      Engine::Outcome out = engine_.Execute(req.command, req.now);
+      Result& r = results[i];
+      r.rejection = std::move(out.rejection);
+      r.events.assign(out.events.begin(), out.events.end());
+      events.insert(events.end(), out.events.begin(), out.events.end());
+      if (req.render) r.rendered = req.render(r, engine_.state());
+      if (!req.idempotency_key.empty()) records.push_back({req.idempotency_key, r.rendered});
+    }
+    if (!events.empty() || !records.empty()) {
+      if (absl::Status s = journal_->Append(events, records); !s.ok()) {
+        // The state in memory is now ahead of the disk: acknowledge nothing, ever again.
+        failed_ = true;
+        failure_ = absl::UnavailableError(
+            absl::StrCat("the journal cannot write; not acknowledging: ", s.message()));
+      }
+    }
+    batches_.fetch_add(1);
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Item& item = batch[i];
+    if (item.request) {
+      if (failed_) results[i] = Result{failure_, std::nullopt, {}, {}};
+      if (item.request->reply) item.request->reply(std::move(results[i]));
+    } else if (item.done) {
+      if (failed_) {
+        item.done(failure_);
+      } else {
+        item.done(std::move(answers[i]));
+      }
+    }
+  }
+  requests_.fetch_add(batch.size());
+}
+
+}  // namespace subex

@@ -1,0 +1,115 @@
+// DurableEngine — the engine thread of PRODUCT §8: one thread owns the engine; callers queue
+// requests; the thread takes a batch, decides and applies each command in order, writes the whole
+// batch's events and idempotency records to the journal in one synced write, and only then
+// releases the batch's replies. Reads queue the same way, so no caller ever sees state that is
+// not yet durable.
+//
+// The batch is whatever is queued when the thread comes round, up to `max_batch`: one request
+// when idle, hundreds under load, so the cost of one fsync is shared by everything that arrived
+// while the previous one ran. If a write fails the engine stops acknowledging: that batch and
+// every later request is answered Unavailable (HTTP 503), and nothing claims durability it does
+// not have.
+//
+//   SUBEX_ASSIGN_OR_RETURN(auto engine, DurableEngine::Open(taxonomy, params, {.dir = "data"}));
+//   engine->Submit({.command = PlaceOrder{...}, .now = clock(), .reply = [](Result r) {...}});
+//
+// Thread-safety: Submit and Query are safe from any thread; replies run on the engine thread and
+// must not block.
+
+#ifndef SUBEX_STORAGE_DURABLE_ENGINE_H_
+#define SUBEX_STORAGE_DURABLE_ENGINE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/engine.h"
+#include "storage/journal.h"
+
+namespace subex {
+
+class DurableEngine {
+ public:
+  struct Options {
+    std::string dir;          // The journal's directory.
+    size_t max_batch = 1024;  // Requests decided per synced write at most.
+    bool sync = true;         // Only benchmarks of the engine alone turn this off.
+  };
+
+  // What a command came to, delivered once it is durable (or never will be).
+  struct Result {
+    absl::Status status;                 // Unavailable when the journal could not write.
+    std::optional<Rejection> rejection;  // The engine's verdict when status is OK.
+    std::vector<Event> events;           // What the command caused, with their seqs.
+    std::string rendered;                // What `render` produced, if given.
+  };
+
+  struct Request {
+    Command command;
+    Instant now;
+    // Optional: the idempotency key to store the rendered answer under, in the same write.
+    std::string idempotency_key;
+    // Optional: turns the result into the answer to store and send, on the engine thread
+    // while the state is exactly as the command left it.
+    std::function<std::string(const Result&, const State&)> render;
+    std::function<void(Result)> reply;
+  };
+
+  // Opens the journal, rebuilds the state from it, and starts the engine thread.
+  static absl::StatusOr<std::unique_ptr<DurableEngine>> Open(
+      std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options);
+  ~DurableEngine();  // Answers what is queued, then stops.
+
+  void Submit(Request request);
+
+  // Runs `read` on the engine thread, in queue order, and delivers `done` once every event
+  // `read` could have seen is durable. `read` returns what `done` receives.
+  void Query(std::function<std::string(const State&)> read,
+             std::function<void(absl::StatusOr<std::string>)> done);
+
+  // Counters for operations: batches written and requests answered so far.
+  uint64_t batches() const { return batches_.load(); }
+  uint64_t requests() const { return requests_.load(); }
+  // The state hash, computed on the engine thread (for tests and recovery checks).
+  uint64_t StateHashNow();
+
+ private:
+  struct Item {
+    std::optional<Request> request;
+    std::function<std::string(const State&)> read;
+    std::function<void(absl::StatusOr<std::string>)> done;
+  };
+
+  DurableEngine(std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options,
+                std::unique_ptr<Journal> journal);
+  absl::Status Recover();
+  void Run();
+  void Process(std::vector<Item>& batch);
+  void Enqueue(Item item);
+
+  Options options_;
+  std::unique_ptr<Journal> journal_;
+  Engine engine_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<Item> queue_;
+  bool stopping_ = false;
+  bool failed_ = false;  // Engine thread only: the journal failed; nothing more is acknowledged.
+  absl::Status failure_;
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> requests_{0};
+  std::thread thread_;
+};
+
+}  // namespace subex
+
+#endif  // SUBEX_STORAGE_DURABLE_ENGINE_H_

@@ -1,0 +1,223 @@
+#include "storage/journal.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/slice.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "storage/codec.h"
+
+namespace subex {
+namespace {
+
+// Keys are big-endian sequence numbers, so RocksDB's byte order is the journal's order.
+std::string SeqKey(uint64_t seq) {
+  std::string k(8, '\0');
+  for (int i = 7; i >= 0; --i, seq >>= 8) k[static_cast<size_t>(i)] = static_cast<char>(seq & 0xff);
+  return k;
+}
+
+uint64_t KeySeq(rocksdb::Slice k) {
+  uint64_t seq = 0;
+  for (size_t i = 0; i < 8 && i < k.size(); ++i)
+    seq = (seq << 8) | static_cast<unsigned char>(k[i]);
+  return seq;
+}
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+// Column families, each tuned for how it is used:
+//  - events: append-only, keys strictly increasing, read back in order by recovery and by the
+//    feed. Sequential keys make flushed files non-overlapping, so compaction mostly moves files
+//    instead of rewriting them; no bloom filters (reads are range scans); LZ4 because records
+//    share many bytes and the CPU cost is small next to the fsync.
+//  - idempotency: point lookups by key; bloom filters.
+//  - snapshots: a few large values, read once at start; no compression on top of their own
+//    compact encoding would pay off, so none.
+constexpr char kEvents[] = "events";
+constexpr char kIdempotency[] = "idempotency";
+constexpr char kSnapshots[] = "snapshots";
+
+rocksdb::ColumnFamilyOptions EventsOptions() {
+  rocksdb::ColumnFamilyOptions o;
+  o.write_buffer_size = 64 << 20;
+  o.compression = rocksdb::kLZ4Compression;
+  o.level_compaction_dynamic_level_bytes = true;
+  return o;
+}
+
+rocksdb::ColumnFamilyOptions IdempotencyOptions() {
+  rocksdb::ColumnFamilyOptions o;
+  o.OptimizeForPointLookup(/*block_cache_size_mb=*/32);
+  return o;
+}
+
+rocksdb::ColumnFamilyOptions SnapshotOptions() {
+  rocksdb::ColumnFamilyOptions o;
+  o.compression = rocksdb::kNoCompression;
+  return o;
+}
+
+class RocksJournal final : public Journal {
+ public:
+  RocksJournal(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
+               bool sync)
+      : db_(std::move(db)), cfs_(std::move(cfs)) {
+    write_options_.sync = sync;
+  }
+
+  ~RocksJournal() override {
+    for (rocksdb::ColumnFamilyHandle* h : cfs_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+
+  absl::Status Load() {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, events()));
+    it->SeekToLast();
+    if (it->Valid()) last_seq_ = KeySeq(it->key());
+    it->SeekToFirst();
+    first_seq_ = it->Valid() ? KeySeq(it->key()) : last_seq_ + 1;
+    return FromRocks(it->status(), "reading the journal");
+  }
+
+  absl::Status Append(std::span<const Event> events,
+                      std::span<const IdempotencyRecord> records) override {
+    rocksdb::WriteBatch batch;
+    std::string value;
+    uint64_t expect = last_seq_ + 1;
+    for (const Event& e : events) {
+      if (e.seq != expect++) {
+        return absl::InternalError(absl::StrCat("event ", e.seq, " does not follow ", expect - 2));
+      }
+      value.clear();
+      EncodeEvent(e, value);
+      batch.Put(this->events(), SeqKey(e.seq), value);
+    }
+    for (const IdempotencyRecord& r : records) batch.Put(idempotency(), r.key, r.value);
+    if (absl::Status st = FromRocks(db_->Write(write_options_, &batch), "writing a batch");
+        !st.ok()) {
+      return st;
+    }
+    if (!events.empty()) {
+      if (last_seq_ + 1 == first_seq_) first_seq_ = events.front().seq;
+      last_seq_ = events.back().seq;
+    }
+    return absl::OkStatus();
+  }
+
+  uint64_t last_seq() const override { return last_seq_; }
+  uint64_t first_seq() const override { return first_seq_; }
+
+  absl::Status Replay(uint64_t after,
+                      const std::function<absl::Status(const Event&)>& visit) const override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, events()));
+    uint64_t expect = after + 1;
+    for (it->Seek(SeqKey(expect)); it->Valid(); it->Next()) {
+      uint64_t seq = KeySeq(it->key());
+      if (seq != expect) {
+        return absl::DataLossError(
+            absl::StrCat("journal: event ", expect, " is missing (next stored is ", seq, ")"));
+      }
+      absl::StatusOr<Event> e =
+          DecodeEvent(std::string_view(it->value().data(), it->value().size()));
+      if (!e.ok()) {
+        return absl::DataLossError(
+            absl::StrCat("journal: event ", seq, " cannot be read: ", e.status().message()));
+      }
+      if (e->seq != seq) {
+        return absl::DataLossError(
+            absl::StrCat("journal: event stored at ", seq, " says it is ", e->seq));
+      }
+      if (absl::Status s = visit(*e); !s.ok()) return s;
+      ++expect;
+    }
+    return FromRocks(it->status(), "reading the journal");
+  }
+
+  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
+    std::string value;
+    rocksdb::Status s = db_->Get({}, idempotency(), rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "reading an idempotency record");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
+    rocksdb::WriteOptions sync;
+    sync.sync = write_options_.sync;
+    return FromRocks(
+        db_->Put(sync, snapshots(), SeqKey(seq), rocksdb::Slice(bytes.data(), bytes.size())),
+        "writing a snapshot");
+  }
+
+  absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, snapshots()));
+    it->SeekToLast();
+    if (!it->Valid()) {
+      if (absl::Status st = FromRocks(it->status(), "reading snapshots"); !st.ok()) return st;
+      return std::optional<Snapshot>();
+    }
+    return std::optional<Snapshot>(Snapshot{KeySeq(it->key()), it->value().ToString()});
+  }
+
+  absl::Status PruneBefore(uint64_t seq) override {
+    rocksdb::WriteBatch batch;
+    batch.DeleteRange(events(), SeqKey(0), SeqKey(seq));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, snapshots()));
+    it->SeekForPrev(SeqKey(seq));
+    if (it->Valid()) batch.DeleteRange(snapshots(), SeqKey(0), it->key());
+    if (absl::Status st = FromRocks(db_->Write(write_options_, &batch), "pruning the journal");
+        !st.ok()) {
+      return st;
+    }
+    if (seq > first_seq_) first_seq_ = std::min(seq, last_seq_ + 1);
+    return absl::OkStatus();
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* events() const { return cfs_[1]; }
+  rocksdb::ColumnFamilyHandle* idempotency() const { return cfs_[2]; }
+  rocksdb::ColumnFamilyHandle* snapshots() const { return cfs_[3]; }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  rocksdb::WriteOptions write_options_;
+  uint64_t last_seq_ = 0;
+  uint64_t first_seq_ = 1;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(const Options& options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  // Every batch is synced by its own write; nothing else may hold acknowledged data in memory.
+  db_options.manual_wal_flush = false;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+      {kEvents, EventsOptions()},
+      {kIdempotency, IdempotencyOptions()},
+      {kSnapshots, SnapshotOptions()},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.dir, families, &handles, &raw);
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open the journal in ", options.dir, ": ", s.ToString()));
+  }
+  auto journal = std::make_unique<RocksJournal>(std::unique_ptr<rocksdb::DB>(raw),
+                                                std::move(handles), options.sync);
+  if (absl::Status loaded = journal->Load(); !loaded.ok()) return loaded;
+  return journal;
+}
+
+}  // namespace subex
