@@ -47,8 +47,8 @@ class OfferBook {
     }
   };
   // Wide nodes: a match walks many consecutive entries, and every node boundary is a cache miss,
-  // so nodes hold ~50 entries rather than absl::btree_set's default ~6.
-  using Set = WideBtreeSet<Entry, 2048>;
+  // so nodes hold ~25 entries rather than absl::btree_set's default ~6.
+  using Set = WideBtreeSet<Entry, 1024>;
 
   // A 4° × 4° square of the map. Each node's book is split by the supplier's cell, so a match
   // can bound the transport cost of a whole cell (from its centre and radius) before walking it,
