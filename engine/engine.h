@@ -9,6 +9,8 @@
 //   Engine::Outcome out = engine.Execute(PlaceOrder{...}, now);
 //   if (out.rejection) { ... } else { for (const Event& e : out.events) journal(e); }
 //
+// An engine can also continue from a restored state: `Engine engine(State::Restore(...))`.
+//
 // Requires external synchronization: one thread owns an Engine. The returned events stay valid
 // until the next call.
 
@@ -31,7 +33,9 @@ namespace subex {
 class Engine {
  public:
   Engine(std::shared_ptr<const Taxonomy> taxonomy, Params params)
-      : state_(std::move(taxonomy), params) {}
+      : state_(std::make_unique<State>(std::move(taxonomy), params)) {}
+  // Continues from a state rebuilt elsewhere (State::Restore, from a snapshot).
+  explicit Engine(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
   struct Outcome {
     std::optional<Rejection> rejection;
@@ -41,12 +45,12 @@ class Engine {
   Outcome Execute(const Command& command, Instant now);
 
   // Applies an event recorded earlier; its seq must be the next one.
-  void Replay(const Event& event) { state_.Apply(event); }
+  void Replay(const Event& event) { state_->Apply(event); }
 
-  const State& state() const { return state_; }
+  const State& state() const { return *state_; }
 
  private:
-  State state_;
+  std::unique_ptr<State> state_;
   std::vector<EventBody> bodies_;
   std::vector<Event> events_;
 };

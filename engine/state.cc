@@ -33,6 +33,100 @@ State::State(std::shared_ptr<const Taxonomy> taxonomy, Params params)
       resting_orders_(taxonomy_->size()),
       max_reliability_(params_.reliability.prior) {}
 
+std::unique_ptr<State> State::Restore(std::shared_ptr<const Taxonomy> taxonomy, Params params,
+                                      StateImage image) {
+  auto s = std::make_unique<State>(std::move(taxonomy), params);
+  for (const std::string& name : image.names) s->names_.Intern(name);
+  assert(s->names_.size() == image.names.size());
+  s->members_ = std::move(image.members);
+  s->clusters_ = std::move(image.clusters);
+  s->offers_ = std::move(image.offers);
+  s->orders_ = std::move(image.orders);
+  s->contracts_ = std::move(image.contracts);
+  s->now_ = image.now;
+  s->last_seq_ = image.last_seq;
+  s->max_reliability_ = image.max_reliability;
+  s->RebuildIndexes();
+  return s;
+}
+
+// Walks the records in id order, which is the order `Apply` created them in, so every list that
+// points back comes out oldest first, as `Apply` appends it.
+void State::RebuildIndexes() {
+  members_by_inn_.reserve(members_.size());
+  for (Member& m : members_) {
+    m.offers.clear();
+    m.orders.clear();
+    m.contracts.clear();
+    members_by_inn_.emplace(m.inn, m.id);
+  }
+  for (Cluster& c : clusters_) c.members.clear();
+  for (const Member& m : members_) {
+    for (ClusterId c : m.clusters) clusters_[c.value].members.push_back(m.id);
+  }
+
+  std::vector<OrderTimer> order_timers;
+  for (Order& o : orders_) {
+    o.contracts.clear();
+    members_[o.customer.value].orders.push_back(o.id);
+    if (!o.resting()) continue;
+    resting_orders_.Add(o.process, {o.max_unit_price, o.id.value});
+    order_timers.push_back({o.expires_at, o.id.value});
+  }
+  std::sort(order_timers.begin(), order_timers.end());
+  order_timers_.insert(order_timers.begin(), order_timers.end());
+
+  // The book's entries are gathered in one pass over the offers, then entered grouped by the
+  // supplier's map cell and the taxonomy branch, in the book's own order within each group: every
+  // insertion then lands at the end of a set whose path is already in cache.
+  struct Pending {
+    uint32_t cell;
+    ProcessId branch;
+    ProcessId process;
+    MemberId supplier;
+    OfferBook::Entry entry;
+  };
+  std::vector<UnitVector> where(members_.size());
+  std::vector<uint32_t> cell(members_.size());
+  for (const Member& m : members_) {
+    where[m.id.value] = ToUnitVector(m.location);
+    cell[m.id.value] = OfferBook::CellOf(m.location);
+  }
+  std::vector<Pending> book;
+  std::vector<OfferTimer> offer_timers;
+  book.reserve(offers_.size());
+  offer_timers.reserve(offers_.size());
+  for (CapacityOffer& o : offers_) {
+    o.contracts.clear();
+    Member& supplier = members_[o.supplier.value];
+    supplier.offers.push_back(o.id);
+    if (o.status != OfferStatus::kOpen) continue;
+    const uint32_t s = o.supplier.value;
+    book.push_back({cell[s], taxonomy_->node(o.process).ancestors.back(), o.process, o.supplier,
+                    {o.unit_price, o.id.value, where[s], BookNames(o, supplier),
+                     o.calendar.first_free(), o.calendar.last_free()}});
+    offer_timers.push_back({o.to, o.id.value});
+  }
+  for (const Contract& c : contracts_) {
+    offers_[c.offer.value].contracts.push_back(c.id);
+    orders_[c.order.value].contracts.push_back(c.id);
+    members_[c.customer.value].contracts.push_back(c.id);
+    members_[c.supplier.value].contracts.push_back(c.id);
+  }
+
+  std::sort(book.begin(), book.end(), [](const Pending& a, const Pending& b) {
+    if (a.cell != b.cell) return a.cell < b.cell;
+    if (a.branch != b.branch) return a.branch < b.branch;
+    return a.entry < b.entry;
+  });
+  for (const Pending& p : book) {
+    offer_book_.Add(taxonomy_->node(p.process).ancestors, members_[p.supplier.value].location,
+                    p.entry);
+  }
+  std::sort(offer_timers.begin(), offer_timers.end());
+  offer_timers_.insert(offer_timers.begin(), offer_timers.end());
+}
+
 double State::Reliability(const Member& supplier, Day today) const {
   const ReliabilityParams& p = params_.reliability;
   double sum = 0;
@@ -246,12 +340,14 @@ void State::On(const ContractCreated& e) {
   c.created_at = now_;
 
   CapacityOffer& offer = offers_[e.offer.value];
+  const Day first = offer.calendar.first_free(), last = offer.calendar.last_free();
   offer.calendar.Take(e.days);
   offer.contracts.push_back(c.id);
   ++offer.revision;
   if (offer.status == OfferStatus::kOpen && offer.calendar.free_total() == 0) {
     CloseOffer(offer, OfferStatus::kExhausted);
-  } else if (offer.status == OfferStatus::kOpen) {
+  } else if (offer.status == OfferStatus::kOpen &&
+             (first != offer.calendar.first_free() || last != offer.calendar.last_free())) {
     offer_book_.SetFreeSpan(taxonomy_->node(offer.process).ancestors,
                             members_[offer.supplier.value].location, offer.unit_price, offer.id,
                             offer.calendar.first_free(), offer.calendar.last_free());

@@ -10,6 +10,10 @@
 //   state.Apply(Event{1, now, MemberRegistered{...}});
 //   const Member* m = state.member(MemberId{0});
 //
+// A State can also be rebuilt without its events, from the records alone (a snapshot):
+//
+//   std::unique_ptr<State> restored = State::Restore(taxonomy, params, std::move(image));
+//
 // Requires external synchronization: one thread (the engine thread) owns a State.
 
 #ifndef SUBEX_ENGINE_STATE_H_
@@ -17,6 +21,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -33,12 +38,37 @@
 
 namespace subex {
 
+// The records of a State without anything derived from them: what a snapshot keeps. Every record
+// sits at the index of its id. The lists that only point back at other records are indexes, and
+// `State::Restore` rebuilds them, ignoring what they hold here: Cluster::members (from
+// Member::clusters); Member::offers, ::orders and ::contracts, CapacityOffer::contracts and
+// Order::contracts (from the offers', orders' and contracts' own references).
+struct StateImage {
+  std::vector<std::string> names;  // The interned names, in NameId order.
+  ChunkedVector<Member> members;
+  ChunkedVector<Cluster> clusters;
+  ChunkedVector<CapacityOffer> offers;
+  ChunkedVector<Order> orders;
+  ChunkedVector<Contract> contracts;
+  Instant now;
+  uint64_t last_seq = 0;
+  double max_reliability = 0;
+};
+
 class State {
  public:
   State(std::shared_ptr<const Taxonomy> taxonomy, Params params);
 
   State(const State&) = delete;
   State& operator=(const State&) = delete;
+
+  // The state whose records `image` holds, with every index rebuilt as `Apply` would have left
+  // it: the same NameIds, StateHash and invariants, and the same events for the same commands
+  // afterwards. Requires a consistent image: distinct names and INNs, every id at its index, and
+  // every reference (ids, NameIds, processes of `taxonomy`) in range; storage/snapshot.h checks
+  // what it reads.
+  static std::unique_ptr<State> Restore(std::shared_ptr<const Taxonomy> taxonomy, Params params,
+                                        StateImage image);
 
   const Taxonomy& taxonomy() const { return *taxonomy_; }
   const std::shared_ptr<const Taxonomy>& shared_taxonomy() const { return taxonomy_; }
@@ -106,6 +136,7 @@ class State {
   void On(const OrderExpired& e);
   void On(const ContractCreated& e);
 
+  void RebuildIndexes();
   NameList InternSorted(const std::vector<std::string>& names);
   LimitList InternLimits(const NamedValues& values);
   void CloseOffer(CapacityOffer& offer, OfferStatus status);

@@ -1,0 +1,686 @@
+#include "storage/snapshot.h"
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "storage/binary.h"
+#include "storage/crc32c.h"
+
+namespace subex {
+namespace {
+
+constexpr std::string_view kMagic = "SXSN";
+constexpr size_t kHeaderBytes = 4 + 1;  // Magic and version.
+constexpr size_t kCrcBytes = 4;
+// No calendar is longer (an offer spans a year or so); a longer one is damage.
+constexpr int64_t kMaxCalendarDays = int64_t{1} << 16;
+
+// Wire numbers of the enums: an enumerator's position here. The first four tables are the event
+// codec's (storage/codec.cc); all are append only.
+constexpr ClusterKind kClusterKinds[] = {ClusterKind::kLocal, ClusterKind::kRegional,
+                                         ClusterKind::kVirtual, ClusterKind::kInternational};
+constexpr OrderMode kOrderModes[] = {OrderMode::kAuto, OrderMode::kRfq};
+constexpr Visibility kVisibilities[] = {Visibility::kPublic, Visibility::kClusters,
+                                        Visibility::kInvited};
+constexpr ContractState kContractStates[] = {ContractState::kPendingConfirmation,
+                                             ContractState::kActive,
+                                             ContractState::kDelivered,
+                                             ContractState::kAccepted,
+                                             ContractState::kDisputed,
+                                             ContractState::kDeclined,
+                                             ContractState::kCancelled};
+constexpr OfferStatus kOfferStatuses[] = {OfferStatus::kOpen, OfferStatus::kExhausted,
+                                          OfferStatus::kWithdrawn, OfferStatus::kExpired};
+constexpr OrderStatus kOrderStatuses[] = {OrderStatus::kOpen,      OrderStatus::kPartiallyAllocated,
+                                          OrderStatus::kAllocated, OrderStatus::kCompleted,
+                                          OrderStatus::kCancelled, OrderStatus::kExpired};
+constexpr uint8_t kKnownRoles = kRoleCustomer | kRoleSupplier;
+
+template <typename E, size_t N>
+uint8_t WireOf(E value, const E (&table)[N]) {
+  for (size_t i = 0; i < N; ++i) {
+    if (table[i] == value) return static_cast<uint8_t>(i);
+  }
+  return 0xFF;  // No decoder accepts it.
+}
+
+uint32_t TaxonomyPrint(const Taxonomy& taxonomy) {
+  uint32_t crc = 0;
+  for (const ProcessNode& node : taxonomy.nodes()) crc = Crc32c(node.code + "\n", crc);
+  return crc;
+}
+
+// Steps between instants wrap around, so that any two values round-trip exactly.
+int64_t Step(Instant from, Instant to) {
+  return static_cast<int64_t>(static_cast<uint64_t>(to.unix_ms) -
+                              static_cast<uint64_t>(from.unix_ms));
+}
+Instant After(Instant base, int64_t step) {
+  return Instant{
+      static_cast<int64_t>(static_cast<uint64_t>(base.unix_ms) + static_cast<uint64_t>(step))};
+}
+
+bool Untouched(const CapacityOffer& o) {
+  std::span<const int32_t> free = o.calendar.free_days();
+  return o.calendar.from() == o.from &&
+         static_cast<int64_t>(free.size()) == int64_t{o.to - o.from} + 1 &&
+         std::all_of(free.begin(), free.end(), [&](int32_t f) { return f == o.daily_capacity; });
+}
+
+// E is T, const or not: one field list serves the encoder (const records) and the decoder.
+template <typename E, typename T>
+concept Is = std::same_as<std::remove_const_t<E>, T>;
+
+// The fields of each record, in their wire order; the encoder and the decoder both walk these
+// lists. Ids and the lists State::Restore rebuilds are not among them.
+template <typename F>
+void Fields(F& f, Is<Member> auto& m) {
+  f.Created(m.created_at);
+  f("name", m.name);
+  f("inn", m.inn);
+  f("region", m.region);
+  f("location", m.location);
+  f.Roles("roles", m.roles);
+  f("processes", m.processes);
+  f("certifications", m.certifications);
+  f("clusters", m.clusters);
+  f("suspended_until", m.suspended_until);
+  f("blocked", m.blocked);
+  f("outcomes", m.outcomes);
+  f("revision", m.revision);
+}
+template <typename F>
+void Fields(F& f, Is<Cluster> auto& c) {
+  f.Created(c.created_at);
+  f("name", c.name);
+  f("region", c.region);
+  f("kind", c.kind);
+  f("revision", c.revision);
+}
+template <typename F>
+void Fields(F& f, Is<CapacityOffer> auto& o) {
+  f.Created(o.created_at);
+  f("supplier", o.supplier);
+  f("process", o.process);
+  f("daily_capacity", o.daily_capacity);
+  f.DayAfter("from", DayOf(o.created_at), o.from);
+  f.DayAfter("to", o.from, o.to);
+  f("unit_price", o.unit_price);
+  f("min_lot", o.min_lot);
+  f("tags", o.tags);
+  f("limits", o.limits);
+  f("auto_accept", o.auto_accept);
+  f("status", o.status);
+  f.Calendar("calendar", o);
+  f("revision", o.revision);
+}
+template <typename F>
+void Fields(F& f, Is<Order> auto& o) {
+  f.Created(o.created_at);
+  f("customer", o.customer);
+  f("title", o.title);
+  f("process", o.process);
+  f("quantity", o.quantity);
+  f("allocated", o.allocated);
+  f.DayAfter("start", DayOf(o.created_at), o.start);
+  f.DayAfter("due", o.start, o.due);
+  f("max_unit_price", o.max_unit_price);
+  f("location", o.location);
+  f("max_distance_km", o.max_distance_km);
+  f("certifications", o.certifications);
+  f("tags", o.tags);
+  f("needs", o.needs);
+  f("min_lot", o.min_lot);
+  f("mode", o.mode);
+  f("visibility", o.visibility);
+  f("visible_to_clusters", o.visible_to_clusters);
+  f("invited", o.invited);
+  f("prefer_clusters", o.prefer_clusters);
+  f("cluster_bonus", o.cluster_bonus);
+  f.TimeAfter("expires_at", o.created_at, o.expires_at);
+  f("status", o.status);
+  f("revision", o.revision);
+}
+template <typename F>
+void Fields(F& f, Is<Contract> auto& c) {
+  f.Created(c.created_at);
+  f("order", c.order);
+  f("offer", c.offer);
+  f("customer", c.customer);
+  f("supplier", c.supplier);
+  f("quantity", c.quantity);
+  f("unit_price", c.unit_price);
+  f("days", c.days);
+  f("score", c.score);
+  f("state", c.state);
+  f.TimeAfter("confirm_by", c.created_at, c.confirm_by);
+  f("revision", c.revision);
+}
+
+class FieldWriter {
+ public:
+  explicit FieldWriter(std::string& out) : w_(out) {}
+
+  // Starts a section of records of one kind.
+  void Section(size_t count) {
+    w_.PutVarint(count);
+    created_ = Instant{};
+  }
+
+  template <typename Tag>
+  void operator()(const char*, Id<Tag> id) {
+    w_.PutVarint(id.value);
+  }
+  void operator()(const char*, uint32_t v) { w_.PutVarint(v); }  // A NameId.
+  void operator()(const char*, const std::string& s) { w_.PutString(s); }
+  void operator()(const char*, int64_t v) { w_.PutZigzag(v); }
+  void operator()(const char*, int32_t v) { w_.PutZigzag(v); }
+  void operator()(const char*, double v) { w_.PutDouble(v); }
+  void operator()(const char*, bool v) { w_.PutBool(v); }
+  void operator()(const char*, Day d) { w_.PutZigzag(d.value); }
+  void operator()(const char*, GeoPoint p) {
+    w_.PutDouble(p.lat);
+    w_.PutDouble(p.lon);
+  }
+  void operator()(const char*, const Limit& l) {
+    w_.PutVarint(l.name);
+    w_.PutDouble(l.value);
+  }
+  void operator()(const char*, const ReliabilityOutcome& o) {
+    w_.PutZigzag(o.day.value);
+    w_.PutDouble(o.value);
+  }
+  void operator()(const char*, const Score& s) {
+    for (double v : {s.unit_price, s.transport, s.landed, s.reliability, s.risk_factor,
+                     s.cluster_bonus, s.total, s.distance_km}) {
+      w_.PutDouble(v);
+    }
+  }
+  void operator()(const char*, ClusterKind v) { w_.PutU8(WireOf(v, kClusterKinds)); }
+  void operator()(const char*, OrderMode v) { w_.PutU8(WireOf(v, kOrderModes)); }
+  void operator()(const char*, Visibility v) { w_.PutU8(WireOf(v, kVisibilities)); }
+  void operator()(const char*, ContractState v) { w_.PutU8(WireOf(v, kContractStates)); }
+  void operator()(const char*, OfferStatus v) { w_.PutU8(WireOf(v, kOfferStatuses)); }
+  void operator()(const char*, OrderStatus v) { w_.PutU8(WireOf(v, kOrderStatuses)); }
+  template <typename T>
+  void operator()(const char* field, const std::optional<T>& v) {
+    w_.PutBool(v.has_value());
+    if (v) (*this)(field, *v);
+  }
+  template <typename List>
+  requires requires(const List& l) {
+    l.begin();
+    typename List::value_type;
+  }
+  void operator()(const char* field, const List& list) {
+    w_.PutVarint(list.size());
+    for (const auto& item : list) (*this)(field, item);
+  }
+  // A hash set, sorted so that equal states give equal bytes.
+  void operator()(const char* field, const absl::flat_hash_set<uint32_t>& set) {
+    std::vector<uint32_t> sorted(set.begin(), set.end());
+    std::sort(sorted.begin(), sorted.end());
+    (*this)(field, sorted);
+  }
+  // Each day as the step from the one before (the first from day 0), as the codec does.
+  void operator()(const char*, const std::vector<DayQuantity>& days) {
+    w_.PutVarint(days.size());
+    int64_t previous = 0;
+    for (const DayQuantity& d : days) {
+      w_.PutZigzag(d.day.value - previous);
+      w_.PutZigzag(d.quantity);
+      previous = d.day.value;
+    }
+  }
+  void Roles(const char*, uint8_t roles) { w_.PutU8(roles); }
+  void Created(Instant t) {
+    w_.PutZigzag(Step(created_, t));
+    created_ = t;
+  }
+  void DayAfter(const char*, Day base, Day d) { w_.PutZigzag(int64_t{d.value} - base.value); }
+  void TimeAfter(const char*, Instant base, Instant t) { w_.PutZigzag(Step(base, t)); }
+  void TimeAfter(const char* field, Instant base, const std::optional<Instant>& t) {
+    w_.PutBool(t.has_value());
+    if (t) TimeAfter(field, base, *t);
+  }
+  // 0 for an untouched calendar; else 1, the first day, the length and each day's free capacity.
+  void Calendar(const char*, const CapacityOffer& o) {
+    if (Untouched(o)) {
+      w_.PutU8(0);
+      return;
+    }
+    w_.PutU8(1);
+    w_.PutZigzag(int64_t{o.calendar.from().value} - o.from.value);
+    std::span<const int32_t> free = o.calendar.free_days();
+    w_.PutVarint(free.size());
+    for (int32_t f : free) w_.PutZigzag(f);
+  }
+
+ private:
+  Writer w_;
+  Instant created_;
+};
+
+// The least bytes a list item takes, so that a list's count can be checked against what remains.
+template <typename T>
+constexpr size_t kMinItemBytes = 1;
+template <>
+constexpr size_t kMinItemBytes<Limit> = 1 + 8;
+template <>
+constexpr size_t kMinItemBytes<ReliabilityOutcome> = 1 + 8;
+
+// Reads fields until the first failure, which it keeps (with the record and field) for `status`.
+class FieldReader {
+ public:
+  explicit FieldReader(std::string_view bytes) : r_(bytes) {}
+
+  bool ok() const { return !failed_; }
+  bool empty() const { return r_.empty(); }
+
+  // Starts a section of records of one kind and reads their count.
+  bool Section(const char* kind, size_t* count) {
+    kind_ = kind;
+    record_ = kNoRecord;
+    created_ = Instant{};
+    return Read("count", r_.GetCount(count)) &&
+           InRange<uint64_t>("count", *count, 0, std::numeric_limits<uint32_t>::max() - 1);
+  }
+  void Record(size_t index) { record_ = index; }
+
+  template <typename Tag>
+  void operator()(const char* field, Id<Tag>& id) {
+    ReadU32(field, id.value);
+  }
+  void operator()(const char* field, uint32_t& v) { ReadU32(field, v); }
+  void operator()(const char* field, uint64_t& v) { Read(field, r_.GetVarint(&v)); }
+  void operator()(const char* field, std::string& s) { Read(field, r_.GetString(&s)); }
+  void operator()(const char* field, int64_t& v) { Read(field, r_.GetZigzag(&v)); }
+  void operator()(const char* field, int32_t& v) { ReadInt32(field, 0, v); }
+  void operator()(const char* field, double& v) { Read(field, r_.GetDouble(&v)); }
+  void operator()(const char* field, bool& v) { Read(field, r_.GetBool(&v)); }
+  void operator()(const char* field, Day& d) { ReadInt32(field, 0, d.value); }
+  void operator()(const char* field, Instant& t) { Read(field, r_.GetZigzag(&t.unix_ms)); }
+  void operator()(const char* field, GeoPoint& p) {
+    Read(field, r_.GetDouble(&p.lat) && r_.GetDouble(&p.lon));
+  }
+  void operator()(const char* field, Limit& l) {
+    if (ReadU32(field, l.name)) Read(field, r_.GetDouble(&l.value));
+  }
+  void operator()(const char* field, ReliabilityOutcome& o) {
+    if (ReadInt32(field, 0, o.day.value)) Read(field, r_.GetDouble(&o.value));
+  }
+  void operator()(const char* field, Score& s) {
+    for (double* v : {&s.unit_price, &s.transport, &s.landed, &s.reliability, &s.risk_factor,
+                      &s.cluster_bonus, &s.total, &s.distance_km}) {
+      if (!Read(field, r_.GetDouble(v))) return;
+    }
+  }
+  void operator()(const char* field, ClusterKind& v) { ReadEnum(field, kClusterKinds, v); }
+  void operator()(const char* field, OrderMode& v) { ReadEnum(field, kOrderModes, v); }
+  void operator()(const char* field, Visibility& v) { ReadEnum(field, kVisibilities, v); }
+  void operator()(const char* field, ContractState& v) { ReadEnum(field, kContractStates, v); }
+  void operator()(const char* field, OfferStatus& v) { ReadEnum(field, kOfferStatuses, v); }
+  void operator()(const char* field, OrderStatus& v) { ReadEnum(field, kOrderStatuses, v); }
+  template <typename T>
+  void operator()(const char* field, std::optional<T>& v) {
+    bool present = false;
+    if (!Read(field, r_.GetBool(&present))) return;
+    if (!present) {
+      v.reset();
+      return;
+    }
+    (*this)(field, v.emplace());
+  }
+  template <typename List>
+  requires requires(List& l) { l.assign(size_t{0}, typename List::value_type{}); }
+  void operator()(const char* field, List& list) {
+    using T = typename List::value_type;
+    size_t n = 0;
+    if (!Read(field, r_.GetCount(&n, kMinItemBytes<T>))) return;
+    list.assign(n, T{});
+    for (T& item : list) {
+      (*this)(field, item);
+      if (failed_) return;
+    }
+  }
+  void operator()(const char* field, absl::flat_hash_set<uint32_t>& set) {
+    std::vector<uint32_t> items;
+    (*this)(field, items);
+    set.clear();
+    set.insert(items.begin(), items.end());
+  }
+  void operator()(const char* field, std::vector<DayQuantity>& days) {
+    size_t n = 0;
+    if (!Read(field, r_.GetCount(&n, 2))) return;
+    days.assign(n, DayQuantity{});
+    int64_t previous = 0;
+    for (DayQuantity& d : days) {
+      if (!ReadInt32(field, previous, d.day.value) || !ReadInt32(field, 0, d.quantity)) return;
+      previous = d.day.value;
+    }
+  }
+  void Roles(const char* field, uint8_t& roles) {
+    if (Read(field, r_.GetU8(&roles)) && (roles & ~kKnownRoles) != 0) {
+      Fail(field, absl::StrFormat("holds unknown role bits 0x%02x", roles));
+    }
+  }
+  void Created(Instant& t) {
+    int64_t step = 0;
+    if (!Read("created_at", r_.GetZigzag(&step))) return;
+    t = created_ = After(created_, step);
+  }
+  void DayAfter(const char* field, Day base, Day& d) { ReadInt32(field, base.value, d.value); }
+  void TimeAfter(const char* field, Instant base, Instant& t) {
+    int64_t step = 0;
+    if (Read(field, r_.GetZigzag(&step))) t = After(base, step);
+  }
+  void TimeAfter(const char* field, Instant base, std::optional<Instant>& t) {
+    bool present = false;
+    if (!Read(field, r_.GetBool(&present))) return;
+    t.reset();
+    if (present) TimeAfter(field, base, t.emplace());
+  }
+  void Calendar(const char* field, CapacityOffer& o) {
+    uint8_t mode = 0;
+    if (!Read(field, r_.GetU8(&mode))) return;
+    if (mode == 0) {
+      if (!InRange<int64_t>(field, int64_t{o.to.value} - o.from.value, 0, kMaxCalendarDays - 1)) {
+        return;
+      }
+      o.calendar = CapacityCalendar(o.from, o.to, o.daily_capacity);
+      return;
+    }
+    if (!InRange<uint8_t>(field, mode, 0, 1)) return;
+    Day from;
+    size_t n = 0;
+    if (!ReadInt32(field, o.from.value, from.value) || !Read(field, r_.GetCount(&n)) ||
+        !InRange<int64_t>(field, static_cast<int64_t>(n), 0, kMaxCalendarDays) ||
+        !InRange<int64_t>(field, from.value + static_cast<int64_t>(n) - 1,
+                          std::numeric_limits<int32_t>::min(),
+                          std::numeric_limits<int32_t>::max())) {
+      return;
+    }
+    std::vector<DayQuantity> days(n);
+    for (size_t i = 0; i < n; ++i) {
+      days[i].day = from + static_cast<int32_t>(i);
+      if (!ReadInt32(field, 0, days[i].quantity)) return;
+    }
+    o.calendar = CapacityCalendar(from, Day{static_cast<int32_t>(from.value + int64_t(n) - 1)}, 0);
+    o.calendar.Give(days);
+  }
+
+  // The first failure, as DataLoss naming the record and field.
+  absl::Status status() const {
+    if (!failed_) return absl::OkStatus();
+    std::string where = absl::StrCat("snapshot ", kind_);
+    if (record_ != kNoRecord) absl::StrAppend(&where, " record ", record_);
+    return absl::DataLossError(absl::StrCat(where, ": field '", field_, "' ", problem_));
+  }
+
+ private:
+  static constexpr size_t kNoRecord = std::numeric_limits<size_t>::max();
+
+  bool Read(const char* field, bool ok) {
+    if (ABSL_PREDICT_TRUE(ok && !failed_)) return true;
+    if (!ok) Fail(field, "is truncated or malformed");
+    return false;
+  }
+  template <typename T>
+  bool InRange(const char* field, T v, T lo, T hi) {
+    if (ABSL_PREDICT_TRUE(lo <= v && v <= hi)) return true;
+    Fail(field, absl::StrCat("holds ", v, ", out of range"));
+    return false;
+  }
+  bool ReadU32(const char* field, uint32_t& out) {
+    uint64_t v = 0;
+    if (!Read(field, r_.GetVarint(&v)) ||
+        !InRange<uint64_t>(field, v, 0, std::numeric_limits<uint32_t>::max())) {
+      return false;
+    }
+    out = static_cast<uint32_t>(v);
+    return true;
+  }
+  // A zigzag step from `base`, landing within int32.
+  bool ReadInt32(const char* field, int64_t base, int32_t& out) {
+    int64_t step = 0;
+    if (!Read(field, r_.GetZigzag(&step))) return false;
+    constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
+    constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+    if (!InRange<int64_t>(field, step, kMin - kMax, kMax - kMin) ||
+        !InRange<int64_t>(field, base + step, kMin, kMax)) {
+      return false;
+    }
+    out = static_cast<int32_t>(base + step);
+    return true;
+  }
+  template <typename E, size_t N>
+  void ReadEnum(const char* field, const E (&table)[N], E& out) {
+    uint8_t v = 0;
+    if (!Read(field, r_.GetU8(&v))) return;
+    if (ABSL_PREDICT_FALSE(v >= N)) {
+      Fail(field, absl::StrCat("holds ", v, ", not a valid value"));
+      return;
+    }
+    out = table[v];
+  }
+  ABSL_ATTRIBUTE_NOINLINE void Fail(const char* field, std::string problem) {
+    if (failed_) return;
+    failed_ = true;
+    field_ = field;
+    problem_ = std::move(problem);
+  }
+
+  Reader r_;
+  bool failed_ = false;
+  const char* kind_ = "header";
+  size_t record_ = kNoRecord;
+  const char* field_ = "";
+  std::string problem_;
+  Instant created_;
+};
+
+template <typename T>
+void WriteSection(FieldWriter& f, const ChunkedVector<T>& records) {
+  f.Section(records.size());
+  for (const T& r : records) Fields(f, r);
+}
+
+template <typename T>
+bool ReadSection(FieldReader& f, const char* kind, ChunkedVector<T>& records) {
+  size_t n = 0;
+  if (!f.Section(kind, &n)) return false;
+  for (size_t i = 0; i < n && f.ok(); ++i) {
+    f.Record(i);
+    T& r = records.emplace_back();
+    r.id.value = static_cast<uint32_t>(i);
+    Fields(f, r);
+  }
+  return f.ok();
+}
+
+// The references State::Restore follows, and the uniqueness its tables need; keeps the first
+// problem found.
+class ReferenceCheck {
+ public:
+  void At(const char* kind, size_t record) {
+    kind_ = kind;
+    record_ = record;
+  }
+  void Ref(const char* field, uint64_t value, size_t count) {
+    if (ABSL_PREDICT_TRUE(value < count)) return;
+    Fail(absl::StrCat("field '", field, "' refers to ", value, " of ", count));
+  }
+  template <typename List>
+  void Refs(const char* field, const List& list, size_t count) {
+    for (const auto& item : list) Ref(field, Value(item), count);
+  }
+  void Unique(const char* field, absl::flat_hash_set<std::string_view>& seen,
+              std::string_view value) {
+    if (!seen.insert(value).second) {
+      Fail(absl::StrCat("field '", field, "' repeats \"", std::string(value), "\""));
+    }
+  }
+  absl::Status status() const {
+    return problem_.empty() ? absl::OkStatus() : absl::DataLossError(problem_);
+  }
+
+ private:
+  template <typename Tag>
+  static uint64_t Value(Id<Tag> id) {
+    return id.value;
+  }
+  static uint64_t Value(uint32_t v) { return v; }
+  static uint64_t Value(const Limit& l) { return l.name; }
+  ABSL_ATTRIBUTE_NOINLINE void Fail(std::string problem) {
+    if (problem_.empty()) {
+      problem_ = absl::StrCat("snapshot ", kind_, " record ", record_, ": ", problem);
+    }
+  }
+
+  const char* kind_ = "";
+  size_t record_ = 0;
+  std::string problem_;
+};
+
+absl::Status CheckReferences(const StateImage& im, const Taxonomy& taxonomy) {
+  const size_t names = im.names.size(), members = im.members.size();
+  const size_t clusters = im.clusters.size(), processes = taxonomy.size();
+  ReferenceCheck c;
+  absl::flat_hash_set<std::string_view> seen;
+  for (size_t i = 0; i < names; ++i) {
+    c.At("names", i);
+    c.Unique("name", seen, im.names[i]);
+  }
+  seen.clear();
+  for (const Member& m : im.members) {
+    c.At("members", m.id.value);
+    c.Unique("inn", seen, m.inn);
+    c.Refs("processes", m.processes, processes);
+    c.Refs("certifications", m.certifications, names);
+    c.Refs("clusters", m.clusters, clusters);
+    c.Refs("blocked", m.blocked, members);
+  }
+  for (const CapacityOffer& o : im.offers) {
+    c.At("offers", o.id.value);
+    c.Ref("supplier", o.supplier.value, members);
+    c.Ref("process", o.process.value, processes);
+    c.Refs("tags", o.tags, names);
+    c.Refs("limits", o.limits, names);
+  }
+  for (const Order& o : im.orders) {
+    c.At("orders", o.id.value);
+    c.Ref("customer", o.customer.value, members);
+    c.Ref("process", o.process.value, processes);
+    c.Refs("certifications", o.certifications, names);
+    c.Refs("tags", o.tags, names);
+    c.Refs("needs", o.needs, names);
+    c.Refs("visible_to_clusters", o.visible_to_clusters, clusters);
+    c.Refs("invited", o.invited, members);
+    c.Refs("prefer_clusters", o.prefer_clusters, clusters);
+  }
+  for (const Contract& k : im.contracts) {
+    c.At("contracts", k.id.value);
+    c.Ref("order", k.order.value, im.orders.size());
+    c.Ref("offer", k.offer.value, im.offers.size());
+    c.Ref("customer", k.customer.value, members);
+    c.Ref("supplier", k.supplier.value, members);
+  }
+  return c.status();
+}
+
+}  // namespace
+
+void EncodeSnapshot(const State& state, std::string& out) {
+  const size_t start = out.size();
+  out.reserve(start + 64 * (state.offers().size() + state.orders().size()) + 4096);
+  out.append(kMagic);
+  Writer w(out);
+  w.PutU8(kSnapshotFormatVersion);
+  w.PutFixed32(TaxonomyPrint(state.taxonomy()));
+  w.PutVarint(state.last_seq());
+  w.PutZigzag(state.now().unix_ms);
+  w.PutDouble(state.max_reliability());
+  const NameTable& names = state.names();
+  w.PutVarint(names.size());
+  for (NameId id = 0; id < names.size(); ++id) w.PutString(names.name(id));
+  FieldWriter f(out);
+  WriteSection(f, state.members());
+  WriteSection(f, state.clusters());
+  WriteSection(f, state.offers());
+  WriteSection(f, state.orders());
+  WriteSection(f, state.contracts());
+  w.PutFixed32(Crc32c(std::string_view(out).substr(start)));
+}
+
+absl::StatusOr<std::unique_ptr<State>> DecodeSnapshot(std::string_view bytes,
+                                                      std::shared_ptr<const Taxonomy> taxonomy,
+                                                      Params params) {
+  if (bytes.size() < kHeaderBytes + kCrcBytes) {
+    return absl::DataLossError(absl::StrCat("snapshot is truncated: ", bytes.size(), " bytes"));
+  }
+  if (bytes.substr(0, kMagic.size()) != kMagic) {
+    return absl::DataLossError("not a snapshot: the first bytes are not \"SXSN\"");
+  }
+  const uint8_t version = static_cast<uint8_t>(bytes[kMagic.size()]);
+  if (version != kSnapshotFormatVersion) {
+    return absl::InvalidArgumentError(absl::StrCat("snapshot has format version ", version,
+                                                   "; this build reads version ",
+                                                   kSnapshotFormatVersion));
+  }
+  const std::string_view covered = bytes.substr(0, bytes.size() - kCrcBytes);
+  uint32_t stored = 0;
+  Reader(bytes.substr(covered.size())).GetFixed32(&stored);
+  if (const uint32_t computed = Crc32c(covered); computed != stored) {
+    return absl::DataLossError(absl::StrFormat(
+        "snapshot checksum mismatch (stored %08x, computed %08x): the snapshot is truncated or "
+        "corrupted",
+        stored, computed));
+  }
+
+  Reader header(covered.substr(kHeaderBytes));
+  uint32_t print = 0;
+  if (!header.GetFixed32(&print)) return absl::DataLossError("snapshot header is truncated");
+  if (print != TaxonomyPrint(*taxonomy)) {
+    return absl::FailedPreconditionError(
+        "snapshot was taken with another process taxonomy than the one configured");
+  }
+  FieldReader f(covered.substr(kHeaderBytes + 4));
+  StateImage image;
+  f("last_seq", image.last_seq);
+  f("now", image.now);
+  f("max_reliability", image.max_reliability);
+  size_t names = 0;
+  if (f.Section("names", &names)) {
+    image.names.resize(names);
+    for (size_t i = 0; i < names && f.ok(); ++i) {
+      f.Record(i);
+      f("name", image.names[i]);
+    }
+  }
+  if (f.ok() && ReadSection(f, "members", image.members) &&
+      ReadSection(f, "clusters", image.clusters) && ReadSection(f, "offers", image.offers) &&
+      ReadSection(f, "orders", image.orders) && ReadSection(f, "contracts", image.contracts) &&
+      !f.empty()) {
+    return absl::DataLossError("snapshot has bytes left over after the last record");
+  }
+  if (absl::Status s = f.status(); !s.ok()) return s;
+  if (absl::Status s = CheckReferences(image, *taxonomy); !s.ok()) return s;
+  return State::Restore(std::move(taxonomy), params, std::move(image));
+}
+
+}  // namespace subex
