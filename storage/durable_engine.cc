@@ -3,6 +3,7 @@
 #include <future>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "engine/state_hash.h"
 
@@ -95,6 +96,8 @@ void DurableEngine::Process(std::vector<Item>& batch) {
   if (!failed_) {
     std::vector<Event> events;
     std::vector<IdempotencyRecord> records;
+    // Answers stored by this batch, not yet in the journal: a repeated key inside one batch.
+    absl::flat_hash_map<std::string, size_t> batch_records;
     for (size_t i = 0; i < batch.size(); ++i) {
       Item& item = batch[i];
       if (!item.request) {
@@ -102,28 +105,56 @@ void DurableEngine::Process(std::vector<Item>& batch) {
         continue;
       }
       Request& req = *item.request;
-      Engine::Outcome out = engine_.Execute(req.command, req.now);
       Result& r = results[i];
+      if (!req.idempotency_key.empty()) {
+        if (auto it = batch_records.find(req.idempotency_key); it != batch_records.end()) {
+          r.rendered = records[it->second].value;
+          r.replayed = true;
+          continue;
+        }
+        absl::StatusOr<std::optional<std::string>> stored =
+            journal_->FindIdempotency(req.idempotency_key);
+        if (!stored.ok()) {
+          // Without the lookup the command might run twice; it is not run at all.
+          r.status = absl::UnavailableError(absl::StrCat("cannot read the idempotency record: ",
+                                                         std::string(stored.status().message())));
+          continue;
+        }
+        if (stored->has_value()) {
+          r.rendered = **std::move(stored);
+          r.replayed = true;
+          continue;
+        }
+      }
+      Engine::Outcome out = engine_.Execute(req.command, req.now);
       r.rejection = std::move(out.rejection);
       r.events.assign(out.events.begin(), out.events.end());
       events.insert(events.end(), out.events.begin(), out.events.end());
       if (req.render) r.rendered = req.render(r, engine_.state());
-      if (!req.idempotency_key.empty()) records.push_back({req.idempotency_key, r.rendered});
+      if (!req.idempotency_key.empty()) {
+        batch_records.emplace(req.idempotency_key, records.size());
+        records.push_back({req.idempotency_key, r.rendered});
+      }
     }
     if (!events.empty() || !records.empty()) {
       if (absl::Status s = journal_->Append(events, records); !s.ok()) {
         // The state in memory is now ahead of the disk: acknowledge nothing, ever again.
         failed_ = true;
-        failure_ = absl::UnavailableError(
-            absl::StrCat("the journal cannot write; not acknowledging: ", s.message()));
+        failure_ = absl::UnavailableError(absl::StrCat(
+            "the journal cannot write; not acknowledging: ", std::string(s.message())));
       }
+      batches_.fetch_add(1);
     }
-    batches_.fetch_add(1);
   }
+  // Counted before the answers leave, so that whoever gets an answer sees it counted.
+  requests_.fetch_add(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     Item& item = batch[i];
     if (item.request) {
-      if (failed_) results[i] = Result{failure_, std::nullopt, {}, {}};
+      if (failed_) {
+        results[i] = Result();
+        results[i].status = failure_;
+      }
       if (item.request->reply) item.request->reply(std::move(results[i]));
     } else if (item.done) {
       if (failed_) {
@@ -133,7 +164,6 @@ void DurableEngine::Process(std::vector<Item>& batch) {
       }
     }
   }
-  requests_.fetch_add(batch.size());
 }
 
 }  // namespace subex

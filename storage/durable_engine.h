@@ -10,6 +10,9 @@
 // every later request is answered Unavailable (HTTP 503), and nothing claims durability it does
 // not have.
 //
+// A request's idempotency key is looked up on the engine thread before the command runs, so two
+// requests with one key never both run, even in one batch or across a restart.
+//
 //   SUBEX_ASSIGN_OR_RETURN(auto engine, DurableEngine::Open(taxonomy, params, {.dir = "data"}));
 //   engine->Submit({.command = PlaceOrder{...}, .now = clock(), .reply = [](Result r) {...}});
 //
@@ -51,12 +54,17 @@ class DurableEngine {
     std::optional<Rejection> rejection;  // The engine's verdict when status is OK.
     std::vector<Event> events;           // What the command caused, with their seqs.
     std::string rendered;                // What `render` produced, if given.
+    // The request's idempotency key already had an answer: `rendered` is that stored answer,
+    // the command was not executed again, and `rejection` and `events` are empty.
+    bool replayed = false;
   };
 
   struct Request {
     Command command;
     Instant now;
-    // Optional: the idempotency key to store the rendered answer under, in the same write.
+    // Optional: the idempotency key to store the rendered answer under, in the same write. A
+    // key that already has an answer (from any earlier batch, or earlier in this one, or before
+    // a restart) is not executed again: the reply carries the stored answer (`replayed`).
     std::string idempotency_key;
     // Optional: turns the result into the answer to store and send, on the engine thread
     // while the state is exactly as the command left it.

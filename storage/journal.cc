@@ -1,5 +1,7 @@
 #include "storage/journal.h"
 
+#include <algorithm>
+#include <atomic>
 #include <utility>
 #include <vector>
 
@@ -30,7 +32,7 @@ uint64_t KeySeq(rocksdb::Slice k) {
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
-  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+  return absl::UnavailableError(absl::StrCat(std::string(what), ": ", s.ToString()));
 }
 
 // Column families, each tuned for how it is used:
@@ -40,7 +42,8 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 //    share many bytes and the CPU cost is small next to the fsync.
 //  - idempotency: point lookups by key; bloom filters.
 //  - snapshots: a few large values, read once at start; no compression on top of their own
-//    compact encoding would pay off, so none.
+//    compact encoding would pay off, so none. Values go to blob files, so compaction never
+//    rewrites hundreds of megabytes of state to move a key.
 constexpr char kEvents[] = "events";
 constexpr char kIdempotency[] = "idempotency";
 constexpr char kSnapshots[] = "snapshots";
@@ -62,6 +65,8 @@ rocksdb::ColumnFamilyOptions IdempotencyOptions() {
 rocksdb::ColumnFamilyOptions SnapshotOptions() {
   rocksdb::ColumnFamilyOptions o;
   o.compression = rocksdb::kNoCompression;
+  o.enable_blob_files = true;
+  o.min_blob_size = 4096;
   return o;
 }
 
@@ -78,12 +83,22 @@ class RocksJournal final : public Journal {
     db_->Close();
   }
 
+  // Finds the first and last event kept. When pruning has removed every event, the newest
+  // snapshot says where the sequence stands, so the next Append continues after it.
   absl::Status Load() {
+    uint64_t last = 0;
+    {
+      std::unique_ptr<rocksdb::Iterator> snaps(db_->NewIterator({}, snapshots()));
+      snaps->SeekToLast();
+      if (snaps->Valid()) last = KeySeq(snaps->key());
+      if (absl::Status st = FromRocks(snaps->status(), "reading snapshots"); !st.ok()) return st;
+    }
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, events()));
     it->SeekToLast();
-    if (it->Valid()) last_seq_ = KeySeq(it->key());
+    if (it->Valid()) last = std::max(last, KeySeq(it->key()));
     it->SeekToFirst();
-    first_seq_ = it->Valid() ? KeySeq(it->key()) : last_seq_ + 1;
+    last_seq_ = last;
+    first_seq_ = it->Valid() ? KeySeq(it->key()) : last + 1;
     return FromRocks(it->status(), "reading the journal");
   }
 
@@ -93,9 +108,11 @@ class RocksJournal final : public Journal {
     std::string value;
     uint64_t expect = last_seq_ + 1;
     for (const Event& e : events) {
-      if (e.seq != expect++) {
-        return absl::InternalError(absl::StrCat("event ", e.seq, " does not follow ", expect - 2));
+      if (e.seq != expect) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "journal: event ", e.seq, " cannot be appended; the next seq is ", expect));
       }
+      ++expect;
       value.clear();
       EncodeEvent(e, value);
       batch.Put(this->events(), SeqKey(e.seq), value);
@@ -105,10 +122,7 @@ class RocksJournal final : public Journal {
         !st.ok()) {
       return st;
     }
-    if (!events.empty()) {
-      if (last_seq_ + 1 == first_seq_) first_seq_ = events.front().seq;
-      last_seq_ = events.back().seq;
-    }
+    if (!events.empty()) last_seq_ = events.back().seq;
     return absl::OkStatus();
   }
 
@@ -117,7 +131,10 @@ class RocksJournal final : public Journal {
 
   absl::Status Replay(uint64_t after,
                       const std::function<absl::Status(const Event&)>& visit) const override {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, events()));
+    rocksdb::ReadOptions read;
+    read.fill_cache = false;  // One pass over the whole journal would only evict what is hot.
+    read.readahead_size = 4 << 20;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events()));
     uint64_t expect = after + 1;
     for (it->Seek(SeqKey(expect)); it->Valid(); it->Next()) {
       uint64_t seq = KeySeq(it->key());
@@ -150,6 +167,11 @@ class RocksJournal final : public Journal {
   }
 
   absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
+    if (seq > last_seq_) {
+      return absl::FailedPreconditionError(absl::StrCat("journal: a snapshot at ", seq,
+                                                        " would be newer than the last event, ",
+                                                        last_seq_.load()));
+    }
     rocksdb::WriteOptions sync;
     sync.sync = write_options_.sync;
     return FromRocks(
@@ -168,16 +190,27 @@ class RocksJournal final : public Journal {
   }
 
   absl::Status PruneBefore(uint64_t seq) override {
+    if (seq <= first_seq_) return absl::OkStatus();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, snapshots()));
+    // Recovery needs a snapshot at seq - 1 or later to start from once events before seq are
+    // gone; without one, pruning would lose state.
+    it->SeekToLast();
+    if (!it->Valid() || KeySeq(it->key()) + 1 < seq) {
+      if (absl::Status st = FromRocks(it->status(), "reading snapshots"); !st.ok()) return st;
+      return absl::FailedPreconditionError(absl::StrCat("journal: events before ", seq,
+                                                        " cannot be pruned without a snapshot at ",
+                                                        seq - 1, " or later"));
+    }
     rocksdb::WriteBatch batch;
     batch.DeleteRange(events(), SeqKey(0), SeqKey(seq));
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, snapshots()));
     it->SeekForPrev(SeqKey(seq));
     if (it->Valid()) batch.DeleteRange(snapshots(), SeqKey(0), it->key());
+    if (absl::Status st = FromRocks(it->status(), "reading snapshots"); !st.ok()) return st;
     if (absl::Status st = FromRocks(db_->Write(write_options_, &batch), "pruning the journal");
         !st.ok()) {
       return st;
     }
-    if (seq > first_seq_) first_seq_ = std::min(seq, last_seq_ + 1);
+    first_seq_ = std::min(seq, last_seq_ + 1);
     return absl::OkStatus();
   }
 
@@ -189,8 +222,9 @@ class RocksJournal final : public Journal {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   rocksdb::WriteOptions write_options_;
-  uint64_t last_seq_ = 0;
-  uint64_t first_seq_ = 1;
+  // Written by the writer thread only; atomic so that readers on other threads may look.
+  std::atomic<uint64_t> last_seq_{0};
+  std::atomic<uint64_t> first_seq_{1};
 };
 
 }  // namespace

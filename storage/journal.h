@@ -65,7 +65,8 @@ class Journal {
   virtual absl::StatusOr<std::optional<std::string>> FindIdempotency(
       std::string_view key) const = 0;
 
-  // Snapshots: an opaque encoding of the state as of event `seq`.
+  // Snapshots: an opaque encoding of the state as of event `seq`, which must not be newer than
+  // last_seq(). Synced like a batch.
   virtual absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) = 0;
   struct Snapshot {
     uint64_t seq = 0;
@@ -75,6 +76,8 @@ class Journal {
   virtual absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const = 0;
 
   // Deletes events with seq < `seq` and snapshots older than the newest one at or before it.
+  // Refuses (FailedPrecondition) unless a snapshot at seq - 1 or later exists to recover from.
+  // When every event is pruned, the newest snapshot's seq is last_seq(), across reopening too.
   virtual absl::Status PruneBefore(uint64_t seq) = 0;
 };
 

@@ -1,0 +1,277 @@
+// recovery_bench — what durability costs (PRODUCT §8):
+//
+//   1. Recovery: 1,000,000 journalled events (offers posted, orders placed, contracts made, drawn
+//      from BenchWorld) read back from RocksDB and applied to a fresh engine. Bar: ≤ 1 s.
+//   2. Durable throughput: commands/s through DurableEngine with every batch synced (sync=true),
+//      against the batch size cap (1, 16, 256, 1024), with client threads keeping many commands
+//      in flight, as an HTTP front end under load would.
+//
+// Data directories live under /tmp and are removed afterwards. Prints plain numbers.
+//
+//   recovery_bench [events=1000000] [seconds per batch size=3] [client threads=4]
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/world.h"
+#include "engine/engine.h"
+#include "engine/state_hash.h"
+#include "storage/durable_engine.h"
+#include "storage/journal.h"
+
+namespace subex {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "recovery bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+void Check(const absl::Status& s, const char* what) {
+  if (!s.ok()) Die(std::string(what) + ": " + s.ToString());
+}
+
+// The members of the world's engine as the commands that would register them again, in id
+// order, so that another engine fed them gives every member the same id.
+std::vector<RegisterMember> MemberCommands(const State& state) {
+  std::vector<RegisterMember> out;
+  for (const Member& m : state.members()) {
+    RegisterMember r{.name = m.name,
+                     .inn = m.inn,
+                     .region = m.region,
+                     .location = m.location,
+                     .roles = m.roles,
+                     .processes = {},
+                     .certifications = {}};
+    for (ProcessId p : m.processes) r.processes.push_back(state.taxonomy().node(p).code);
+    for (auto n : m.certifications) r.certifications.push_back(state.names().name(n));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Command RandomCommand(BenchWorld& world) {
+  if (std::uniform_int_distribution<int>(0, 9)(world.rng()) < 6) return world.RandomOffer();
+  return world.RandomOrder();
+}
+
+// Journals at least `target` events made by `world`'s generators, in batches of 1,000 (not
+// synced: this only prepares the data). Returns the hash of the state they make.
+uint64_t WriteJournal(const std::string& dir, size_t target, uint64_t* events_written) {
+  std::unique_ptr<BenchWorld> world = BenchWorld::Build(0, /*seed=*/7);
+  Engine engine(world->engine().state().shared_taxonomy(), Params{});
+  absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir, .sync = false});
+  if (!journal.ok()) Die(journal.status().ToString());
+  std::vector<Event> batch;
+  auto run = [&](const Command& c) {
+    Engine::Outcome out = engine.Execute(c, world->now());
+    batch.insert(batch.end(), out.events.begin(), out.events.end());
+    if (batch.size() >= 1'000) {
+      Check((*journal)->Append(batch, {}), "append");
+      batch.clear();
+    }
+  };
+  for (const RegisterMember& r : MemberCommands(world->engine().state())) run(r);
+  while (engine.state().last_seq() < target) run(RandomCommand(*world));
+  Check((*journal)->Append(batch, {}), "append");
+  *events_written = engine.state().last_seq();
+  return StateHash(engine.state());
+}
+
+void RecoveryBench(size_t target) {
+  const std::string dir = "/tmp/subex-recovery-bench";
+  fs::remove_all(dir);
+  uint64_t events = 0;
+  const Clock::time_point t0 = Clock::now();
+  const uint64_t hash = WriteJournal(dir, target, &events);
+  std::printf("journal: %llu events written in %.1f s, %.1f MB on disk\n",
+              static_cast<unsigned long long>(events), Seconds(Clock::now() - t0),
+              static_cast<double>([&] {
+                uintmax_t bytes = 0;
+                for (const auto& e : fs::recursive_directory_iterator(dir)) {
+                  if (e.is_regular_file()) bytes += e.file_size();
+                }
+                return bytes;
+              }()) /
+                  1e6);
+
+  std::shared_ptr<const Taxonomy> taxonomy =
+      BenchWorld::Build(0, 7)->engine().state().shared_taxonomy();
+  for (int run = 1; run <= 3; ++run) {
+    // Read and decode only.
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir});
+    if (!journal.ok()) Die(journal.status().ToString());
+    uint64_t n = 0;
+    Clock::time_point start = Clock::now();
+    Check((*journal)->Replay(0,
+                             [&](const Event&) {
+                               ++n;
+                               return absl::OkStatus();
+                             }),
+          "replay");
+    const double read = Seconds(Clock::now() - start);
+    journal->reset();
+
+    // What start-up does: open the journal, replay into a fresh engine.
+    start = Clock::now();
+    absl::StatusOr<std::unique_ptr<Journal>> reopened = Journal::Open({.dir = dir});
+    if (!reopened.ok()) Die(reopened.status().ToString());
+    Engine engine(taxonomy, Params{});
+    Check((*reopened)->Replay(0,
+                              [&](const Event& e) {
+                                engine.Replay(e);
+                                return absl::OkStatus();
+                              }),
+          "replay");
+    const double total = Seconds(Clock::now() - start);
+    if (StateHash(engine.state()) != hash) Die("the replayed state differs");
+    reopened->reset();
+
+    // Start-up itself, through DurableEngine::Open.
+    start = Clock::now();
+    absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
+        DurableEngine::Open(taxonomy, Params{}, {.dir = dir});
+    if (!durable.ok()) Die(durable.status().ToString());
+    const double open = Seconds(Clock::now() - start);
+    if ((*durable)->StateHashNow() != hash) Die("the recovered state differs");
+    durable->reset();
+    std::printf("recovery run %d: DurableEngine::Open of %llu events: %.3f s (%.2f M events/s)\n",
+                run, static_cast<unsigned long long>(n), open, static_cast<double>(n) / open / 1e6);
+    std::printf(
+        "recovery run %d: %llu events: read+decode %.3f s (%.2f M events/s); open+replay into a "
+        "fresh engine %.3f s (%.2f M events/s); %zu open offers, %zu contracts\n",
+        run, static_cast<unsigned long long>(n), read, static_cast<double>(n) / read / 1e6, total,
+        static_cast<double>(n) / total / 1e6, engine.state().offer_book().size(),
+        engine.state().contracts().size());
+  }
+  fs::remove_all(dir);
+}
+
+// Closed-loop clients: each keeps `window` commands in flight until time is up.
+void ThroughputBench(size_t max_batch, double seconds, int threads) {
+  const std::string dir = "/tmp/subex-durable-bench";
+  fs::remove_all(dir);
+  std::unique_ptr<BenchWorld> world = BenchWorld::Build(0, /*seed=*/11);
+  std::vector<Command> commands;
+  for (const RegisterMember& r : MemberCommands(world->engine().state())) commands.push_back(r);
+  const size_t setup = commands.size();
+  for (size_t i = 0; i < 400'000; ++i) commands.push_back(RandomCommand(*world));
+
+  absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
+      DurableEngine::Open(world->engine().state().shared_taxonomy(), Params{},
+                          {.dir = dir, .max_batch = max_batch, .sync = true});
+  if (!opened.ok()) Die(opened.status().ToString());
+  DurableEngine& engine = **opened;
+  const Instant now = world->now();
+  {
+    std::atomic<size_t> left{setup};
+    std::mutex mu;
+    std::condition_variable done;
+    for (size_t i = 0; i < setup; ++i) {
+      engine.Submit({.command = commands[i],
+                     .now = now,
+                     .idempotency_key = {},
+                     .render = {},
+                     .reply = [&](DurableEngine::Result r) {
+                       if (!r.status.ok() || r.rejection) Die("set-up was refused");
+                       if (left.fetch_sub(1) == 1) {
+                         std::lock_guard<std::mutex> lock(mu);
+                         done.notify_all();
+                       }
+                     }});
+    }
+    std::unique_lock<std::mutex> lock(mu);
+    done.wait(lock, [&] { return left.load() == 0; });
+  }
+
+  constexpr int kWindow = 256;
+  std::atomic<size_t> next{setup};
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> answered{0};
+  const uint64_t batches_before = engine.batches();
+  const uint64_t requests_before = engine.requests();
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(threads));
+  std::vector<std::thread> clients;
+  const Clock::time_point start = Clock::now();
+  for (int t = 0; t < threads; ++t) {
+    clients.emplace_back([&, t] {
+      std::mutex mu;
+      std::condition_variable room;
+      int in_flight = 0;
+      std::vector<double>& lat = latencies[static_cast<size_t>(t)];
+      while (!stop.load()) {
+        {
+          std::unique_lock<std::mutex> lock(mu);
+          room.wait(lock, [&] { return in_flight < kWindow; });
+          ++in_flight;
+        }
+        const size_t i = next.fetch_add(1);
+        const Clock::time_point sent = Clock::now();
+        engine.Submit({.command = commands[i % commands.size()],
+                       .now = now,
+                       .idempotency_key = "bench-" + std::to_string(i),
+                       .render = {},
+                       .reply = [&, sent](DurableEngine::Result r) {
+                         if (!r.status.ok()) Die(r.status.ToString());
+                         answered.fetch_add(1);
+                         std::lock_guard<std::mutex> lock(mu);
+                         lat.push_back(Seconds(Clock::now() - sent) * 1e3);
+                         --in_flight;
+                         room.notify_one();
+                       }});
+      }
+      std::unique_lock<std::mutex> lock(mu);
+      room.wait(lock, [&] { return in_flight == 0; });
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  const uint64_t in_time = answered.load();
+  const double elapsed = Seconds(Clock::now() - start);
+  stop = true;
+  for (std::thread& c : clients) c.join();
+  const uint64_t batches = engine.batches() - batches_before;
+  const uint64_t requests = engine.requests() - requests_before;
+  std::vector<double> all;
+  for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0 : all[static_cast<size_t>(p * (all.size() - 1))];
+  };
+  std::printf(
+      "durable, max_batch %4zu, %d clients x %d in flight: %8.0f commands/s, %.1f commands per "
+      "synced write, latency p50 %.2f ms p99 %.2f ms\n",
+      max_batch, threads, kWindow, static_cast<double>(in_time) / elapsed,
+      static_cast<double>(requests) / static_cast<double>(std::max<uint64_t>(batches, 1)), pct(0.5),
+      pct(0.99));
+  opened->reset();
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace subex
+
+int main(int argc, char** argv) {
+  const size_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
+  const double seconds = argc > 2 ? std::atof(argv[2]) : 3.0;
+  const int threads = argc > 3 ? std::atoi(argv[3]) : 4;
+  subex::RecoveryBench(events);
+  for (size_t max_batch : {1, 16, 256, 1024}) {
+    subex::ThroughputBench(max_batch, seconds, threads);
+  }
+  return 0;
+}

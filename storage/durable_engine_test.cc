@@ -1,0 +1,346 @@
+// Specification of the engine thread (storage/durable_engine.h): every request is answered, in
+// batches under load; what was answered survives closing and reopening; idempotency records go
+// with their events and stop a repeated key from running twice; reads see every earlier command.
+
+#include "storage/durable_engine.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engine/civil_time.h"
+#include "engine/inn.h"
+#include "engine/invariants.h"
+#include "engine/state_hash.h"
+#include "engine/taxonomy.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "storage/journal.h"
+
+namespace subex {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "subex-durable-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::shared_ptr<const Taxonomy> TestTaxonomy() {
+  absl::StatusOr<Taxonomy> t = Taxonomy::Create({{"machining", "Machining", "machine_hour", 0.4},
+                                                 {"machining.milling", "Milling", "", -1},
+                                                 {"casting", "Casting", "kg", 0.01}});
+  EXPECT_TRUE(t.ok()) << t.status();
+  return std::make_shared<const Taxonomy>(*std::move(t));
+}
+
+const Instant kNow = *ParseInstant("2026-11-23T09:00:00Z");
+const Day kFrom = *ParseDay("2026-12-01");
+
+RegisterMember Member(int i) {
+  return RegisterMember{.name = "Member " + std::to_string(i),
+                        .inn = CompanyInn(std::to_string(480'000'100 + i)),
+                        .region = "RU-LIP",
+                        .location = GeoPoint{52.6 + 0.01 * i, 39.57},
+                        .roles = kRoleCustomer | kRoleSupplier,
+                        .processes = {"machining", "casting"},
+                        .certifications = {}};
+}
+
+PostOffer Offer(int supplier, int i) {
+  PostOffer c;
+  c.by = MemberId{static_cast<uint32_t>(supplier)};
+  c.process = "machining.milling";
+  c.daily_capacity = 8;
+  c.from = kFrom + (i % 5);
+  c.to = c.from + 20;
+  c.unit_price = 300'000 + 1'000 * (i % 7);
+  return c;
+}
+
+PlaceOrder Order(int customer, int i) {
+  PlaceOrder c;
+  c.by = MemberId{static_cast<uint32_t>(customer)};
+  c.title = "Order " + std::to_string(i);
+  c.process = "machining";
+  c.quantity = 4 + i % 9;
+  c.start = kFrom;
+  c.due = kFrom + 30;
+  c.max_unit_price = 305'000;
+  return c;
+}
+
+class DurableEngineTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<DurableEngine> Open(size_t max_batch = 1024) {
+    absl::StatusOr<std::unique_ptr<DurableEngine>> e =
+        DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = max_batch});
+    EXPECT_TRUE(e.ok()) << e.status();
+    return e.ok() ? *std::move(e) : nullptr;
+  }
+
+  // Submits and waits for the answer.
+  static DurableEngine::Result Run(DurableEngine& engine, Command command, std::string key = "") {
+    std::promise<DurableEngine::Result> done;
+    engine.Submit(
+        {.command = std::move(command),
+         .now = kNow,
+         .idempotency_key = std::move(key),
+         .render = [](const DurableEngine::Result& r, const State&) { return RenderForTest(r); },
+         .reply = [&done](DurableEngine::Result r) { done.set_value(std::move(r)); }});
+    return done.get_future().get();
+  }
+
+  static std::string RenderForTest(const DurableEngine::Result& r) {
+    if (r.rejection) return "rejected";
+    return r.events.empty() ? "none" : "first " + std::to_string(r.events.front().seq);
+  }
+
+  static std::string Read(DurableEngine& engine, std::function<std::string(const State&)> read) {
+    std::promise<absl::StatusOr<std::string>> done;
+    engine.Query(std::move(read),
+                 [&done](absl::StatusOr<std::string> r) { done.set_value(std::move(r)); });
+    absl::StatusOr<std::string> r = done.get_future().get();
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : "";
+  }
+
+  static std::vector<std::string> Violations(DurableEngine& engine) {
+    std::promise<std::vector<std::string>> found;
+    engine.Query(
+        [&found](const State& s) {
+          found.set_value(CheckInvariants(s));
+          return std::string();
+        },
+        [](absl::StatusOr<std::string>) {});
+    return found.get_future().get();
+  }
+
+  TempDir dir_;
+  std::shared_ptr<const Taxonomy> taxonomy_ = TestTaxonomy();
+};
+
+TEST_F(DurableEngineTest, AnswersEveryRequestFromManyThreadsInBatches) {
+  std::unique_ptr<DurableEngine> engine = Open();
+  ASSERT_NE(engine, nullptr);
+  for (int i = 0; i < 4; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
+
+  // Hold the engine thread in a read until every submitter has queued all it has, so the
+  // requests are waiting together when the thread comes round again.
+  std::promise<void> holding, all_queued;
+  std::shared_future<void> release = all_queued.get_future().share();
+  engine->Query(
+      [release, &holding](const State&) {
+        holding.set_value();
+        release.wait();
+        return std::string();
+      },
+      [](absl::StatusOr<std::string>) {});
+  holding.get_future().wait();  // The read is running: the queue is empty and filling now.
+  const uint64_t batches_before = engine->batches();
+  const uint64_t requests_before = engine->requests();
+
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 250;
+  std::atomic<int> ok{0}, answered{0};
+  std::promise<void> finished;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Command c = i % 2 == 0 ? Command(Offer(t, i)) : Command(Order((t + 1) % 4, i));
+        engine->Submit({.command = std::move(c),
+                        .now = kNow,
+                        .idempotency_key = {},
+                        .render = {},
+                        .reply = [&](DurableEngine::Result r) {
+                          if (r.status.ok() && !r.rejection) ok.fetch_add(1);
+                          if (answered.fetch_add(1) + 1 == kThreads * kPerThread) {
+                            finished.set_value();
+                          }
+                        }});
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  all_queued.set_value();
+  finished.get_future().wait();
+
+  EXPECT_EQ(answered.load(), kThreads * kPerThread);
+  EXPECT_EQ(ok.load(), kThreads * kPerThread);
+  const uint64_t batches = engine->batches() - batches_before;
+  const uint64_t requests = engine->requests() - requests_before;
+  EXPECT_GE(requests, static_cast<uint64_t>(kThreads * kPerThread));
+  EXPECT_LE(batches, 1u + kThreads * kPerThread / 1024);
+  EXPECT_LT(batches, requests);
+  EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
+}
+
+TEST_F(DurableEngineTest, WhatWasAnsweredSurvivesReopening) {
+  uint64_t hash = 0;
+  uint64_t last_seq = 0;
+  {
+    std::unique_ptr<DurableEngine> engine = Open(/*max_batch=*/16);
+    ASSERT_NE(engine, nullptr);
+    for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 60; ++i) {
+          DurableEngine::Result r =
+              Run(*engine, i % 3 == 0 ? Command(Order(t, i)) : Command(Offer(t + 3, i)));
+          EXPECT_TRUE(r.status.ok()) << r.status;
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    EXPECT_TRUE(Run(*engine, CancelOrder{.by = MemberId{0}, .order = OrderId{0}}).status.ok());
+    hash = engine->StateHashNow();
+    last_seq =
+        std::stoull(Read(*engine, [](const State& s) { return std::to_string(s.last_seq()); }));
+    EXPECT_GT(last_seq, 200u);
+  }
+  std::unique_ptr<DurableEngine> engine = Open();
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->StateHashNow(), hash);
+  EXPECT_EQ(Read(*engine, [](const State& s) { return std::to_string(s.last_seq()); }),
+            std::to_string(last_seq));
+  EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
+  // And the sequence goes on from there.
+  DurableEngine::Result r = Run(*engine, Offer(5, 1));
+  ASSERT_FALSE(r.rejection);
+  ASSERT_FALSE(r.events.empty());
+  EXPECT_EQ(r.events.front().seq, last_seq + 1);
+}
+
+TEST_F(DurableEngineTest, TheIdempotencyRecordIsWrittenWithItsEvents) {
+  std::string first;
+  {
+    std::unique_ptr<DurableEngine> engine = Open();
+    ASSERT_NE(engine, nullptr);
+    ASSERT_FALSE(Run(*engine, Member(0), "m/setup-0").rejection);
+    DurableEngine::Result r = Run(*engine, Offer(0, 1), "0/offer-1");
+    ASSERT_FALSE(r.rejection);
+    EXPECT_FALSE(r.replayed);
+    first = r.rendered;
+    EXPECT_EQ(first, "first 2");
+    // A rejected command's answer is kept as well.
+    DurableEngine::Result rejected = Run(*engine, Offer(7, 1), "7/offer-1");
+    ASSERT_TRUE(rejected.rejection);
+    EXPECT_EQ(rejected.rendered, "rejected");
+  }
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir_.path()});
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    absl::StatusOr<std::optional<std::string>> stored = (*journal)->FindIdempotency("0/offer-1");
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(*stored, first);
+    EXPECT_EQ(*(*journal)->FindIdempotency("7/offer-1"), "rejected");
+    EXPECT_EQ((*journal)->last_seq(), 2u);
+  }
+  std::unique_ptr<DurableEngine> engine = Open();
+  ASSERT_NE(engine, nullptr);
+  const uint64_t hash = engine->StateHashNow();
+  // The same key again, after a restart: the stored answer, and nothing runs twice.
+  DurableEngine::Result again = Run(*engine, Offer(0, 1), "0/offer-1");
+  EXPECT_TRUE(again.status.ok());
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.rendered, first);
+  EXPECT_TRUE(again.events.empty());
+  ASSERT_FALSE(Run(*engine, Member(0), "m/setup-0").rejection);  // Not "INN taken".
+  EXPECT_EQ(engine->StateHashNow(), hash);
+}
+
+TEST_F(DurableEngineTest, ARepeatedKeyInOneBatchRunsOnce) {
+  std::unique_ptr<DurableEngine> engine = Open();
+  ASSERT_NE(engine, nullptr);
+  ASSERT_FALSE(Run(*engine, Member(0)).rejection);
+  std::promise<void> queued;
+  std::shared_future<void> release = queued.get_future().share();
+  engine->Query(
+      [release](const State&) {
+        release.wait();
+        return std::string();
+      },
+      [](absl::StatusOr<std::string>) {});
+  std::vector<std::promise<DurableEngine::Result>> results(3);
+  for (auto& p : results) {
+    engine->Submit(
+        {.command = Offer(0, 1),
+         .now = kNow,
+         .idempotency_key = "0/same",
+         .render = [](const DurableEngine::Result& r, const State&) { return RenderForTest(r); },
+         .reply = [&p](DurableEngine::Result r) { p.set_value(std::move(r)); }});
+  }
+  queued.set_value();
+  std::vector<DurableEngine::Result> got;
+  for (auto& p : results) got.push_back(p.get_future().get());
+  EXPECT_FALSE(got[0].replayed);
+  EXPECT_EQ(got[0].events.size(), 1u);
+  for (size_t i = 1; i < got.size(); ++i) {
+    EXPECT_TRUE(got[i].replayed);
+    EXPECT_EQ(got[i].rendered, got[0].rendered);
+  }
+  EXPECT_EQ(Read(*engine, [](const State& s) { return std::to_string(s.offers().size()); }), "1");
+}
+
+TEST_F(DurableEngineTest, AQueryAfterACommandSeesIt) {
+  std::unique_ptr<DurableEngine> engine = Open();
+  ASSERT_NE(engine, nullptr);
+  ASSERT_FALSE(Run(*engine, Member(0)).rejection);
+  ASSERT_FALSE(Run(*engine, Member(1)).rejection);
+  // Submitted without waiting: the query is queued behind the command and must see it.
+  std::promise<DurableEngine::Result> placed;
+  engine->Submit({.command = Offer(0, 1),
+                  .now = kNow,
+                  .idempotency_key = {},
+                  .render = {},
+                  .reply = [&](DurableEngine::Result r) { placed.set_value(std::move(r)); }});
+  std::promise<absl::StatusOr<std::string>> seen;
+  engine->Query([](const State& s) { return std::to_string(s.offers().size()); },
+                [&](absl::StatusOr<std::string> r) { seen.set_value(std::move(r)); });
+  absl::StatusOr<std::string> offers = seen.get_future().get();
+  // The command's reply left before the query's: answers leave in queue order.
+  EXPECT_EQ(placed.get_future().wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  ASSERT_TRUE(offers.ok());
+  EXPECT_EQ(*offers, "1");
+
+  // What the query saw is durable: a journal opened after the engine holds it.
+  engine.reset();
+  absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir_.path()});
+  ASSERT_TRUE(journal.ok());
+  EXPECT_EQ((*journal)->last_seq(), 3u);
+}
+
+TEST_F(DurableEngineTest, AJournalItCannotReadStopsTheOpening) {
+  {
+    std::unique_ptr<DurableEngine> engine = Open();
+    ASSERT_NE(engine, nullptr);
+    ASSERT_FALSE(Run(*engine, Member(0)).rejection);
+    // A second engine on the same directory cannot have the journal while the first holds it.
+    absl::StatusOr<std::unique_ptr<DurableEngine>> second =
+        DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path()});
+    EXPECT_FALSE(second.ok());
+  }
+  EXPECT_NE(Open(), nullptr);
+}
+
+}  // namespace
+}  // namespace subex
