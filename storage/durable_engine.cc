@@ -1,11 +1,13 @@
 #include "storage/durable_engine.h"
 
+#include <chrono>
 #include <future>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "engine/state_hash.h"
+#include "storage/snapshot.h"
 
 namespace subex {
 
@@ -25,7 +27,9 @@ DurableEngine::DurableEngine(std::shared_ptr<const Taxonomy> taxonomy, Params pa
                              Options options, std::unique_ptr<Journal> journal)
     : options_(std::move(options)),
       journal_(std::move(journal)),
-      engine_(std::move(taxonomy), params) {}
+      engine_(taxonomy, params),
+      taxonomy_(std::move(taxonomy)),
+      params_(params) {}
 
 DurableEngine::~DurableEngine() {
   {
@@ -37,7 +41,20 @@ DurableEngine::~DurableEngine() {
 }
 
 absl::Status DurableEngine::Recover() {
-  return journal_->Replay(0, [this](const Event& e) {
+  // The newest snapshot, then every event after it.
+  absl::StatusOr<std::optional<Journal::Snapshot>> snapshot = journal_->LatestSnapshot();
+  if (!snapshot.ok()) return snapshot.status();
+  if (*snapshot) {
+    absl::StatusOr<std::unique_ptr<State>> state =
+        DecodeSnapshot((*snapshot)->bytes, taxonomy_, params_);
+    if (!state.ok()) {
+      return absl::DataLossError(absl::StrCat("snapshot at event ", (*snapshot)->seq,
+                                              " cannot be restored: ", state.status().message()));
+    }
+    engine_ = Engine(*std::move(state));
+    last_snapshot_seq_ = (*snapshot)->seq;
+  }
+  return journal_->Replay(engine_.state().last_seq(), [this](const Event& e) {
     if (e.seq != engine_.state().last_seq() + 1) {
       return absl::DataLossError(
           absl::StrCat("journal: event ", e.seq, " does not follow ", engine_.state().last_seq()));
@@ -45,6 +62,29 @@ absl::Status DurableEngine::Recover() {
     engine_.Replay(e);
     return absl::OkStatus();
   });
+}
+
+void DurableEngine::MaybeSnapshot() {
+  const uint64_t seq = engine_.state().last_seq();
+  if (options_.snapshot_every_events == 0 ||
+      seq - last_snapshot_seq_ < options_.snapshot_every_events) {
+    return;
+  }
+  auto start = std::chrono::steady_clock::now();
+  std::string bytes;
+  EncodeSnapshot(engine_.state(), bytes);
+  last_snapshot_stall_us_.store(static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                            start)
+          .count()));
+  // A snapshot that cannot be written costs only recovery time: the journal still holds every
+  // event, so the engine goes on acknowledging and tries again at the next interval.
+  if (!journal_->WriteSnapshot(seq, bytes).ok()) return;
+  last_snapshot_seq_ = seq;
+  snapshots_.fetch_add(1);
+  if (seq > options_.retain_events) {
+    journal_->PruneBefore(seq - options_.retain_events).IgnoreError();
+  }
 }
 
 void DurableEngine::Enqueue(Item item) {
@@ -164,6 +204,8 @@ void DurableEngine::Process(std::vector<Item>& batch) {
       }
     }
   }
+  // Between batches, after the answers have left.
+  if (!failed_) MaybeSnapshot();
 }
 
 }  // namespace subex

@@ -46,6 +46,12 @@ class DurableEngine {
     std::string dir;          // The journal's directory.
     size_t max_batch = 1024;  // Requests decided per synced write at most.
     bool sync = true;         // Only benchmarks of the engine alone turn this off.
+    // Write a snapshot once this many events have been journalled since the last one (0: never).
+    // The engine thread encodes it between batches; `last_snapshot_stall_us` says for how long.
+    uint64_t snapshot_every_events = 0;
+    // After a snapshot, keep this many events before it (so the feed can still replay them) and
+    // prune older ones together with older snapshots.
+    uint64_t retain_events = 1'000'000;
   };
 
   // What a command came to, delivered once it is durable (or never will be).
@@ -87,6 +93,9 @@ class DurableEngine {
   // Counters for operations: batches written and requests answered so far.
   uint64_t batches() const { return batches_.load(); }
   uint64_t requests() const { return requests_.load(); }
+  // Snapshots written since start, and how long the latest one held up the engine thread.
+  uint64_t snapshots() const { return snapshots_.load(); }
+  uint64_t last_snapshot_stall_us() const { return last_snapshot_stall_us_.load(); }
   // The state hash, computed on the engine thread (for tests and recovery checks).
   uint64_t StateHashNow();
 
@@ -100,6 +109,7 @@ class DurableEngine {
   DurableEngine(std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options,
                 std::unique_ptr<Journal> journal);
   absl::Status Recover();
+  void MaybeSnapshot();
   void Run();
   void Process(std::vector<Item>& batch);
   void Enqueue(Item item);
@@ -115,6 +125,11 @@ class DurableEngine {
   absl::Status failure_;
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> requests_{0};
+  std::atomic<uint64_t> snapshots_{0};
+  std::atomic<uint64_t> last_snapshot_stall_us_{0};
+  std::shared_ptr<const Taxonomy> taxonomy_;
+  Params params_;
+  uint64_t last_snapshot_seq_ = 0;
   std::thread thread_;
 };
 

@@ -89,9 +89,12 @@ PlaceOrder Order(int customer, int i) {
 
 class DurableEngineTest : public ::testing::Test {
  protected:
-  std::unique_ptr<DurableEngine> Open(size_t max_batch = 1024) {
-    absl::StatusOr<std::unique_ptr<DurableEngine>> e =
-        DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = max_batch});
+  std::unique_ptr<DurableEngine> Open(size_t max_batch = 1024, uint64_t snapshot_every = 0,
+                                      uint64_t retain = 1'000'000) {
+    absl::StatusOr<std::unique_ptr<DurableEngine>> e = DurableEngine::Open(
+        taxonomy_, Params{},
+        {.dir = dir_.path(), .max_batch = max_batch, .snapshot_every_events = snapshot_every,
+         .retain_events = retain});
     EXPECT_TRUE(e.ok()) << e.status();
     return e.ok() ? *std::move(e) : nullptr;
   }
@@ -226,6 +229,42 @@ TEST_F(DurableEngineTest, WhatWasAnsweredSurvivesReopening) {
   // And the sequence goes on from there.
   DurableEngine::Result r = Run(*engine, Offer(5, 1));
   ASSERT_FALSE(r.rejection);
+  ASSERT_FALSE(r.events.empty());
+  EXPECT_EQ(r.events.front().seq, last_seq + 1);
+}
+
+TEST_F(DurableEngineTest, RecoversFromTheNewestSnapshotAfterPruning) {
+  uint64_t hash = 0;
+  uint64_t last_seq = 0;
+  {
+    std::unique_ptr<DurableEngine> engine =
+        Open(/*max_batch=*/1, /*snapshot_every=*/40, /*retain=*/10);
+    ASSERT_NE(engine, nullptr);
+    for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
+    for (int i = 0; i < 90; ++i) {
+      DurableEngine::Result r =
+          Run(*engine, i % 3 == 0 ? Command(Order(i % 3, i)) : Command(Offer(3 + i % 3, i)));
+      ASSERT_TRUE(r.status.ok()) << r.status;
+    }
+    EXPECT_GE(engine->snapshots(), 2u);
+    hash = engine->StateHashNow();
+    last_seq =
+        std::stoull(Read(*engine, [](const State& s) { return std::to_string(s.last_seq()); }));
+  }
+  // The early events are gone: only the snapshot can bring the state back.
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir_.path()});
+    ASSERT_TRUE(journal.ok()) << journal.status();
+    EXPECT_GT((*journal)->first_seq(), 1u);
+    absl::StatusOr<std::optional<Journal::Snapshot>> snapshot = (*journal)->LatestSnapshot();
+    ASSERT_TRUE(snapshot.ok() && snapshot->has_value());
+    EXPECT_LE((*snapshot)->seq, last_seq);
+  }
+  std::unique_ptr<DurableEngine> engine = Open();
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->StateHashNow(), hash);
+  EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
+  DurableEngine::Result r = Run(*engine, Offer(5, 1));
   ASSERT_FALSE(r.events.empty());
   EXPECT_EQ(r.events.front().seq, last_seq + 1);
 }
