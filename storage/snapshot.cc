@@ -1,14 +1,12 @@
 #include "storage/snapshot.h"
 
 #include <algorithm>
-#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -20,6 +18,7 @@
 #include "absl/strings/str_format.h"
 #include "storage/binary.h"
 #include "storage/crc32c.h"
+#include "storage/fields.h"
 
 namespace subex {
 namespace {
@@ -29,35 +28,6 @@ constexpr size_t kHeaderBytes = 4 + 1;  // Magic and version.
 constexpr size_t kCrcBytes = 4;
 // No calendar is longer (an offer spans a year or so); a longer one is damage.
 constexpr int64_t kMaxCalendarDays = int64_t{1} << 16;
-
-// Wire numbers of the enums: an enumerator's position here. The first four tables are the event
-// codec's (storage/codec.cc); all are append only.
-constexpr ClusterKind kClusterKinds[] = {ClusterKind::kLocal, ClusterKind::kRegional,
-                                         ClusterKind::kVirtual, ClusterKind::kInternational};
-constexpr OrderMode kOrderModes[] = {OrderMode::kAuto, OrderMode::kRfq};
-constexpr Visibility kVisibilities[] = {Visibility::kPublic, Visibility::kClusters,
-                                        Visibility::kInvited};
-constexpr ContractState kContractStates[] = {ContractState::kPendingConfirmation,
-                                             ContractState::kActive,
-                                             ContractState::kDelivered,
-                                             ContractState::kAccepted,
-                                             ContractState::kDisputed,
-                                             ContractState::kDeclined,
-                                             ContractState::kCancelled};
-constexpr OfferStatus kOfferStatuses[] = {OfferStatus::kOpen, OfferStatus::kExhausted,
-                                          OfferStatus::kWithdrawn, OfferStatus::kExpired};
-constexpr OrderStatus kOrderStatuses[] = {OrderStatus::kOpen,      OrderStatus::kPartiallyAllocated,
-                                          OrderStatus::kAllocated, OrderStatus::kCompleted,
-                                          OrderStatus::kCancelled, OrderStatus::kExpired};
-constexpr uint8_t kKnownRoles = kRoleCustomer | kRoleSupplier;
-
-template <typename E, size_t N>
-uint8_t WireOf(E value, const E (&table)[N]) {
-  for (size_t i = 0; i < N; ++i) {
-    if (table[i] == value) return static_cast<uint8_t>(i);
-  }
-  return 0xFF;  // No decoder accepts it.
-}
 
 uint32_t TaxonomyPrint(const Taxonomy& taxonomy) {
   uint32_t crc = 0;
@@ -81,10 +51,6 @@ bool Untouched(const CapacityOffer& o) {
          static_cast<int64_t>(free.size()) == int64_t{o.to - o.from} + 1 &&
          std::all_of(free.begin(), free.end(), [&](int32_t f) { return f == o.daily_capacity; });
 }
-
-// E is T, const or not: one field list serves the encoder (const records) and the decoder.
-template <typename E, typename T>
-concept Is = std::same_as<std::remove_const_t<E>, T>;
 
 // The fields of each record, in their wire order; the encoder and the decoder both walk these
 // lists. Ids and the lists State::Restore rebuilds are not among them.
@@ -172,232 +138,78 @@ void Fields(F& f, Is<Contract> auto& c) {
   f("revision", c.revision);
 }
 
-class FieldWriter {
+// The shared fields, and what only a snapshot writes: sections, each record's creation instant as
+// the step from the previous record's, instants after a related one, and calendars.
+class SnapshotFieldWriter : public FieldWriter {
  public:
-  explicit FieldWriter(std::string& out) : w_(out) {}
+  using FieldWriter::FieldWriter;
 
   // Starts a section of records of one kind.
   void Section(size_t count) {
-    w_.PutVarint(count);
+    w().PutVarint(count);
     created_ = Instant{};
   }
 
-  template <typename Tag>
-  void operator()(const char*, Id<Tag> id) {
-    w_.PutVarint(id.value);
-  }
-  void operator()(const char*, uint32_t v) { w_.PutVarint(v); }  // A NameId.
-  void operator()(const char*, const std::string& s) { w_.PutString(s); }
-  void operator()(const char*, int64_t v) { w_.PutZigzag(v); }
-  void operator()(const char*, int32_t v) { w_.PutZigzag(v); }
-  void operator()(const char*, double v) { w_.PutDouble(v); }
-  void operator()(const char*, bool v) { w_.PutBool(v); }
-  void operator()(const char*, Day d) { w_.PutZigzag(d.value); }
-  void operator()(const char*, GeoPoint p) {
-    w_.PutDouble(p.lat);
-    w_.PutDouble(p.lon);
-  }
-  void operator()(const char*, const Limit& l) {
-    w_.PutVarint(l.name);
-    w_.PutDouble(l.value);
-  }
-  void operator()(const char*, const ReliabilityOutcome& o) {
-    w_.PutZigzag(o.day.value);
-    w_.PutDouble(o.value);
-  }
-  void operator()(const char*, const Score& s) {
-    for (double v : {s.unit_price, s.transport, s.landed, s.reliability, s.risk_factor,
-                     s.cluster_bonus, s.total, s.distance_km}) {
-      w_.PutDouble(v);
-    }
-  }
-  void operator()(const char*, ClusterKind v) { w_.PutU8(WireOf(v, kClusterKinds)); }
-  void operator()(const char*, OrderMode v) { w_.PutU8(WireOf(v, kOrderModes)); }
-  void operator()(const char*, Visibility v) { w_.PutU8(WireOf(v, kVisibilities)); }
-  void operator()(const char*, ContractState v) { w_.PutU8(WireOf(v, kContractStates)); }
-  void operator()(const char*, OfferStatus v) { w_.PutU8(WireOf(v, kOfferStatuses)); }
-  void operator()(const char*, OrderStatus v) { w_.PutU8(WireOf(v, kOrderStatuses)); }
-  template <typename T>
-  void operator()(const char* field, const std::optional<T>& v) {
-    w_.PutBool(v.has_value());
-    if (v) (*this)(field, *v);
-  }
-  template <typename List>
-  requires requires(const List& l) {
-    l.begin();
-    typename List::value_type;
-  }
-  void operator()(const char* field, const List& list) {
-    w_.PutVarint(list.size());
-    for (const auto& item : list) (*this)(field, item);
-  }
-  // A hash set, sorted so that equal states give equal bytes.
-  void operator()(const char* field, const absl::flat_hash_set<uint32_t>& set) {
-    std::vector<uint32_t> sorted(set.begin(), set.end());
-    std::sort(sorted.begin(), sorted.end());
-    (*this)(field, sorted);
-  }
-  // Each day as the step from the one before (the first from day 0), as the codec does.
-  void operator()(const char*, const std::vector<DayQuantity>& days) {
-    w_.PutVarint(days.size());
-    int64_t previous = 0;
-    for (const DayQuantity& d : days) {
-      w_.PutZigzag(d.day.value - previous);
-      w_.PutZigzag(d.quantity);
-      previous = d.day.value;
-    }
-  }
-  void Roles(const char*, uint8_t roles) { w_.PutU8(roles); }
   void Created(Instant t) {
-    w_.PutZigzag(Step(created_, t));
+    w().PutZigzag(Step(created_, t));
     created_ = t;
   }
-  void DayAfter(const char*, Day base, Day d) { w_.PutZigzag(int64_t{d.value} - base.value); }
-  void TimeAfter(const char*, Instant base, Instant t) { w_.PutZigzag(Step(base, t)); }
+  void TimeAfter(const char*, Instant base, Instant t) { w().PutZigzag(Step(base, t)); }
   void TimeAfter(const char* field, Instant base, const std::optional<Instant>& t) {
-    w_.PutBool(t.has_value());
+    w().PutBool(t.has_value());
     if (t) TimeAfter(field, base, *t);
   }
   // 0 for an untouched calendar; else 1, the first day, the length and each day's free capacity.
   void Calendar(const char*, const CapacityOffer& o) {
     if (Untouched(o)) {
-      w_.PutU8(0);
+      w().PutU8(0);
       return;
     }
-    w_.PutU8(1);
-    w_.PutZigzag(int64_t{o.calendar.from().value} - o.from.value);
+    w().PutU8(1);
+    w().PutZigzag(int64_t{o.calendar.from().value} - o.from.value);
     std::span<const int32_t> free = o.calendar.free_days();
-    w_.PutVarint(free.size());
-    for (int32_t f : free) w_.PutZigzag(f);
+    w().PutVarint(free.size());
+    for (int32_t f : free) w().PutZigzag(f);
   }
 
  private:
-  Writer w_;
   Instant created_;
 };
 
-// The least bytes a list item takes, so that a list's count can be checked against what remains.
-template <typename T>
-constexpr size_t kMinItemBytes = 1;
-template <>
-constexpr size_t kMinItemBytes<Limit> = 1 + 8;
-template <>
-constexpr size_t kMinItemBytes<ReliabilityOutcome> = 1 + 8;
-
-// Reads fields until the first failure, which it keeps (with the record and field) for `status`.
-class FieldReader {
+// The shared fields and what only a snapshot reads; reads until the first failure, which it keeps
+// (with the record and field) for `status`.
+class SnapshotFieldReader : public FieldReader {
  public:
-  explicit FieldReader(std::string_view bytes) : r_(bytes) {}
-
-  bool ok() const { return !failed_; }
-  bool empty() const { return r_.empty(); }
+  using FieldReader::FieldReader;
 
   // Starts a section of records of one kind and reads their count.
   bool Section(const char* kind, size_t* count) {
     kind_ = kind;
     record_ = kNoRecord;
     created_ = Instant{};
-    return Read("count", r_.GetCount(count)) &&
+    return Read("count", r().GetCount(count)) &&
            InRange<uint64_t>("count", *count, 0, std::numeric_limits<uint32_t>::max() - 1);
   }
   void Record(size_t index) { record_ = index; }
 
-  template <typename Tag>
-  void operator()(const char* field, Id<Tag>& id) {
-    ReadU32(field, id.value);
-  }
-  void operator()(const char* field, uint32_t& v) { ReadU32(field, v); }
-  void operator()(const char* field, uint64_t& v) { Read(field, r_.GetVarint(&v)); }
-  void operator()(const char* field, std::string& s) { Read(field, r_.GetString(&s)); }
-  void operator()(const char* field, int64_t& v) { Read(field, r_.GetZigzag(&v)); }
-  void operator()(const char* field, int32_t& v) { ReadInt32(field, 0, v); }
-  void operator()(const char* field, double& v) { Read(field, r_.GetDouble(&v)); }
-  void operator()(const char* field, bool& v) { Read(field, r_.GetBool(&v)); }
-  void operator()(const char* field, Day& d) { ReadInt32(field, 0, d.value); }
-  void operator()(const char* field, Instant& t) { Read(field, r_.GetZigzag(&t.unix_ms)); }
-  void operator()(const char* field, GeoPoint& p) {
-    Read(field, r_.GetDouble(&p.lat) && r_.GetDouble(&p.lon));
-  }
-  void operator()(const char* field, Limit& l) {
-    if (ReadU32(field, l.name)) Read(field, r_.GetDouble(&l.value));
-  }
-  void operator()(const char* field, ReliabilityOutcome& o) {
-    if (ReadInt32(field, 0, o.day.value)) Read(field, r_.GetDouble(&o.value));
-  }
-  void operator()(const char* field, Score& s) {
-    for (double* v : {&s.unit_price, &s.transport, &s.landed, &s.reliability, &s.risk_factor,
-                      &s.cluster_bonus, &s.total, &s.distance_km}) {
-      if (!Read(field, r_.GetDouble(v))) return;
-    }
-  }
-  void operator()(const char* field, ClusterKind& v) { ReadEnum(field, kClusterKinds, v); }
-  void operator()(const char* field, OrderMode& v) { ReadEnum(field, kOrderModes, v); }
-  void operator()(const char* field, Visibility& v) { ReadEnum(field, kVisibilities, v); }
-  void operator()(const char* field, ContractState& v) { ReadEnum(field, kContractStates, v); }
-  void operator()(const char* field, OfferStatus& v) { ReadEnum(field, kOfferStatuses, v); }
-  void operator()(const char* field, OrderStatus& v) { ReadEnum(field, kOrderStatuses, v); }
-  template <typename T>
-  void operator()(const char* field, std::optional<T>& v) {
-    bool present = false;
-    if (!Read(field, r_.GetBool(&present))) return;
-    if (!present) {
-      v.reset();
-      return;
-    }
-    (*this)(field, v.emplace());
-  }
-  template <typename List>
-  requires requires(List& l) { l.assign(size_t{0}, typename List::value_type{}); }
-  void operator()(const char* field, List& list) {
-    using T = typename List::value_type;
-    size_t n = 0;
-    if (!Read(field, r_.GetCount(&n, kMinItemBytes<T>))) return;
-    list.assign(n, T{});
-    for (T& item : list) {
-      (*this)(field, item);
-      if (failed_) return;
-    }
-  }
-  void operator()(const char* field, absl::flat_hash_set<uint32_t>& set) {
-    std::vector<uint32_t> items;
-    (*this)(field, items);
-    set.clear();
-    set.insert(items.begin(), items.end());
-  }
-  void operator()(const char* field, std::vector<DayQuantity>& days) {
-    size_t n = 0;
-    if (!Read(field, r_.GetCount(&n, 2))) return;
-    days.assign(n, DayQuantity{});
-    int64_t previous = 0;
-    for (DayQuantity& d : days) {
-      if (!ReadInt32(field, previous, d.day.value) || !ReadInt32(field, 0, d.quantity)) return;
-      previous = d.day.value;
-    }
-  }
-  void Roles(const char* field, uint8_t& roles) {
-    if (Read(field, r_.GetU8(&roles)) && (roles & ~kKnownRoles) != 0) {
-      Fail(field, absl::StrFormat("holds unknown role bits 0x%02x", roles));
-    }
-  }
   void Created(Instant& t) {
     int64_t step = 0;
-    if (!Read("created_at", r_.GetZigzag(&step))) return;
+    if (!Read("created_at", r().GetZigzag(&step))) return;
     t = created_ = After(created_, step);
   }
-  void DayAfter(const char* field, Day base, Day& d) { ReadInt32(field, base.value, d.value); }
   void TimeAfter(const char* field, Instant base, Instant& t) {
     int64_t step = 0;
-    if (Read(field, r_.GetZigzag(&step))) t = After(base, step);
+    if (Read(field, r().GetZigzag(&step))) t = After(base, step);
   }
   void TimeAfter(const char* field, Instant base, std::optional<Instant>& t) {
     bool present = false;
-    if (!Read(field, r_.GetBool(&present))) return;
+    if (!Read(field, r().GetBool(&present))) return;
     t.reset();
     if (present) TimeAfter(field, base, t.emplace());
   }
   void Calendar(const char* field, CapacityOffer& o) {
     uint8_t mode = 0;
-    if (!Read(field, r_.GetU8(&mode))) return;
+    if (!Read(field, r().GetU8(&mode))) return;
     if (mode == 0) {
       if (!InRange<int64_t>(field, int64_t{o.to.value} - o.from.value, 0, kMaxCalendarDays - 1)) {
         return;
@@ -408,7 +220,7 @@ class FieldReader {
     if (!InRange<uint8_t>(field, mode, 0, 1)) return;
     Day from;
     size_t n = 0;
-    if (!ReadInt32(field, o.from.value, from.value) || !Read(field, r_.GetCount(&n)) ||
+    if (!ReadInt32(field, o.from.value, from.value) || !Read(field, r().GetCount(&n)) ||
         !InRange<int64_t>(field, static_cast<int64_t>(n), 0, kMaxCalendarDays) ||
         !InRange<int64_t>(field, from.value + static_cast<int64_t>(n) - 1,
                           std::numeric_limits<int32_t>::min(),
@@ -426,82 +238,28 @@ class FieldReader {
 
   // The first failure, as DataLoss naming the record and field.
   absl::Status status() const {
-    if (!failed_) return absl::OkStatus();
+    if (ok()) return absl::OkStatus();
     std::string where = absl::StrCat("snapshot ", kind_);
     if (record_ != kNoRecord) absl::StrAppend(&where, " record ", record_);
-    return absl::DataLossError(absl::StrCat(where, ": field '", field_, "' ", problem_));
+    return Failure(where);
   }
 
  private:
   static constexpr size_t kNoRecord = std::numeric_limits<size_t>::max();
 
-  bool Read(const char* field, bool ok) {
-    if (ABSL_PREDICT_TRUE(ok && !failed_)) return true;
-    if (!ok) Fail(field, "is truncated or malformed");
-    return false;
-  }
-  template <typename T>
-  bool InRange(const char* field, T v, T lo, T hi) {
-    if (ABSL_PREDICT_TRUE(lo <= v && v <= hi)) return true;
-    Fail(field, absl::StrCat("holds ", v, ", out of range"));
-    return false;
-  }
-  bool ReadU32(const char* field, uint32_t& out) {
-    uint64_t v = 0;
-    if (!Read(field, r_.GetVarint(&v)) ||
-        !InRange<uint64_t>(field, v, 0, std::numeric_limits<uint32_t>::max())) {
-      return false;
-    }
-    out = static_cast<uint32_t>(v);
-    return true;
-  }
-  // A zigzag step from `base`, landing within int32.
-  bool ReadInt32(const char* field, int64_t base, int32_t& out) {
-    int64_t step = 0;
-    if (!Read(field, r_.GetZigzag(&step))) return false;
-    constexpr int64_t kMin = std::numeric_limits<int32_t>::min();
-    constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
-    if (!InRange<int64_t>(field, step, kMin - kMax, kMax - kMin) ||
-        !InRange<int64_t>(field, base + step, kMin, kMax)) {
-      return false;
-    }
-    out = static_cast<int32_t>(base + step);
-    return true;
-  }
-  template <typename E, size_t N>
-  void ReadEnum(const char* field, const E (&table)[N], E& out) {
-    uint8_t v = 0;
-    if (!Read(field, r_.GetU8(&v))) return;
-    if (ABSL_PREDICT_FALSE(v >= N)) {
-      Fail(field, absl::StrCat("holds ", v, ", not a valid value"));
-      return;
-    }
-    out = table[v];
-  }
-  ABSL_ATTRIBUTE_NOINLINE void Fail(const char* field, std::string problem) {
-    if (failed_) return;
-    failed_ = true;
-    field_ = field;
-    problem_ = std::move(problem);
-  }
-
-  Reader r_;
-  bool failed_ = false;
   const char* kind_ = "header";
   size_t record_ = kNoRecord;
-  const char* field_ = "";
-  std::string problem_;
   Instant created_;
 };
 
 template <typename T>
-void WriteSection(FieldWriter& f, const ChunkedVector<T>& records) {
+void WriteSection(SnapshotFieldWriter& f, const ChunkedVector<T>& records) {
   f.Section(records.size());
   for (const T& r : records) Fields(f, r);
 }
 
 template <typename T>
-bool ReadSection(FieldReader& f, const char* kind, ChunkedVector<T>& records) {
+bool ReadSection(SnapshotFieldReader& f, const char* kind, ChunkedVector<T>& records) {
   size_t n = 0;
   if (!f.Section(kind, &n)) return false;
   for (size_t i = 0; i < n && f.ok(); ++i) {
@@ -618,7 +376,7 @@ void EncodeSnapshot(const State& state, std::string& out) {
   const NameTable& names = state.names();
   w.PutVarint(names.size());
   for (NameId id = 0; id < names.size(); ++id) w.PutString(names.name(id));
-  FieldWriter f(out);
+  SnapshotFieldWriter f(out);
   WriteSection(f, state.members());
   WriteSection(f, state.clusters());
   WriteSection(f, state.offers());
@@ -659,7 +417,7 @@ absl::StatusOr<std::unique_ptr<State>> DecodeSnapshot(std::string_view bytes,
     return absl::FailedPreconditionError(
         "snapshot was taken with another process taxonomy than the one configured");
   }
-  FieldReader f(covered.substr(kHeaderBytes + 4));
+  SnapshotFieldReader f(covered.substr(kHeaderBytes + 4));
   StateImage image;
   f("last_seq", image.last_seq);
   f("now", image.now);
