@@ -16,8 +16,14 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::Open(
   absl::StatusOr<std::unique_ptr<Journal>> journal =
       Journal::Open({.dir = options.dir, .sync = options.sync});
   if (!journal.ok()) return journal.status();
+  return Open(std::move(taxonomy), params, std::move(options), *std::move(journal));
+}
+
+absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::Open(
+    std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options,
+    std::unique_ptr<Journal> journal) {
   std::unique_ptr<DurableEngine> engine(
-      new DurableEngine(std::move(taxonomy), params, std::move(options), *std::move(journal)));
+      new DurableEngine(std::move(taxonomy), params, std::move(options), std::move(journal)));
   if (absl::Status s = engine->Recover(); !s.ok()) return s;
   engine->thread_ = std::thread([e = engine.get()] { e->Run(); });
   return engine;

@@ -81,6 +81,10 @@ class DurableEngine {
   // Opens the journal, rebuilds the state from it, and starts the engine thread.
   static absl::StatusOr<std::unique_ptr<DurableEngine>> Open(
       std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options);
+  // As above, over a journal the caller opened (`options.dir` and `sync` are then unused).
+  static absl::StatusOr<std::unique_ptr<DurableEngine>> Open(
+      std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options,
+      std::unique_ptr<Journal> journal);
   ~DurableEngine();  // Answers what is queued, then stops.
 
   void Submit(Request request);

@@ -87,6 +87,39 @@ PlaceOrder Order(int customer, int i) {
   return c;
 }
 
+// The real journal, made to fail every write after the first `good` ones, as a full or failing
+// disk would.
+class FailingJournal final : public Journal {
+ public:
+  FailingJournal(std::unique_ptr<Journal> real, int good) : real_(std::move(real)), good_(good) {}
+  absl::Status Append(std::span<const Event> events,
+                      std::span<const IdempotencyRecord> records) override {
+    if (good_-- <= 0) return absl::UnavailableError("no space left on device");
+    return real_->Append(events, records);
+  }
+  uint64_t last_seq() const override { return real_->last_seq(); }
+  uint64_t first_seq() const override { return real_->first_seq(); }
+  absl::Status Replay(uint64_t after,
+                      const std::function<absl::Status(const Event&)>& visit) const override {
+    return real_->Replay(after, visit);
+  }
+  absl::StatusOr<std::optional<std::string>> FindIdempotency(
+      std::string_view key) const override {
+    return real_->FindIdempotency(key);
+  }
+  absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
+    return real_->WriteSnapshot(seq, bytes);
+  }
+  absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const override {
+    return real_->LatestSnapshot();
+  }
+  absl::Status PruneBefore(uint64_t seq) override { return real_->PruneBefore(seq); }
+
+ private:
+  std::unique_ptr<Journal> real_;
+  int good_;
+};
+
 class DurableEngineTest : public ::testing::Test {
  protected:
   std::unique_ptr<DurableEngine> Open(size_t max_batch = 1024, uint64_t snapshot_every = 0,
@@ -267,6 +300,33 @@ TEST_F(DurableEngineTest, RecoversFromTheNewestSnapshotAfterPruning) {
   DurableEngine::Result r = Run(*engine, Offer(5, 1));
   ASSERT_FALSE(r.events.empty());
   EXPECT_EQ(r.events.front().seq, last_seq + 1);
+}
+
+TEST_F(DurableEngineTest, AFailedWriteStopsEveryAcknowledgement) {
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
+    ASSERT_TRUE(real.ok()) << real.status();
+    absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+        taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = 1},
+        std::make_unique<FailingJournal>(*std::move(real), /*good=*/2));
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    DurableEngine& engine = **opened;
+    EXPECT_TRUE(Run(engine, Member(0)).status.ok());
+    EXPECT_TRUE(Run(engine, Member(1)).status.ok());
+    DurableEngine::Result failed = Run(engine, Member(2));
+    EXPECT_EQ(failed.status.code(), absl::StatusCode::kUnavailable) << failed.status;
+    EXPECT_TRUE(failed.events.empty());
+    // Nothing after it is acknowledged either, reads included: memory is ahead of the disk.
+    EXPECT_EQ(Run(engine, Member(3)).status.code(), absl::StatusCode::kUnavailable);
+    std::promise<absl::Status> read;
+    engine.Query([](const State&) { return std::string("read"); },
+                 [&read](absl::StatusOr<std::string> r) { read.set_value(r.status()); });
+    EXPECT_EQ(read.get_future().get().code(), absl::StatusCode::kUnavailable);
+  }
+  // What was acknowledged is there; what was not, is not.
+  std::unique_ptr<DurableEngine> engine = Open();
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(Read(*engine, [](const State& s) { return std::to_string(s.members().size()); }), "2");
 }
 
 TEST_F(DurableEngineTest, TheIdempotencyRecordIsWrittenWithItsEvents) {
