@@ -38,12 +38,16 @@ struct RegisterMember {
   uint8_t roles = 0;  // Role bits.
   std::vector<std::string> processes;
   std::vector<std::string> certifications;
+  // SHA-256 (lowercase hex) of the member's first API key, issued with the registration; empty
+  // for none.
+  std::string key_hash;
 };
 
 // Replaces the fields that are set. By the member itself or the operator.
 struct UpdateMember {
   MemberId by = kOperator;
   MemberId member;
+  std::optional<int64_t> if_match;  // The revision the caller last saw (HTTP If-Match).
   std::optional<std::string> name;
   std::optional<std::string> region;
   std::optional<GeoPoint> location;
@@ -104,6 +108,7 @@ struct PostOffer {
 struct WithdrawOffer {
   MemberId by;
   OfferId offer;
+  std::optional<int64_t> if_match;
 };
 
 struct PlaceOrder {
@@ -132,6 +137,7 @@ struct PlaceOrder {
 struct CancelOrder {
   MemberId by;
   OrderId order;
+  std::optional<int64_t> if_match;
 };
 
 // Advances time to the command's `now` and fires every timer due by then.

@@ -37,6 +37,18 @@ std::vector<ProcessId> CheckProcesses(const State& s, FieldErrors& errors,
   return ids;
 }
 
+// A key hash is 64 lowercase hex digits; two keys with one hash would make one key two members.
+void CheckKeyHash(const State& s, FieldErrors& errors, const std::string& hash) {
+  const bool hex = hash.size() == 64 && std::all_of(hash.begin(), hash.end(), [](char ch) {
+                     return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+                   });
+  if (!hex) {
+    errors.Add("key_hash", "must be 64 lowercase hexadecimal digits");
+  } else if (s.key(hash) != nullptr) {
+    errors.Add("key_hash", "is already issued");
+  }
+}
+
 void CheckRoles(FieldErrors& errors, uint8_t roles) {
   if (roles == 0 || (roles & ~(kRoleCustomer | kRoleSupplier)) != 0) {
     errors.Add("roles", "must be customer, supplier or both");
@@ -60,16 +72,19 @@ Verdict DecideOn(const State& s, const RegisterMember& c, Instant, Out& out) {
   CheckRoles(errors, c.roles);
   std::vector<ProcessId> processes = CheckProcesses(s, errors, c.processes);
   std::vector<std::string> certs = CheckNames(errors, "certifications", c.certifications, limits);
+  if (!c.key_hash.empty()) CheckKeyHash(s, errors, c.key_hash);
   if (!errors.ok()) return std::move(errors).Reject();
-  out.push_back(MemberRegistered{MemberId{static_cast<uint32_t>(s.members().size())}, c.name,
-                                 c.inn, c.region, c.location, c.roles, std::move(processes),
-                                 std::move(certs)});
+  const MemberId id{static_cast<uint32_t>(s.members().size())};
+  out.push_back(MemberRegistered{id, c.name, c.inn, c.region, c.location, c.roles,
+                                 std::move(processes), std::move(certs)});
+  if (!c.key_hash.empty()) out.push_back(KeyIssued{c.key_hash, KeyKind::kMember, id});
   return std::nullopt;
 }
 
 Verdict DecideOn(const State& s, const UpdateMember& c, Instant, Out& out) {
   const Member* m = s.member(c.member);
   if (m == nullptr || (!IsOperator(c.by) && c.by != c.member)) return Rejection::NotFound("member");
+  if (c.if_match && *c.if_match != m->revision) return Rejection::StaleRevision(m->revision);
   const LimitParams& limits = s.params().limits;
   FieldErrors errors;
   MemberUpdated e{m->id, m->name, m->region, m->location, m->roles, m->processes, {}};

@@ -142,10 +142,13 @@ Verdict DecideOn(const State& s, const PostOffer& c, Instant now, Out& out) {
 Verdict DecideOn(const State& s, const WithdrawOffer& c, Instant, Out& out) {
   const CapacityOffer* offer = s.offer(c.offer);
   if (offer == nullptr || offer->supplier != c.by) return Rejection::NotFound("offer");
+  if (c.if_match && *c.if_match != offer->revision) {
+    return Rejection::StaleRevision(offer->revision);
+  }
   if (offer->status != OfferStatus::kOpen) {
     return Rejection::Conflict(absl::StrCat("the offer is ", ToString(offer->status)));
   }
-  out.push_back(OfferWithdrawn{c.offer});
+  out.push_back(OfferWithdrawn{c.offer, offer->supplier});
   return std::nullopt;
 }
 
@@ -260,10 +263,13 @@ Verdict DecideOn(const State& s, const PlaceOrder& c, Instant now, Out& out) {
 Verdict DecideOn(const State& s, const CancelOrder& c, Instant, Out& out) {
   const Order* order = s.order(c.order);
   if (order == nullptr || order->customer != c.by) return Rejection::NotFound("order");
+  if (c.if_match && *c.if_match != order->revision) {
+    return Rejection::StaleRevision(order->revision);
+  }
   if (!order->resting()) {
     return Rejection::Conflict(absl::StrCat("the order is ", ToString(order->status)));
   }
-  out.push_back(OrderCancelled{c.order});
+  out.push_back(OrderCancelled{c.order, order->customer});
   return std::nullopt;
 }
 
@@ -271,11 +277,11 @@ Verdict DecideOn(const State& s, const Tick&, Instant now, Out& out) {
   const Day today = DayOf(now);
   for (const State::OfferTimer& t : s.offer_timers()) {
     if (t.first >= today) break;
-    out.push_back(OfferExpired{OfferId{t.second}});
+    out.push_back(OfferExpired{OfferId{t.second}, s.offer(OfferId{t.second})->supplier});
   }
   for (const State::OrderTimer& t : s.order_timers()) {
     if (t.first > now) break;
-    out.push_back(OrderExpired{OrderId{t.second}});
+    out.push_back(OrderExpired{OrderId{t.second}, s.order(OrderId{t.second})->customer});
   }
   return std::nullopt;
 }

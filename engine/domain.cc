@@ -74,12 +74,22 @@ const char* ToString(ClusterKind k) {
   return "unknown";
 }
 
+const char* ToString(KeyKind k) {
+  switch (k) {
+    case KeyKind::kMember: return "member";
+    case KeyKind::kPlatform: return "platform";
+    case KeyKind::kAnalyst: return "analyst";
+  }
+  return "unknown";
+}
+
 const char* ToString(RejectCode code) {
   switch (code) {
     case RejectCode::kInvalidArgument: return "invalid_argument";
     case RejectCode::kNotFound: return "not_found";
     case RejectCode::kFailedPrecondition: return "failed_precondition";
     case RejectCode::kPermissionDenied: return "permission_denied";
+    case RejectCode::kRevisionMismatch: return "revision_mismatch";
   }
   return "unknown";
 }
@@ -102,10 +112,34 @@ struct TypeName {
   const char* operator()(const OrderCancelled&) const { return "order.cancelled"; }
   const char* operator()(const OrderExpired&) const { return "order.expired"; }
   const char* operator()(const ContractCreated&) const { return "contract.created"; }
+  const char* operator()(const KeyIssued&) const { return "key.issued"; }
+};
+
+struct PartiesVisitor {
+  Parties operator()(const MemberRegistered& e) const { return {e.member, {}}; }
+  Parties operator()(const MemberUpdated& e) const { return {e.member, {}}; }
+  Parties operator()(const ClusterCreated&) const { return {}; }
+  Parties operator()(const ClusterMemberAdded& e) const { return {e.member, {}}; }
+  Parties operator()(const ClusterMemberRemoved& e) const { return {e.member, {}}; }
+  // A block is the blocker's private business: the blocked member is not told.
+  Parties operator()(const MemberBlocked& e) const { return {e.member, {}}; }
+  Parties operator()(const MemberUnblocked& e) const { return {e.member, {}}; }
+  Parties operator()(const MemberSuspended& e) const { return {e.member, {}}; }
+  Parties operator()(const OfferPosted& e) const { return {e.supplier, {}}; }
+  Parties operator()(const OfferWithdrawn& e) const { return {e.supplier, {}}; }
+  Parties operator()(const OfferExpired& e) const { return {e.supplier, {}}; }
+  Parties operator()(const OrderPlaced& e) const { return {e.customer, {}}; }
+  Parties operator()(const OrderCancelled& e) const { return {e.customer, {}}; }
+  Parties operator()(const OrderExpired& e) const { return {e.customer, {}}; }
+  Parties operator()(const ContractCreated& e) const { return {e.customer, e.supplier}; }
+  // Key hashes are the operator's business only.
+  Parties operator()(const KeyIssued&) const { return {}; }
 };
 
 }  // namespace
 
 const char* EventType(const EventBody& body) { return std::visit(TypeName{}, body); }
+
+Parties PartiesOf(const EventBody& body) { return std::visit(PartiesVisitor{}, body); }
 
 }  // namespace subex

@@ -55,6 +55,14 @@ struct Member {
   bool Blocks(MemberId other) const { return blocked.contains(other.value); }
 };
 
+// What an API key may do (PRODUCT §6). Admin keys are the operator's and live outside the engine.
+enum class KeyKind : uint8_t { kMember, kPlatform, kAnalyst };
+
+struct ApiKey {
+  KeyKind kind = KeyKind::kMember;
+  MemberId member;
+};
+
 enum class ClusterKind : uint8_t { kLocal, kRegional, kVirtual, kInternational };
 
 struct Cluster {
@@ -198,6 +206,7 @@ const char* ToString(ContractState s);
 const char* ToString(OrderMode m);
 const char* ToString(Visibility v);
 const char* ToString(ClusterKind k);
+const char* ToString(KeyKind k);
 
 }  // namespace subex
 

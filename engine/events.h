@@ -90,12 +90,16 @@ struct OfferPosted {
   bool auto_accept = true;
 };
 
+// The owner travels with the event so the feed (PRODUCT §5) can tell who may see it from the
+// event alone.
 struct OfferWithdrawn {
   OfferId offer;
+  MemberId supplier;
 };
 
 struct OfferExpired {
   OfferId offer;
+  MemberId supplier;
 };
 
 struct OrderPlaced {
@@ -123,10 +127,12 @@ struct OrderPlaced {
 
 struct OrderCancelled {
   OrderId order;
+  MemberId customer;
 };
 
 struct OrderExpired {
   OrderId order;
+  MemberId customer;
 };
 
 // One allocation: reserves `days` of the offer's calendar for the order.
@@ -144,11 +150,19 @@ struct ContractCreated {
   std::optional<Instant> confirm_by;
 };
 
+// An API key now acts for `member` (PRODUCT §6). Only the key's hash is ever known to the engine:
+// the key itself is shown once to whoever asked for it and kept nowhere.
+struct KeyIssued {
+  std::string hash;  // SHA-256 of the key, lowercase hex.
+  KeyKind kind = KeyKind::kMember;
+  MemberId member;
+};
+
 using EventBody =
     std::variant<MemberRegistered, MemberUpdated, ClusterCreated, ClusterMemberAdded,
                  ClusterMemberRemoved, MemberBlocked, MemberUnblocked, MemberSuspended, OfferPosted,
                  OfferWithdrawn, OfferExpired, OrderPlaced, OrderCancelled, OrderExpired,
-                 ContractCreated>;
+                 ContractCreated, KeyIssued>;
 
 struct Event {
   uint64_t seq = 0;  // Global, gap-free, from 1.
@@ -158,6 +172,14 @@ struct Event {
 
 // The event's type name as the feed shows it, e.g. "order.placed".
 const char* EventType(const EventBody& body);
+
+// The members an event concerns (its owners and counterparties): who may read it in the feed
+// besides the operator. At most two; an invalid id marks an unused slot.
+struct Parties {
+  MemberId first, second;
+  bool Includes(MemberId m) const { return m.valid() && (m == first || m == second); }
+};
+Parties PartiesOf(const EventBody& body);
 
 }  // namespace subex
 

@@ -22,6 +22,7 @@ enum class RejectCode : uint8_t {
   kNotFound,            // No such object, or not the caller's (404).
   kFailedPrecondition,  // The object's state does not allow it (409).
   kPermissionDenied,    // The caller may not do this at all (403).
+  kRevisionMismatch,    // The object changed since the revision the caller named (412).
 };
 
 struct FieldError {
@@ -43,6 +44,10 @@ struct Rejection {
   }
   static Rejection Conflict(std::string message) {
     return {RejectCode::kFailedPrecondition, std::move(message), {}};
+  }
+  static Rejection StaleRevision(int64_t current) {
+    return {RejectCode::kRevisionMismatch,
+            "the object has changed: its revision is now " + std::to_string(current), {}};
   }
   static Rejection Forbidden(std::string message) {
     return {RejectCode::kPermissionDenied, std::move(message), {}};

@@ -43,6 +43,7 @@ std::unique_ptr<State> State::Restore(std::shared_ptr<const Taxonomy> taxonomy, 
   s->offers_ = std::move(image.offers);
   s->orders_ = std::move(image.orders);
   s->contracts_ = std::move(image.contracts);
+  for (auto& [hash, key] : image.keys) s->keys_.emplace(std::move(hash), key);
   s->now_ = image.now;
   s->last_seq_ = image.last_seq;
   s->max_reliability_ = image.max_reliability;
@@ -138,6 +139,11 @@ double State::Reliability(const Member& supplier, Day today) const {
     ++n;
   }
   return (p.prior * p.prior_weight + sum) / (p.prior_weight + n);
+}
+
+const ApiKey* State::key(std::string_view hash) const {
+  auto it = keys_.find(absl::string_view(hash.data(), hash.size()));
+  return it == keys_.end() ? nullptr : &it->second;
 }
 
 const Member* State::member_by_inn(std::string_view inn) const {
@@ -365,5 +371,7 @@ void State::On(const ContractCreated& e) {
   members_[e.customer.value].contracts.push_back(c.id);
   members_[e.supplier.value].contracts.push_back(c.id);
 }
+
+void State::On(const KeyIssued& e) { keys_.insert_or_assign(e.hash, ApiKey{e.kind, e.member}); }
 
 }  // namespace subex

@@ -50,6 +50,7 @@ struct StateImage {
   ChunkedVector<CapacityOffer> offers;
   ChunkedVector<Order> orders;
   ChunkedVector<Contract> contracts;
+  std::vector<std::pair<std::string, ApiKey>> keys;  // By key hash.
   Instant now;
   uint64_t last_seq = 0;
   double max_reliability = 0;
@@ -82,6 +83,9 @@ class State {
   const Order* order(OrderId id) const { return Get(orders_, id.value); }
   const Contract* contract(ContractId id) const { return Get(contracts_, id.value); }
   const Member* member_by_inn(std::string_view inn) const;
+  // The key whose SHA-256 (lowercase hex) is `hash`, if issued.
+  const ApiKey* key(std::string_view hash) const;
+  const absl::flat_hash_map<std::string, ApiKey>& keys() const { return keys_; }
 
   const ChunkedVector<Member>& members() const { return members_; }
   const ChunkedVector<Cluster>& clusters() const { return clusters_; }
@@ -135,6 +139,7 @@ class State {
   void On(const OrderCancelled& e);
   void On(const OrderExpired& e);
   void On(const ContractCreated& e);
+  void On(const KeyIssued& e);
 
   void RebuildIndexes();
   NameList InternSorted(const std::vector<std::string>& names);
@@ -147,6 +152,7 @@ class State {
   NameTable names_;
   ChunkedVector<Member> members_;
   absl::flat_hash_map<std::string, MemberId> members_by_inn_;
+  absl::flat_hash_map<std::string, ApiKey> keys_;
   ChunkedVector<Cluster> clusters_;
   ChunkedVector<CapacityOffer> offers_;
   ChunkedVector<Order> orders_;

@@ -132,6 +132,9 @@ uint64_t StateHash(const State& s) {
   for (const CapacityOffer& o : s.offers()) sum += HashOffer(s, o);
   for (const Order& o : s.orders()) sum += HashOrder(s, o);
   for (const Contract& c : s.contracts()) sum += HashContract(c);
+  for (const auto& [hash, key] : s.keys()) {
+    sum += Hasher(6).Add(std::string_view(hash)).Add(key.kind).Add(key.member).value();
+  }
   return sum;
 }
 

@@ -38,6 +38,7 @@ constexpr EventTag Tag(const OrderPlaced*) { return EventTag::kOrderPlaced; }
 constexpr EventTag Tag(const OrderCancelled*) { return EventTag::kOrderCancelled; }
 constexpr EventTag Tag(const OrderExpired*) { return EventTag::kOrderExpired; }
 constexpr EventTag Tag(const ContractCreated*) { return EventTag::kContractCreated; }
+constexpr EventTag Tag(const KeyIssued*) { return EventTag::kKeyIssued; }
 
 template <typename T>
 constexpr uint8_t TagNumber() {
@@ -122,7 +123,10 @@ void Fields(F& f, Is<OfferPosted> auto& e) {
 }
 template <typename F, typename E>
 requires Is<E, OfferWithdrawn> || Is<E, OfferExpired>
-void Fields(F& f, E& e) { f("offer", e.offer); }
+void Fields(F& f, E& e) {
+  f("offer", e.offer);
+  f("supplier", e.supplier);
+}
 template <typename F>
 void Fields(F& f, Is<OrderPlaced> auto& e) {
   f("order", e.order);
@@ -149,7 +153,10 @@ void Fields(F& f, Is<OrderPlaced> auto& e) {
 }
 template <typename F, typename E>
 requires Is<E, OrderCancelled> || Is<E, OrderExpired>
-void Fields(F& f, E& e) { f("order", e.order); }
+void Fields(F& f, E& e) {
+  f("order", e.order);
+  f("customer", e.customer);
+}
 template <typename F>
 void Fields(F& f, Is<ContractCreated> auto& e) {
   f("contract", e.contract);
@@ -163,6 +170,13 @@ void Fields(F& f, Is<ContractCreated> auto& e) {
   f("score", e.score);
   f("state", e.state);
   f("confirm_by", e.confirm_by);
+}
+
+template <typename F>
+void Fields(F& f, Is<KeyIssued> auto& e) {
+  f("hash", e.hash);
+  f("kind", e.kind);
+  f("member", e.member);
 }
 
 // The first failure, or bytes left unread after the last field, as DataLoss naming the type.

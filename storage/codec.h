@@ -3,7 +3,7 @@
 //
 // One event is one self-contained record:
 //
-//   version  u8        kEventFormatVersion (1)
+//   version  u8        kEventFormatVersion (2)
 //   type     u8        the event's type tag, from the table below
 //   seq      varint
 //   at       zigzag    Instant, ms since the Unix epoch
@@ -18,6 +18,7 @@
 //    3 cluster.created          8 member.suspended    13 order.cancelled
 //    4 cluster.member_added     9 offer.posted        14 order.expired
 //    5 cluster.member_removed  10 offer.withdrawn     15 contract.created
+//                                                     16 key.issued
 //
 // Fields: unsigned integers and ids as LEB128 varints; signed integers (money, quantities, days)
 // zigzag-encoded varints; doubles as 8 raw little-endian bytes (IEEE 754 bits, so every value,
@@ -57,7 +58,8 @@
 
 namespace subex {
 
-inline constexpr uint8_t kEventFormatVersion = 1;
+// Version 2 added the owner to offer.withdrawn/expired and order.cancelled/expired, and key.issued.
+inline constexpr uint8_t kEventFormatVersion = 2;
 
 // The type tags of the table above.
 enum class EventTag : uint8_t {
@@ -76,6 +78,7 @@ enum class EventTag : uint8_t {
   kOrderCancelled = 13,
   kOrderExpired = 14,
   kContractCreated = 15,
+  kKeyIssued = 16,
 };
 
 EventTag TagOf(const EventBody& body);

@@ -54,16 +54,17 @@ auto Tie(const OfferPosted& e) {
   return std::tie(e.offer, e.supplier, e.process, e.daily_capacity, e.from, e.to, e.unit_price,
                   e.min_lot, e.tags, e.limits, e.auto_accept);
 }
-auto Tie(const OfferWithdrawn& e) { return std::tie(e.offer); }
-auto Tie(const OfferExpired& e) { return std::tie(e.offer); }
+auto Tie(const OfferWithdrawn& e) { return std::tie(e.offer, e.supplier); }
+auto Tie(const OfferExpired& e) { return std::tie(e.offer, e.supplier); }
 auto Tie(const OrderPlaced& e) {
   return std::tie(e.order, e.customer, e.title, e.process, e.quantity, e.start, e.due,
                   e.max_unit_price, e.location, e.max_distance_km, e.certifications, e.tags,
                   e.needs, e.min_lot, e.mode, e.visibility, e.visible_to_clusters, e.invited,
                   e.prefer_clusters, e.cluster_bonus, e.expires_at);
 }
-auto Tie(const OrderCancelled& e) { return std::tie(e.order); }
-auto Tie(const OrderExpired& e) { return std::tie(e.order); }
+auto Tie(const OrderCancelled& e) { return std::tie(e.order, e.customer); }
+auto Tie(const OrderExpired& e) { return std::tie(e.order, e.customer); }
+auto Tie(const KeyIssued& e) { return std::tie(e.hash, e.kind, e.member); }
 auto Tie(const ContractCreated& e) {
   return std::tie(e.contract, e.order, e.offer, e.customer, e.supplier, e.quantity, e.unit_price,
                   e.days, e.score, e.state, e.confirm_by);
@@ -139,8 +140,8 @@ std::vector<Event> FullEvents() {
                   {"stainless", "steel"},
                   {{"max_length_mm", 1200}},
                   false},
-      OfferWithdrawn{OfferId{250'000}},
-      OfferExpired{OfferId{250'001}},
+      OfferWithdrawn{OfferId{250'000}, MemberId{17}},
+      OfferExpired{OfferId{250'001}, MemberId{18}},
       OrderPlaced{OrderId{90'000},
                   MemberId{7},
                   "Hydraulic valve bodies",
@@ -162,8 +163,8 @@ std::vector<Event> FullEvents() {
                   {ClusterId{2}},
                   5'000,
                   At("2026-12-21T00:00:00Z")},
-      OrderCancelled{OrderId{90'000}},
-      OrderExpired{OrderId{90'001}},
+      OrderCancelled{OrderId{90'000}, MemberId{19}},
+      OrderExpired{OrderId{90'001}, MemberId{20}},
       ContractCreated{ContractId{31'000},
                       OrderId{90'000},
                       OfferId{250'000},
@@ -179,6 +180,7 @@ std::vector<Event> FullEvents() {
                       Score{320000, 8496, 328496, 0.8, 1.05, 5000, 339920.8, 212.4},
                       ContractState::kPendingConfirmation,
                       At("2026-11-25T08:00:00Z")},
+      KeyIssued{std::string(64, 'a'), KeyKind::kPlatform, MemberId{12'000}},
   };
   std::vector<Event> events;
   for (const EventBody& body : bodies) events.push_back({1'234'567 + events.size(), at, body});
@@ -329,7 +331,7 @@ TEST(CodecTest, EveryTruncationIsRefused) {
 }
 
 TEST(CodecTest, UnknownVersionIsRefusedByName) {
-  for (uint8_t version : {0, 2, 255}) {
+  for (uint8_t version : {0, 1, 3, 255}) {
     std::string record = Encode(FullOf(EventTag::kOfferPosted));
     record[0] = static_cast<char>(version);
     for (const std::string& r : {record, Reseal(record)}) {
@@ -342,7 +344,7 @@ TEST(CodecTest, UnknownVersionIsRefusedByName) {
 }
 
 TEST(CodecTest, UnknownTypeIsRefusedByName) {
-  for (uint8_t tag : {0, 16, 200, 255}) {
+  for (uint8_t tag : {0, 17, 200, 255}) {
     std::string record = Encode(FullOf(EventTag::kOfferWithdrawn));
     record[1] = static_cast<char>(tag);
     absl::StatusOr<Event> back = DecodeEvent(Reseal(record));
@@ -477,6 +479,7 @@ class EngineJournalTest : public ::testing::Test {
       c.roles = roles;
       c.processes = std::move(processes);
       c.certifications = std::move(certifications);
+      c.key_hash = std::string(63, 'a') + static_cast<char>('0' + id.value % 10);
     }));
     return id;
   }

@@ -63,6 +63,8 @@ inline constexpr OrderStatus kOrderStatuses[] = {
     OrderStatus::kOpen,      OrderStatus::kPartiallyAllocated, OrderStatus::kAllocated,
     OrderStatus::kCompleted, OrderStatus::kCancelled,          OrderStatus::kExpired};
 
+inline constexpr KeyKind kKeyKinds[] = {KeyKind::kMember, KeyKind::kPlatform, KeyKind::kAnalyst};
+
 inline constexpr uint8_t kKnownRoles = kRoleCustomer | kRoleSupplier;
 
 // An enumerator missing from its table is written as 0xFF, which no decoder accepts.
@@ -133,6 +135,7 @@ class FieldWriter {
   void operator()(const char*, ContractState v) { w_.PutU8(WireOf(v, kContractStates)); }
   void operator()(const char*, OfferStatus v) { w_.PutU8(WireOf(v, kOfferStatuses)); }
   void operator()(const char*, OrderStatus v) { w_.PutU8(WireOf(v, kOrderStatuses)); }
+  void operator()(const char*, KeyKind v) { w_.PutU8(WireOf(v, kKeyKinds)); }
   template <typename T>
   void operator()(const char* field, const std::optional<T>& v) {
     w_.PutBool(v.has_value());
@@ -221,6 +224,7 @@ class FieldReader {
   void operator()(const char* field, ContractState& v) { ReadEnum(field, kContractStates, v); }
   void operator()(const char* field, OfferStatus& v) { ReadEnum(field, kOfferStatuses, v); }
   void operator()(const char* field, OrderStatus& v) { ReadEnum(field, kOrderStatuses, v); }
+  void operator()(const char* field, KeyKind& v) { ReadEnum(field, kKeyKinds, v); }
   template <typename T>
   void operator()(const char* field, std::optional<T>& v) {
     bool present = false;

@@ -271,6 +271,33 @@ bool ReadSection(SnapshotFieldReader& f, const char* kind, ChunkedVector<T>& rec
   return f.ok();
 }
 
+// API keys by hash, sorted so that equal states encode to equal bytes.
+void WriteKeys(SnapshotFieldWriter& f, const State& state) {
+  std::vector<const std::pair<const std::string, ApiKey>*> keys;
+  keys.reserve(state.keys().size());
+  for (const auto& entry : state.keys()) keys.push_back(&entry);
+  std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  f.Section(keys.size());
+  for (const auto* k : keys) {
+    f("hash", k->first);
+    f("kind", k->second.kind);
+    f("member", k->second.member);
+  }
+}
+
+bool ReadKeys(SnapshotFieldReader& f, StateImage& image) {
+  size_t n = 0;
+  if (!f.Section("keys", &n)) return false;
+  for (size_t i = 0; i < n && f.ok(); ++i) {
+    f.Record(i);
+    auto& [hash, key] = image.keys.emplace_back();
+    f("hash", hash);
+    f("kind", key.kind);
+    f("member", key.member);
+  }
+  return f.ok();
+}
+
 // The references State::Restore follows, and the uniqueness its tables need; keeps the first
 // problem found.
 class ReferenceCheck {
@@ -358,6 +385,12 @@ absl::Status CheckReferences(const StateImage& im, const Taxonomy& taxonomy) {
     c.Ref("customer", k.customer.value, members);
     c.Ref("supplier", k.supplier.value, members);
   }
+  seen.clear();
+  for (size_t i = 0; i < im.keys.size(); ++i) {
+    c.At("keys", i);
+    c.Unique("hash", seen, im.keys[i].first);
+    c.Ref("member", im.keys[i].second.member.value, members);
+  }
   return c.status();
 }
 
@@ -382,6 +415,7 @@ void EncodeSnapshot(const State& state, std::string& out) {
   WriteSection(f, state.offers());
   WriteSection(f, state.orders());
   WriteSection(f, state.contracts());
+  WriteKeys(f, state);
   w.PutFixed32(Crc32c(std::string_view(out).substr(start)));
 }
 
@@ -433,7 +467,7 @@ absl::StatusOr<std::unique_ptr<State>> DecodeSnapshot(std::string_view bytes,
   if (f.ok() && ReadSection(f, "members", image.members) &&
       ReadSection(f, "clusters", image.clusters) && ReadSection(f, "offers", image.offers) &&
       ReadSection(f, "orders", image.orders) && ReadSection(f, "contracts", image.contracts) &&
-      !f.empty()) {
+      ReadKeys(f, image) && !f.empty()) {
     return absl::DataLossError("snapshot has bytes left over after the last record");
   }
   if (absl::Status s = f.status(); !s.ok()) return s;

@@ -53,7 +53,8 @@
 
 namespace subex {
 
-inline constexpr uint8_t kSnapshotFormatVersion = 1;
+// Version 2 added the API keys after the contracts.
+inline constexpr uint8_t kSnapshotFormatVersion = 2;
 
 // Appends the snapshot of `state` to `out`.
 void EncodeSnapshot(const State& state, std::string& out);
