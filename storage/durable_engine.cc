@@ -1,5 +1,6 @@
 #include "storage/durable_engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <utility>
@@ -25,6 +26,7 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::Open(
   std::unique_ptr<DurableEngine> engine(
       new DurableEngine(std::move(taxonomy), params, std::move(options), std::move(journal)));
   if (absl::Status s = engine->Recover(); !s.ok()) return s;
+  engine->durable_seq_.store(engine->engine_.state().last_seq(), std::memory_order_release);
   engine->thread_ = std::thread([e = engine.get()] { e->Run(); });
   return engine;
 }
@@ -119,6 +121,26 @@ uint64_t DurableEngine::StateHashNow() {
   return hash.get_future().get();
 }
 
+absl::StatusOr<std::vector<Event>> DurableEngine::ReadEvents(uint64_t after,
+                                                             size_t limit) const {
+  std::vector<Event> out;
+  const uint64_t durable = durable_seq();
+  if (after >= durable || limit == 0) return out;
+  limit = std::min<uint64_t>(limit, durable - after);
+  out.reserve(limit);
+  // The visitor stops the walk with Cancelled once it has enough.
+  absl::Status s = journal_->Replay(after, [&](const Event& e) {
+    out.push_back(e);
+    return out.size() < limit ? absl::OkStatus() : absl::CancelledError();
+  });
+  if (s.ok() || absl::IsCancelled(s)) return out;
+  if (out.empty() && absl::IsDataLoss(s) && after + 1 < journal_->first_seq()) {
+    return absl::OutOfRangeError(absl::StrCat("events up to ", journal_->first_seq() - 1,
+                                              " are no longer retained"));
+  }
+  return s;
+}
+
 void DurableEngine::Run() {
   std::vector<Item> batch;
   for (;;) {
@@ -188,6 +210,9 @@ void DurableEngine::Process(std::vector<Item>& batch) {
         failed_ = true;
         failure_ = absl::UnavailableError(absl::StrCat(
             "the journal cannot write; not acknowledging: ", std::string(s.message())));
+      } else if (!events.empty()) {
+        durable_seq_.store(events.back().seq, std::memory_order_release);
+        if (options_.on_durable) options_.on_durable(events);
       }
       batches_.fetch_add(1);
     }

@@ -30,6 +30,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,6 +53,10 @@ class DurableEngine {
     // After a snapshot, keep this many events before it (so the feed can still replay them) and
     // prune older ones together with older snapshots.
     uint64_t retain_events = 1'000'000;
+    // Called on the engine thread with each batch's events once they are durable, before any
+    // of the batch's replies leave: whoever hears of an event from a reply can already read it
+    // (the API's key ring and feed listen here). Must not block.
+    std::function<void(std::span<const Event>)> on_durable;
   };
 
   // What a command came to, delivered once it is durable (or never will be).
@@ -94,6 +99,14 @@ class DurableEngine {
   void Query(std::function<std::string(const State&)> read,
              std::function<void(absl::StatusOr<std::string>)> done);
 
+  // The newest event that is durable (and so may be shown to anyone). Safe from any thread.
+  uint64_t durable_seq() const { return durable_seq_.load(std::memory_order_acquire); }
+
+  // Up to `limit` durable events after `after`, oldest first, read from the journal (not the
+  // engine thread). OutOfRange when events after `after` are no longer retained. Safe from any
+  // thread.
+  absl::StatusOr<std::vector<Event>> ReadEvents(uint64_t after, size_t limit) const;
+
   // Counters for operations: batches written and requests answered so far.
   uint64_t batches() const { return batches_.load(); }
   uint64_t requests() const { return requests_.load(); }
@@ -127,6 +140,7 @@ class DurableEngine {
   bool stopping_ = false;
   bool failed_ = false;  // Engine thread only: the journal failed; nothing more is acknowledged.
   absl::Status failure_;
+  std::atomic<uint64_t> durable_seq_{0};
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> requests_{0};
   std::atomic<uint64_t> snapshots_{0};

@@ -443,3 +443,60 @@ TEST_F(DurableEngineTest, AJournalItCannotReadStopsTheOpening) {
 
 }  // namespace
 }  // namespace subex
+
+namespace subex {
+namespace {
+
+TEST_F(DurableEngineTest, EventsAreHeardAndReadableOnceDurable) {
+  std::vector<uint64_t> heard;  // Engine thread only, until the engine is closed.
+  uint64_t durable_when_heard = 0;
+  absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+      taxonomy_, Params{},
+      {.dir = dir_.path(), .on_durable = [&](std::span<const Event> events) {
+         for (const Event& e : events) heard.push_back(e.seq);
+         durable_when_heard = events.back().seq;
+       }});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  DurableEngine& engine = **opened;
+  EXPECT_EQ(engine.durable_seq(), 0u);
+  for (int i = 0; i < 4; ++i) ASSERT_FALSE(Run(engine, Member(i)).rejection);
+  ASSERT_FALSE(Run(engine, Offer(1, 0)).rejection);
+  EXPECT_EQ(engine.durable_seq(), 5u);
+
+  absl::StatusOr<std::vector<Event>> all = engine.ReadEvents(0, 100);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 5u);
+  EXPECT_TRUE(std::holds_alternative<OfferPosted>(all->back().body));
+  absl::StatusOr<std::vector<Event>> page = engine.ReadEvents(1, 2);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].seq, 2u);
+  EXPECT_EQ((*page)[1].seq, 3u);
+  EXPECT_TRUE(engine.ReadEvents(5, 10)->empty());
+  EXPECT_TRUE(engine.ReadEvents(500, 10)->empty());
+
+  opened->reset();
+  EXPECT_EQ(heard, (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(durable_when_heard, 5u);
+}
+
+TEST_F(DurableEngineTest, ReadingEventsNoLongerRetainedIsOutOfRange) {
+  {
+    std::unique_ptr<DurableEngine> engine =
+        Open(/*max_batch=*/1, /*snapshot_every=*/20, /*retain=*/5);
+    ASSERT_NE(engine, nullptr);
+    for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
+    for (int i = 0; i < 40; ++i) ASSERT_FALSE(Run(*engine, Offer(1 + i % 5, i)).rejection);
+    ASSERT_GE(engine->snapshots(), 1u);
+  }
+  std::unique_ptr<DurableEngine> engine = Open();
+  ASSERT_NE(engine, nullptr);
+  absl::StatusOr<std::vector<Event>> old = engine->ReadEvents(0, 10);
+  EXPECT_EQ(old.status().code(), absl::StatusCode::kOutOfRange) << old.status();
+  absl::StatusOr<std::vector<Event>> recent = engine->ReadEvents(engine->durable_seq() - 3, 10);
+  ASSERT_TRUE(recent.ok()) << recent.status();
+  EXPECT_EQ(recent->size(), 3u);
+}
+
+}  // namespace
+}  // namespace subex
