@@ -87,7 +87,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 // --- subex.toml -------------------------------------------------------------------------------
 
-enum class Kind { kNumber, kInteger, kMoney, kPath };
+enum class Kind { kNumber, kInteger, kMoney, kPath, kBool };
 
 // One key of a section: its type, its inclusive range and where its value goes.
 struct Field {
@@ -96,7 +96,7 @@ struct Field {
   double min = 0;
   double max = 0;
   bool min_exclusive = false;  // The range is (min, max] rather than [min, max].
-  std::variant<double*, int32_t*, int64_t*, std::string*> out;
+  std::variant<double*, int32_t*, int64_t*, std::string*, bool*> out;
 };
 
 struct Section {
@@ -106,7 +106,10 @@ struct Section {
 
 constexpr double kMaxInt32 = 2'147'483'647;
 
-std::vector<Section> Sections(Params& p, std::string& taxonomy_file) {
+std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
+  Params& p = c.params;
+  ServerSettings& sv = c.server;
+  StorageSettings& st = c.storage;
   MatchingParams& m = p.matching;
   ReliabilityParams& r = p.reliability;
   LimitParams& l = p.limits;
@@ -135,6 +138,24 @@ std::vector<Section> Sections(Params& p, std::string& taxonomy_file) {
         {"max_contracts_per_match", Kind::kInteger, 1, 1'000'000, false,
          &l.max_contracts_per_match}}},
       {"taxonomy", {{"file", Kind::kPath, 0, 0, false, &taxonomy_file}}},
+      {"server",
+       {{"listen", Kind::kPath, 0, 0, false, &sv.listen},
+        {"io_threads", Kind::kInteger, 1, 256, false, &sv.io_threads},
+        {"max_header_bytes", Kind::kInteger, 1'024, 1 << 20, false, &sv.max_header_bytes},
+        {"max_body_bytes", Kind::kInteger, 1'024, 1 << 30, false, &sv.max_body_bytes},
+        {"request_timeout_ms", Kind::kInteger, 10, 3'600'000, false, &sv.request_timeout_ms},
+        {"idle_timeout_ms", Kind::kInteger, 10, 3'600'000, false, &sv.idle_timeout_ms},
+        {"max_connections", Kind::kInteger, 1, 1'000'000, false, &sv.max_connections},
+        {"max_pipelined", Kind::kInteger, 1, 1'024, false, &sv.max_pipelined},
+        {"max_wait_ms", Kind::kInteger, 0, 600'000, false, &sv.max_wait_ms},
+        {"max_list_limit", Kind::kInteger, 1, 1'000, false, &sv.max_list_limit},
+        {"tick_ms", Kind::kInteger, 10, 3'600'000, false, &sv.tick_ms},
+        {"require_if_match", Kind::kBool, 0, 0, false, &sv.require_if_match}}},
+      {"storage",
+       {{"data_dir", Kind::kPath, 0, 0, false, &st.data_dir},
+        {"max_batch", Kind::kInteger, 1, 1'000'000, false, &st.max_batch},
+        {"snapshot_every_events", Kind::kInteger, 0, 1e12, false, &st.snapshot_every_events},
+        {"retain_events", Kind::kInteger, 0, 1e12, false, &st.retain_events}}},
   };
 }
 
@@ -152,6 +173,8 @@ std::string Expected(const Field& f) {
       return absl::StrCat("expected an amount in RUB with at most 2 decimals, ", range);
     case Kind::kPath:
       break;
+    case Kind::kBool:
+      return "expected true or false";
   }
   return "expected a non-empty string";
 }
@@ -175,6 +198,12 @@ absl::Status ReadField(const Field& f, const toml::node& node, std::string_view 
     return Invalid(node.source(), absl::StrCat(Sv(section), ".", Sv(f.key)),
                    absl::StrCat(Expected(f), ", got ", Describe(node)));
   };
+  if (f.kind == Kind::kBool) {
+    const toml::value<bool>* b = node.as_boolean();
+    if (b == nullptr) return fail();
+    *std::get<bool*>(f.out) = b->get();
+    return absl::OkStatus();
+  }
   if (f.kind == Kind::kPath) {
     const toml::value<std::string>* s = node.as_string();
     if (s == nullptr || s->get().empty()) return fail();
@@ -205,6 +234,7 @@ absl::Status ReadField(const Field& f, const toml::node& node, std::string_view 
       break;
     }
     case Kind::kPath:
+    case Kind::kBool:
       break;
   }
   return absl::OkStatus();
@@ -326,7 +356,7 @@ absl::StatusOr<Config> ParseConfig(std::string_view toml_text, const std::string
   SUBEX_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
   Config config;
   std::string taxonomy_file = "processes.toml";
-  const std::vector<Section> sections = Sections(config.params, taxonomy_file);
+  const std::vector<Section> sections = Sections(config, taxonomy_file);
   for (auto&& [name, node] : root) {
     const Section* section = nullptr;
     for (const Section& s : sections) {

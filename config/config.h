@@ -2,7 +2,7 @@
 // (`processes.toml`), read into the engine's `Params` and `Taxonomy`.
 //
 // `subex.toml` has the sections `[matching]`, `[reliability]`, `[contracts]`, `[limits]` (the
-// fields of `Params`) and `[taxonomy]`, whose `file` names the taxonomy relative to the config
+// fields of `Params`), `[server]`, `[storage]` and `[taxonomy]`, whose `file` names the taxonomy relative to the config
 // file's directory. Every key is optional and keeps its documented default when missing. An unknown
 // section or key, a value of the wrong type or a value out of range is an error: a typo must never
 // fall back to a default silently. Error messages give the file, line and column, then the key:
@@ -35,8 +35,34 @@
 
 namespace subex {
 
+// How the server listens and what it allows (`[server]`). Every limit is explicit.
+struct ServerSettings {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one.
+  int32_t io_threads = 2;
+  int32_t max_header_bytes = 8 * 1024;
+  int32_t max_body_bytes = 1024 * 1024;
+  int32_t request_timeout_ms = 10'000;  // To read one whole request, or write one response.
+  int32_t idle_timeout_ms = 60'000;     // A kept-alive connection with no request.
+  int32_t max_connections = 10'000;     // Beyond it a new connection gets a fast 503.
+  int32_t max_pipelined = 16;           // Requests of one connection in flight at once.
+  int32_t max_wait_ms = 30'000;         // Longest long-poll of the event feed.
+  int32_t max_list_limit = 1'000;       // Largest `limit` of a list.
+  int32_t tick_ms = 1'000;              // How often time advances the engine's timers.
+  bool require_if_match = false;        // Mutations without If-Match get 428.
+};
+
+// Where and how the journal keeps its data (`[storage]`).
+struct StorageSettings {
+  std::string data_dir = "data";
+  int32_t max_batch = 1'024;
+  int64_t snapshot_every_events = 1'000'000;  // 0: never.
+  int64_t retain_events = 1'000'000;
+};
+
 struct Config {
   Params params;
+  ServerSettings server;
+  StorageSettings storage;
   Taxonomy taxonomy;
   std::string taxonomy_path;  // The taxonomy file actually read.
 };

@@ -227,8 +227,34 @@ TEST(ConfigTest, UnknownKeyIsRejected) {
 }
 
 TEST(ConfigTest, UnknownSectionIsRejected) {
-  EXPECT_THAT(Rejection("[storage]\npath = \"data\"\n"), HasSubstr("storage: unknown section"));
+  EXPECT_THAT(Rejection("[storge]\ndata_dir = \"data\"\n"), HasSubstr("storge: unknown section"));
   EXPECT_THAT(Rejection("matching = 3\n"), HasSubstr("matching: expected a section, got 3"));
+}
+
+TEST(ConfigTest, ServerAndStorageSettingsAreRead) {
+  absl::StatusOr<Config> config = ParseConfig(
+      "[server]\nlisten = \"0.0.0.0:9000\"\nio_threads = 4\nmax_body_bytes = 4096\n"
+      "require_if_match = true\n[storage]\ndata_dir = \"/var/lib/subex\"\nmax_batch = 64\n",
+      kConfigDir);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->server.listen, "0.0.0.0:9000");
+  EXPECT_EQ(config->server.io_threads, 4);
+  EXPECT_EQ(config->server.max_body_bytes, 4096);
+  EXPECT_TRUE(config->server.require_if_match);
+  EXPECT_EQ(config->server.max_header_bytes, 8192);  // The default stays.
+  EXPECT_EQ(config->storage.data_dir, "/var/lib/subex");
+  EXPECT_EQ(config->storage.max_batch, 64);
+}
+
+TEST(ConfigTest, BadServerSettingsNameTheKeyAndTheExpectedForm) {
+  EXPECT_THAT(Rejection("[server]\nio_threads = 0\n"),
+              HasSubstr("server.io_threads: expected an integer between 1 and 256, got 0"));
+  EXPECT_THAT(Rejection("[server]\nrequire_if_match = 1\n"),
+              HasSubstr("server.require_if_match: expected true or false, got 1"));
+  EXPECT_THAT(Rejection("[server]\nmax_body_bytes = 100\n"),
+              HasSubstr("server.max_body_bytes: expected an integer between 1024"));
+  EXPECT_THAT(Rejection("[storage]\ndata_dir = \"\"\n"),
+              HasSubstr("storage.data_dir: expected a non-empty string"));
 }
 
 TEST(ConfigTest, SyntaxErrorNamesFileAndLine) {
