@@ -1,52 +1,73 @@
-// subexd — the exchange server. This build has no HTTP API and no storage yet: it loads the
-// configuration, runs the engine demo (server/demo_data.h) through a fresh engine and prints what
-// the market did, order by order, for a person to read.
+// subexd — the exchange server: the engine thread over the RocksDB journal, and the HTTP/JSON API.
 //
-//   subexd [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--quiet] [--help]
+//   subexd [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--demo] [--demo-report]
 //
-// Exit status: 0 when the demo ran clean, 1 when the engine rejected a demo command or broke an
-// invariant, 2 for a bad command line or configuration.
+// On start it recovers the state from DIR (snapshot + journal), loads the API keys, and listens.
+// The operator's admin key is $SUBEX_ADMIN_KEY, or the one kept in DIR/admin.key, which is made
+// on first start (mode 0600) and printed once. With --demo and an empty journal it first loads
+// the demo market (server/demo_data.h) through the engine, giving every member a key, and writes
+// the members' keys to DIR/demo_keys.tsv (mode 0600) for the README's tour.
+//
+// It prints "subexd: listening on http://HOST:PORT" once it answers, and stops on SIGINT or
+// SIGTERM: no new connections, the queued requests answered, the journal closed.
+//
+// Exit status: 0 after a clean stop, 1 when it cannot start (journal, address), 2 for a bad
+// command line or configuration.
 
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
+#include "api/crypto.h"
+#include "api/feed.h"
+#include "api/http_server.h"
+#include "api/ids.h"
+#include "api/key_ring.h"
+#include "api/service.h"
 #include "config/config.h"
-#include "engine/civil_time.h"
-#include "engine/eligibility.h"
-#include "engine/engine.h"
-#include "engine/invariants.h"
-#include "engine/state_hash.h"
 #include "server/demo_data.h"
+#include "server/demo_report.h"
+#include "storage/durable_engine.h"
 
 namespace subex {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: subexd [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--quiet] [--help]\n"
+    "usage: subexd [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--demo]\n"
+    "              [--demo-report [--quiet]] [--help]\n"
     "\n"
     "  --config FILE        configuration file (default: $SUBEX_CONFIG, else config/subex.toml)\n"
-    "  --listen HOST:PORT   address of the HTTP API\n"
-    "  --data-dir DIR       directory of the journal and snapshots\n"
-    "  --quiet              print the summary of the engine demo only\n"
+    "  --listen HOST:PORT   address of the HTTP API (default: server.listen of the config)\n"
+    "  --data-dir DIR       directory of the journal and snapshots (default: storage.data_dir)\n"
+    "  --demo               load the demo market when the journal is empty\n"
+    "  --demo-report        print the demo market run through an in-memory engine, and exit\n"
+    "  --quiet              with --demo-report: print the summary only\n"
     "  --help               print this help\n";
 
 struct Flags {
   std::string config;
   std::optional<std::string> listen;
   std::optional<std::string> data_dir;
+  bool demo = false;
+  bool demo_report = false;
   bool quiet = false;
   bool help = false;
 };
@@ -67,6 +88,10 @@ std::optional<std::string> ParseFlags(std::span<char* const> args, Flags& flags)
       flags.help = true;
     } else if (name == "--quiet" || name == "-q") {
       flags.quiet = true;
+    } else if (name == "--demo") {
+      flags.demo = true;
+    } else if (name == "--demo-report") {
+      flags.demo_report = true;
     } else if (name == "--config" || name == "--listen" || name == "--data-dir") {
       std::optional<std::string> v = value();
       if (!v || v->empty()) return absl::StrCat(std::string(name), " needs a value");
@@ -80,383 +105,256 @@ std::optional<std::string> ParseFlags(std::span<char* const> args, Flags& flags)
   return std::nullopt;
 }
 
-// --- Formatting ----------------------------------------------------------------------------------
-
-// 1234567 → "1,234,567".
-std::string Grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
+// "HOST:PORT" → host and port; nullopt when malformed.
+std::optional<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
   }
-  return n < 0 ? "-" + out : out;
+  const std::string port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  const int p = std::stoi(port);
+  if (p > 65535) return std::nullopt;
+  return std::make_pair(host, static_cast<uint16_t>(p));
 }
 
-// Kopecks as RUB with two decimals: 310000 → "3,100.00".
-std::string Rub(Kopecks k) {
-  std::string sign = k < 0 ? "-" : "";
-  if (k < 0) k = -k;
-  return absl::StrFormat("%s%s.%02d", sign, Grouped(k / 100), static_cast<int>(k % 100));
+Instant Now() {
+  return Instant{std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count()};
 }
 
-// A score term, kopecks per unit as a double, in RUB.
-std::string Rub(double kopecks) { return Rub(static_cast<Kopecks>(std::llround(kopecks))); }
-
-// The short form of a taxonomy unit, for columns.
-std::string UnitAbbrev(std::string_view unit) {
-  if (unit == "machine_hour") return "h";
-  if (unit == "piece") return "pcs";
-  return std::string(unit);
+// Writes `text` to `path` readable by its owner only.
+bool WritePrivateFile(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) return false;
+    out << text;
+    if (!out.flush()) return false;
+  }
+  if (::chmod(tmp.c_str(), 0600) != 0) return false;
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
 }
 
-std::string UnitName(std::string_view unit) {
-  if (unit == "machine_hour") return "machine hours";
-  if (unit == "piece") return "pieces";
-  return std::string(unit);
+// The admin key's hash: from $SUBEX_ADMIN_KEY, else DIR/admin.key, else a new key written there
+// and printed once.
+std::optional<std::string> AdminKeyHash(const std::filesystem::path& dir) {
+  if (const char* env = std::getenv("SUBEX_ADMIN_KEY"); env != nullptr && *env != '\0') {
+    std::printf("subexd: admin key from $SUBEX_ADMIN_KEY\n");
+    return Sha256Hex(env);
+  }
+  const std::filesystem::path file = dir / "admin.key";
+  std::ifstream in(file);
+  std::string key;
+  if (in && std::getline(in, key) && !key.empty()) {
+    std::printf("subexd: admin key in %s\n", file.c_str());
+    return Sha256Hex(key);
+  }
+  key = NewApiKey();
+  if (!WritePrivateFile(file, key + "\n")) {
+    std::fprintf(stderr, "subexd: cannot write %s\n", file.c_str());
+    return std::nullopt;
+  }
+  std::printf("subexd: new admin key (kept in %s, mode 0600): %s\n", file.c_str(), key.c_str());
+  return Sha256Hex(key);
 }
 
-// Contract days as runs of consecutive days with one quantity:
-// "2026-12-14..2026-12-16 ×16, 2026-12-17 ×8".
-std::string DayRuns(std::span<const DayQuantity> days) {
-  std::vector<std::string> runs;
-  for (size_t i = 0; i < days.size();) {
-    size_t j = i;
-    while (j + 1 < days.size() && days[j + 1].day == days[j].day + 1 &&
-           days[j + 1].quantity == days[i].quantity) {
-      ++j;
+// Runs one command on the engine thread and waits for its answer.
+DurableEngine::Result RunAndWait(DurableEngine& engine, Command command, Instant now) {
+  std::promise<DurableEngine::Result> done;
+  engine.Submit({.command = std::move(command),
+                 .now = now,
+                 .idempotency_key = {},
+                 .render = {},
+                 .reply = [&done](DurableEngine::Result r) { done.set_value(std::move(r)); }});
+  return done.get_future().get();
+}
+
+// Loads the demo market into an empty journal, a key for every member. Returns false when a
+// step fails.
+bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir) {
+  Demo demo = BuildDemo();
+  std::string keys = "# member\tname\tapi_key\troles\n";
+  std::vector<std::string> names;
+  size_t registered = 0;
+  for (size_t i = 0; i < demo.steps.size(); ++i) {
+    DemoStep& step = demo.steps[i];
+    std::string key;
+    if (auto* reg = std::get_if<RegisterMember>(&step.command)) {
+      key = NewApiKey();
+      reg->key_hash = Sha256Hex(key);
+      const char* roles = reg->roles == (kRoleCustomer | kRoleSupplier) ? "customer,supplier"
+                          : reg->roles == kRoleCustomer                 ? "customer"
+                                                                        : "supplier";
+      absl::StrAppend(&keys, PublicId(MemberId{static_cast<uint32_t>(registered)}), "\t",
+                      reg->name, "\t", key, "\t", roles, "\n");
+      ++registered;
     }
-    std::string span = FormatDay(days[i].day);
-    if (j > i) absl::StrAppend(&span, "..", FormatDay(days[j].day));
-    runs.push_back(absl::StrCat(span, " \u00d7", Grouped(days[i].quantity)));
-    i = j + 1;
+    DurableEngine::Result r = RunAndWait(engine, std::move(step.command), step.now);
+    if (!r.status.ok() || r.rejection) {
+      std::fprintf(stderr, "subexd: demo step %zu failed: %s\n", i + 1,
+                   r.rejection ? r.rejection->message.c_str()
+                               : std::string(r.status.message()).c_str());
+      return false;
+    }
   }
-  return absl::StrJoin(runs, ", ");
+  const std::filesystem::path file = dir / "demo_keys.tsv";
+  if (!WritePrivateFile(file, keys)) {
+    std::fprintf(stderr, "subexd: cannot write %s\n", file.c_str());
+    return false;
+  }
+  std::printf("subexd: demo market loaded: %zu steps, %zu members; their keys are in %s\n",
+              demo.steps.size(), registered, file.c_str());
+  return true;
 }
 
-std::string Time(Instant t) {
-  std::string s = FormatInstant(t);  // 2026-11-23T09:00:00.000Z
-  return absl::StrCat(s.substr(0, 10), " ", s.substr(11, 5), " UTC");
-}
-
-const char* CommandName(const Command& c) {
-  static constexpr const char* kNames[] = {
-      "RegisterMember", "UpdateMember",  "CreateCluster", "JoinCluster", "LeaveCluster",
-      "BlockMember",    "UnblockMember", "SuspendMember", "PostOffer",   "WithdrawOffer",
-      "PlaceOrder",     "CancelOrder",   "Tick"};
-  static_assert(std::size(kNames) == std::variant_size_v<Command>);
-  return kNames[c.index()];
-}
-
-std::string Describe(const Rejection& r) {
-  std::string out = absl::StrCat(ToString(r.code), ": ", r.message);
-  for (const FieldError& e : r.errors) absl::StrAppend(&out, "; ", e.field, " ", e.reason);
-  return out;
-}
-
-// --- The report ----------------------------------------------------------------------------------
-
-class Report {
+// Advances the engine's clock every `period` so that timers fire without traffic.
+class Ticker {
  public:
-  Report(const State& state, const Demo& demo) : s_(state), demo_(demo) {}
-
-  void PrintOrders() const {
-    std::printf(
-        "ORDERS AND THEIR CONTRACTS\n"
-        "Each order shows its terms, its status and its contracts: supplier, town, quantity, unit\n"
-        "price, distance and the production days (day \u00d7quantity). Prices and score terms are "
-        "in\n"
-        "RUB per unit of the process; the score ranks the offers, lower is better:\n"
-        "  score = (price + transport) \u00d7 risk \u2212 cluster bonus, "
-        "risk = 1 + risk weight \u00d7 (1 \u2212 reliability)\n");
-    for (const Order& o : s_.orders()) PrintOrder(o);
-  }
-
-  void PrintSummary(uint64_t commands, uint64_t hash) const {
-    std::printf("\nSUMMARY\n");
-    PrintLine("Market time", absl::StrCat(Time(kDemoStart), " .. ", Time(s_.now())));
-    PrintLine("Commands", absl::StrCat(Grouped(static_cast<int64_t>(commands)), " accepted, ",
-                                       Grouped(static_cast<int64_t>(s_.last_seq())), " events"));
-    std::vector<std::string> clusters;
-    for (const Cluster& c : s_.clusters()) {
-      clusters.push_back(absl::StrCat(c.members.size(), " in ", c.name));
+  Ticker(DurableEngine& engine, std::chrono::milliseconds period)
+      : thread_([this, &engine, period] {
+          std::unique_lock lock(mu_);
+          while (!stop_) {
+            if (cv_.wait_for(lock, period, [this] { return stop_; })) break;
+            engine.Submit({.command = Tick{}, .now = Now(), .idempotency_key = {}, .render = {},
+                           .reply = {}});
+          }
+        }) {}
+  ~Ticker() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
     }
-    PrintLine("Members",
-              absl::StrCat(s_.members().size(), " (", absl::StrJoin(clusters, ", "), ")"));
-    PrintLine("Offers", Counted(s_.offers().size(), OfferCounts()));
-    PrintLine("Orders", Counted(s_.orders().size(), OrderCounts()));
-    Kopecks value = 0;
-    for (const Contract& c : s_.contracts()) value += c.quantity * c.unit_price;
-    PrintLine("Contracts", absl::StrCat(Grouped(static_cast<int64_t>(s_.contracts().size())),
-                                        ", worth ", Rub(value), " RUB"));
-    PrintLine("Fill rate", FillRate());
-    for (const Member& blocker : s_.members()) {
-      std::vector<uint32_t> blocked(blocker.blocked.begin(), blocker.blocked.end());
-      std::sort(blocked.begin(), blocked.end());
-      for (uint32_t other : blocked) {
-        PrintLine("Block", absl::StrCat(blocker.name, " does not trade with ",
-                                        member(MemberId{other}).name));
-      }
-    }
-    PrintLine("State hash", absl::StrFormat("%016x", hash));
+    cv_.notify_one();
+    thread_.join();
   }
 
  private:
-  const Member& member(MemberId id) const { return *s_.member(id); }
-  const std::string& town(MemberId id) const { return demo_.towns[id.value]; }
-
-  void PrintOrder(const Order& o) const {
-    const ProcessNode& process = s_.taxonomy().node(o.process);
-    const std::string unit = UnitAbbrev(process.unit);
-    const Member& customer = member(o.customer);
-    std::printf("\n#%-3u %-46s %s, %s\n", o.id.value + 1, o.title.c_str(), customer.name.c_str(),
-                town(o.customer).c_str());
-    std::printf("     %s \u00b7 %s %s \u00b7 %s..%s \u00b7 max %s RUB/%s\n", process.code.c_str(),
-                Grouped(o.quantity).c_str(), UnitName(process.unit).c_str(),
-                FormatDay(o.start).c_str(), FormatDay(o.due).c_str(), Rub(o.max_unit_price).c_str(),
-                unit.c_str());
-    std::vector<std::string> needs;
-    if (o.max_distance_km) needs.push_back(absl::StrFormat("within %.0f km", *o.max_distance_km));
-    for (NameId n : o.certifications) needs.push_back(s_.names().name(n));
-    for (NameId n : o.tags) needs.push_back(s_.names().name(n));
-    for (const Limit& l : o.needs) {
-      needs.push_back(absl::StrFormat("%s \u2265 %g", s_.names().name(l.name), l.value));
-    }
-    if (o.min_lot > 1) needs.push_back(absl::StrCat("lots of ", Grouped(o.min_lot), "+ ", unit));
-    if (!needs.empty()) {
-      std::printf("     requires %s\n", absl::StrJoin(needs, " \u00b7 ").c_str());
-    }
-    if (o.visibility == Visibility::kClusters) {
-      std::vector<std::string> names;
-      for (ClusterId c : o.visible_to_clusters) names.push_back(s_.cluster(c)->name);
-      std::printf("     visible only to %s\n", absl::StrJoin(names, ", ").c_str());
-    } else if (o.visibility == Visibility::kInvited) {
-      std::vector<std::string> names;
-      for (MemberId m : o.invited) names.push_back(member(m).name);
-      std::printf("     by invitation: %s\n", absl::StrJoin(names, ", ").c_str());
-    }
-    for (ClusterId c : o.prefer_clusters) {
-      std::printf("     prefers %s: bonus %s RUB/%s\n", s_.cluster(c)->name.c_str(),
-                  Rub(o.cluster_bonus).c_str(), unit.c_str());
-    }
-    std::string status =
-        absl::StrCat(Status(o), "  ", Grouped(o.allocated), " of ", Grouped(o.quantity), " ", unit);
-    if (o.resting()) {
-      absl::StrAppend(&status, "; the rest stays on the book until ", Time(o.expires_at));
-    } else if (o.status == OrderStatus::kExpired) {
-      absl::StrAppend(&status, "; the order lapsed at ", Time(o.expires_at));
-    }
-    std::printf("     %s\n", status.c_str());
-    for (ContractId id : o.contracts) PrintContract(o, *s_.contract(id), unit);
-    if (o.remaining() > 0) std::printf("       %s\n", WhyNotFilled(o).c_str());
-  }
-
-  // Why the open offers that could serve the order's process leave the rest of it unfilled, by
-  // the first rule each one fails.
-  std::string WhyNotFilled(const Order& o) const {
-    std::vector<std::pair<std::string, int>> reasons;
-    auto count = [&reasons](std::string reason) {
-      for (auto& [r, n] : reasons) {
-        if (r == reason) return static_cast<void>(++n);
-      }
-      reasons.emplace_back(std::move(reason), 1);
-    };
-    int offers = 0;
-    for (const CapacityOffer& offer : s_.offers()) {
-      if (offer.status != OfferStatus::kOpen) continue;
-      if (!s_.taxonomy().Serves(offer.process, o.process)) continue;
-      ++offers;
-      Fit fit = CheckEligibility(s_, o, offer, member(offer.supplier), s_.now());
-      if (!fit.ok()) {
-        count(Reason(fit.reason));
-        continue;
-      }
-      int64_t free = offer.calendar.FreeIn(fit.window.from, fit.window.to);
-      if (free < std::min(o.min_lot, o.remaining())) {
-        count("booked up in time");
-      } else {
-        count("remainder below the offer's minimum lot");
-      }
-    }
-    if (offers == 0) return "no open offer for this process";
-    std::sort(reasons.begin(), reasons.end(),
-              [](const auto& a, const auto& b) { return a.second > b.second; });
-    std::vector<std::string> parts;
-    for (const auto& [r, n] : reasons) parts.push_back(absl::StrCat(n, " ", r));
-    return absl::StrCat("not filled: of ", offers, " open offers for the process, ",
-                        absl::StrJoin(parts, ", "));
-  }
-
-  static const char* Reason(Ineligible r) {
-    switch (r) {
-      case Ineligible::kNone:
-        return "eligible";
-      case Ineligible::kProcess:
-        return "another process";
-      case Ineligible::kPrice:
-        return "above the price limit";
-      case Ineligible::kDistance:
-        return "too far";
-      case Ineligible::kCertification:
-        return "lack a certification";
-      case Ineligible::kTags:
-        return "lack the material";
-      case Ineligible::kNeeds:
-        return "too small (limits)";
-      case Ineligible::kSameMember:
-        return "own offer";
-      case Ineligible::kBlocked:
-        return "blocked";
-      case Ineligible::kSuspended:
-        return "supplier suspended";
-      case Ineligible::kVisibility:
-        return "not visible to the supplier";
-      case Ineligible::kExpired:
-        return "order expired";
-      case Ineligible::kWindow:
-        return "no days before the due date";
-    }
-    return "other";
-  }
-
-  // "partially_allocated" → "PARTIALLY ALLOCATED".
-  static std::string Status(const Order& o) {
-    std::string s = ToString(o.status);
-    for (char& c : s) c = c == '_' ? ' ' : static_cast<char>(c - 'a' + 'A');
-    return s;
-  }
-
-  void PrintContract(const Order& o, const Contract& c, const std::string& unit) const {
-    const Score& sc = c.score;
-    std::printf("     \u2022 %-33s %-18s %9s %-3s %10s RUB %6.0f km   %s\n",
-                member(c.supplier).name.c_str(), town(c.supplier).c_str(),
-                Grouped(c.quantity).c_str(), unit.c_str(), Rub(c.unit_price).c_str(),
-                sc.distance_km, DayRuns(c.days).c_str());
-    std::printf("         score %s = (%s + %s transport) \u00d7 %.3f risk (reliability %.2f)",
-                Rub(sc.total).c_str(), Rub(sc.unit_price).c_str(), Rub(sc.transport).c_str(),
-                sc.risk_factor, sc.reliability);
-    if (sc.cluster_bonus > 0) {
-      std::printf(" \u2212 %s cluster bonus", Rub(sc.cluster_bonus).c_str());
-    }
-    std::printf("; landed %s\n", Rub(sc.landed).c_str());
-    if (c.created_at > o.created_at) {
-      std::printf("         matched at %s, when the supplier posted new capacity\n",
-                  Time(c.created_at).c_str());
-    }
-  }
-
-  static void PrintLine(std::string_view label, const std::string& text) {
-    std::printf("  %-12s %s\n", std::string(label).c_str(), text.c_str());
-  }
-
-  static std::string Counted(size_t total,
-                             const std::vector<std::pair<std::string, int64_t>>& counts) {
-    std::vector<std::string> parts;
-    for (const auto& [name, n] : counts) {
-      if (n > 0) parts.push_back(absl::StrCat(n, " ", name));
-    }
-    return absl::StrCat(Grouped(static_cast<int64_t>(total)), ": ", absl::StrJoin(parts, ", "));
-  }
-
-  std::vector<std::pair<std::string, int64_t>> OfferCounts() const {
-    std::vector<std::pair<std::string, int64_t>> counts;
-    for (OfferStatus st : {OfferStatus::kOpen, OfferStatus::kExhausted, OfferStatus::kWithdrawn,
-                           OfferStatus::kExpired}) {
-      int64_t n = 0;
-      for (const CapacityOffer& o : s_.offers()) n += o.status == st;
-      counts.emplace_back(ToString(st), n);
-    }
-    return counts;
-  }
-
-  std::vector<std::pair<std::string, int64_t>> OrderCounts() const {
-    std::vector<std::pair<std::string, int64_t>> counts;
-    for (OrderStatus st :
-         {OrderStatus::kAllocated, OrderStatus::kPartiallyAllocated, OrderStatus::kOpen,
-          OrderStatus::kExpired, OrderStatus::kCancelled, OrderStatus::kCompleted}) {
-      int64_t n = 0;
-      for (const Order& o : s_.orders()) n += o.status == st;
-      std::string name = ToString(st);
-      for (char& ch : name) ch = ch == '_' ? ' ' : ch;
-      counts.emplace_back(st == OrderStatus::kOpen ? "resting unfilled" : name, n);
-    }
-    return counts;
-  }
-
-  // Quantities in different units do not add up, so the fill rate is given per unit, with the
-  // share of orders filled completely.
-  std::string FillRate() const {
-    std::vector<std::string> units;
-    std::vector<std::pair<Quantity, Quantity>> sums;  // Ordered, allocated.
-    int64_t full = 0;
-    for (const Order& o : s_.orders()) {
-      full += o.allocated == o.quantity;
-      const std::string& unit = s_.taxonomy().node(o.process).unit;
-      size_t i = std::find(units.begin(), units.end(), unit) - units.begin();
-      if (i == units.size()) {
-        units.push_back(unit);
-        sums.emplace_back(0, 0);
-      }
-      sums[i].first += o.quantity;
-      sums[i].second += o.allocated;
-    }
-    std::vector<std::string> parts;
-    for (size_t i = 0; i < units.size(); ++i) {
-      parts.push_back(absl::StrFormat(
-          "%s %.1f%%", UnitName(units[i]),
-          100.0 * static_cast<double>(sums[i].second) / static_cast<double>(sums[i].first)));
-    }
-    size_t orders = s_.orders().size();
-    return absl::StrFormat("%d of %d orders filled completely (%.1f%%); by quantity: %s", full,
-                           orders, orders ? 100.0 * static_cast<double>(full) / orders : 0.0,
-                           absl::StrJoin(parts, ", "));
-  }
-
-  const State& s_;
-  const Demo& demo_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
 };
 
-int Run(const Flags& flags) {
+int Serve(const Flags& flags) {
   absl::StatusOr<Config> config = LoadConfig(flags.config);
   if (!config.ok()) {
     std::fprintf(stderr, "subexd: %s\n", std::string(config.status().message()).c_str());
     return 2;
   }
-  std::printf("subexd: HTTP API not enabled in this build; running the engine demo.\n");
-  if (flags.listen) {
-    std::printf("subexd: --listen %s noted; nothing listens in this build.\n",
-                flags.listen->c_str());
+  const std::string listen = flags.listen.value_or(config->server.listen);
+  std::optional<std::pair<std::string, uint16_t>> address = ParseListen(listen);
+  if (!address) {
+    std::fprintf(stderr, "subexd: --listen %s: expected HOST:PORT, e.g. 127.0.0.1:8080\n",
+                 listen.c_str());
+    return 2;
   }
-  if (flags.data_dir) {
-    std::printf(
-        "subexd: --data-dir %s noted; storage is not enabled in this build, the market "
-        "lives in memory.\n",
-        flags.data_dir->c_str());
+  const std::filesystem::path dir = flags.data_dir.value_or(config->storage.data_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "subexd: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
+    return 1;
   }
-  std::printf("subexd: config %s, taxonomy %s (%zu processes)\n\n", flags.config.c_str(),
-              config->taxonomy_path.c_str(), config->taxonomy.size());
+  std::optional<std::string> admin_hash = AdminKeyHash(dir);
+  if (!admin_hash) return 1;
 
-  Engine engine(std::make_shared<const Taxonomy>(std::move(config->taxonomy)), config->params);
-  Demo demo = BuildDemo();
-  for (size_t i = 0; i < demo.steps.size(); ++i) {
-    const DemoStep& step = demo.steps[i];
-    Engine::Outcome out = engine.Execute(step.command, step.now);
-    if (out.rejection) {
-      std::fprintf(stderr, "subexd: demo step %zu (%s at %s) was rejected: %s\n", i + 1,
-                   CommandName(step.command), FormatInstant(step.now).c_str(),
-                   Describe(*out.rejection).c_str());
-      return 1;
-    }
+  // Signals are taken by sigwait below, so every thread started from here on blocks them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto taxonomy = std::make_shared<const Taxonomy>(std::move(config->taxonomy));
+  KeyRing keys(*admin_hash);
+  std::atomic<Feed*> feed_ptr{nullptr};
+  const auto recovery_start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+      taxonomy, config->params,
+      {.dir = (dir / "journal").string(),
+       .max_batch = static_cast<size_t>(config->storage.max_batch),
+       .sync = true,
+       .snapshot_every_events = static_cast<uint64_t>(config->storage.snapshot_every_events),
+       .retain_events = static_cast<uint64_t>(config->storage.retain_events),
+       .on_durable = [&keys, &feed_ptr](std::span<const Event> events) {
+         keys.Observe(events);
+         if (Feed* feed = feed_ptr.load()) feed->Notify(events.back().seq);
+       }});
+  if (!opened.ok()) {
+    std::fprintf(stderr, "subexd: cannot open the journal in %s: %s\n", dir.c_str(),
+                 std::string(opened.status().message()).c_str());
+    return 1;
   }
-  std::vector<std::string> violations = CheckInvariants(engine.state());
-  for (const std::string& v : violations) {
-    std::fprintf(stderr, "subexd: invariant broken: %s\n", v.c_str());
+  std::unique_ptr<DurableEngine> engine = *std::move(opened);
+  std::printf("subexd: recovered %llu events from %s in %lld ms\n",
+              static_cast<unsigned long long>(engine->durable_seq()), dir.c_str(),
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - recovery_start)
+                                         .count()));
+  if (flags.demo && engine->durable_seq() == 0 && !LoadDemo(*engine, dir)) return 1;
+  {
+    std::promise<void> loaded;
+    engine->Query(
+        [&keys](const State& s) {
+          keys.Load(s);
+          return std::string();
+        },
+        [&loaded](absl::StatusOr<std::string>) { loaded.set_value(); });
+    loaded.get_future().wait();
   }
 
-  Report report(engine.state(), demo);
-  if (!flags.quiet) report.PrintOrders();
-  report.PrintSummary(demo.steps.size(), StateHash(engine.state()));
-  if (!violations.empty()) return 1;
+  auto feed = std::make_unique<Feed>(
+      [e = engine.get()](uint64_t after, size_t limit) { return e->ReadEvents(after, limit); },
+      taxonomy, engine->durable_seq());
+  feed_ptr.store(feed.get());
+  // Events that became durable between the feed's creation and the line above.
+  feed->Notify(engine->durable_seq());
+
+  const ServerSettings& sv = config->server;
+  Service service(*engine, keys, *feed, taxonomy,
+                  {.max_list_limit = sv.max_list_limit,
+                   .max_wait_ms = sv.max_wait_ms,
+                   .require_if_match = sv.require_if_match,
+                   .clock = Now});
+  HttpServer server(service, {.host = address->first,
+                              .port = address->second,
+                              .io_threads = sv.io_threads,
+                              .max_header_bytes = static_cast<size_t>(sv.max_header_bytes),
+                              .max_body_bytes = static_cast<size_t>(sv.max_body_bytes),
+                              .request_timeout = std::chrono::milliseconds(sv.request_timeout_ms),
+                              .idle_timeout = std::chrono::milliseconds(sv.idle_timeout_ms),
+                              .max_connections = sv.max_connections,
+                              .max_pipelined = sv.max_pipelined});
+  if (absl::Status s = server.Start(); !s.ok()) {
+    std::fprintf(stderr, "subexd: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  service.SetReady(true);
+  auto ticker = std::make_unique<Ticker>(*engine, std::chrono::milliseconds(sv.tick_ms));
+  const bool v6 = address->first.find(':') != std::string::npos;
+  std::printf("subexd: listening on http://%s%s%s:%u\n", v6 ? "[" : "", address->first.c_str(),
+              v6 ? "]" : "", static_cast<unsigned>(server.port()));
+  std::fflush(stdout);
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::printf("subexd: %s: stopping\n", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  std::fflush(stdout);
+  service.SetReady(false);
+  ticker.reset();
+  server.Stop();       // No more requests; the I/O threads are gone.
+  feed_ptr.store(nullptr);
+  engine.reset();      // Answers what is queued (into closed connections), closes the journal.
+  feed.reset();
+  std::printf("subexd: stopped\n");
   return 0;
 }
 
@@ -475,5 +373,6 @@ int main(int argc, char** argv) {
     std::printf("subexd — the subcontracting exchange server\n\n%s", subex::kUsage);
     return 0;
   }
-  return subex::Run(flags);
+  if (flags.demo_report) return subex::RunDemoReport(flags.config, flags.quiet);
+  return subex::Serve(flags);
 }

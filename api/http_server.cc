@@ -1,0 +1,341 @@
+// <utility> before any Boost.Asio header: with Boost 1.74 and GCC 12 in C++20 mode,
+// asio/awaitable.hpp does not compile otherwise.
+#include <utility>
+
+#include "api/http_server.h"
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "absl/strings/str_cat.h"
+
+namespace subex {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr char kServerName[] = "subex";
+
+std::string ProblemBody(unsigned status, std::string_view title, std::string_view detail);
+
+// The answer to a connection beyond the cap, written without reading its request.
+const std::string& Busy() {
+  static const std::string busy = [] {
+    const std::string body = ProblemBody(503, "Service Unavailable",
+                                         "too many open connections; retry later");
+    return absl::StrCat(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+        "Retry-After: 1\r\nConnection: close\r\nContent-Length: ",
+        body.size(), "\r\n\r\n", body);
+  }();
+  return busy;
+}
+
+std::string ProblemBody(unsigned status, std::string_view title, std::string_view detail) {
+  return absl::StrCat(R"({"type":"about:blank","title":")", std::string(title),
+                      R"(","status":)", status, R"(,"detail":")", std::string(detail), R"("})");
+}
+
+HttpResponse ProtocolError(unsigned status, std::string_view title, std::string_view detail) {
+  return HttpResponse{.status = status,
+                      .content_type = "application/problem+json",
+                      .body = ProblemBody(status, title, detail),
+                      .headers = {}};
+}
+
+// What a parse error is answered with; nullopt when the connection just closes (the peer left,
+// or timed out, and nobody would read an answer).
+std::optional<HttpResponse> AnswerToReadError(const beast::error_code& ec) {
+  if (ec == http::error::header_limit) {
+    return ProtocolError(431, "Request Header Fields Too Large",
+                         "the request line and headers are larger than the server accepts");
+  }
+  if (ec == http::error::body_limit) {
+    return ProtocolError(413, "Content Too Large",
+                         "the request body is larger than the server accepts");
+  }
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+      ec == net::error::eof || ec == net::error::connection_reset ||
+      ec == net::error::operation_aborted || ec == http::error::partial_message) {
+    return std::nullopt;
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
+    return ProtocolError(400, "Bad Request", "the request is not well-formed HTTP/1.1");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(HttpHandler& h, Options o) : handler(h), options(std::move(o)), ioc(options.io_threads) {}
+
+  HttpHandler& handler;
+  Options options;
+  // Before the io_context: sessions still queued in it count themselves out when it goes.
+  std::atomic<int> connections{0};
+  net::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  bool started = false;
+
+  void Accept();
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl& server)
+      : stream_(std::move(socket)), server_(server) {
+    server_.connections.fetch_add(1);
+    beast::error_code ec;
+    tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = peer.address().to_string();
+  }
+  ~Session() { server_.connections.fetch_sub(1); }
+
+  void Start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->MaybeRead(); });
+  }
+
+ private:
+  // One request being answered; its response waits here until every earlier one has left.
+  struct Slot {
+    bool ready = false;
+    bool keep_alive = true;
+    http::response<http::string_body> response;
+  };
+
+  const HttpServer::Options& options() const { return server_.options; }
+
+  // Reads the next request if the connection may take one more.
+  void MaybeRead() {
+    if (reading_ || closing_ || slots_.size() >= static_cast<size_t>(options().max_pipelined)) {
+      return;
+    }
+    reading_ = true;
+    if (buffer_.size() == 0) {
+      // Idle: wait for the first byte of the next request.
+      stream_.expires_after(options().idle_timeout);
+      stream_.async_read_some(
+          buffer_.prepare(4096),
+          [self = shared_from_this()](beast::error_code ec, size_t n) {
+            self->buffer_.commit(n);
+            if (ec) return self->OnReadFailed(ec);
+            self->ReadRequest();
+          });
+      return;
+    }
+    ReadRequest();
+  }
+
+  void ReadRequest() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(options().max_header_bytes));
+    parser_->body_limit(options().max_body_bytes);
+    // One deadline for the whole request, however slowly its bytes come.
+    stream_.expires_after(options().request_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->OnReadFailed(ec);
+                       self->OnRequest();
+                     });
+  }
+
+  void OnReadFailed(const beast::error_code& ec) {
+    reading_ = false;
+    closing_ = true;
+    std::optional<HttpResponse> answer = AnswerToReadError(ec);
+    if (!answer) {
+      if (slots_.empty()) Close();
+      return;
+    }
+    auto slot = std::make_shared<Slot>();
+    slots_.push_back(slot);
+    Fill(*slot, std::move(*answer), /*keep_alive=*/false);
+    MaybeWrite();
+  }
+
+  void OnRequest() {
+    reading_ = false;
+    http::request<http::string_body> req = parser_->release();
+    parser_.reset();
+    auto slot = std::make_shared<Slot>();
+    slot->keep_alive = req.keep_alive();
+    slots_.push_back(slot);
+    if (!slot->keep_alive) closing_ = true;
+
+    HttpRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    auto header = [&req](http::field f, std::string& out) {
+      auto it = req.find(f);
+      if (it == req.end()) return false;
+      out = std::string(it->value());
+      return true;
+    };
+    header(http::field::authorization, request.authorization);
+    header(http::field::content_type, request.content_type);
+    request.has_if_match = header(http::field::if_match, request.if_match);
+    if (auto it = req.find("Idempotency-Key"); it != req.end()) {
+      request.has_idempotency_key = true;
+      request.idempotency_key = std::string(it->value());
+    }
+    request.body = std::move(req.body());
+    request.remote = remote_;
+
+    server_.handler.Handle(
+        std::move(request), [self = shared_from_this(), slot](HttpResponse response) {
+          net::post(self->stream_.get_executor(),
+                    [self, slot, response = std::move(response)]() mutable {
+                      self->Fill(*slot, std::move(response), slot->keep_alive);
+                      self->MaybeWrite();
+                    });
+        });
+    MaybeRead();
+  }
+
+  void Fill(Slot& slot, HttpResponse r, bool keep_alive) {
+    slot.keep_alive = keep_alive && !closing_;
+    slot.response.version(11);
+    slot.response.result(r.status);
+    slot.response.set(http::field::server, kServerName);
+    slot.response.set(http::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) slot.response.set(name, value);
+    slot.response.body() = std::move(r.body);
+    slot.response.keep_alive(slot.keep_alive);
+    slot.response.prepare_payload();
+    slot.ready = true;
+  }
+
+  void MaybeWrite() {
+    if (writing_ || slots_.empty() || !slots_.front()->ready) return;
+    writing_ = true;
+    std::shared_ptr<Slot> slot = slots_.front();
+    stream_.expires_after(options().request_timeout);
+    http::async_write(stream_, slot->response,
+                      [self = shared_from_this(), slot](beast::error_code ec, size_t) {
+                        self->OnWrite(ec, slot->keep_alive);
+                      });
+  }
+
+  void OnWrite(const beast::error_code& ec, bool keep_alive) {
+    writing_ = false;
+    slots_.pop_front();
+    if (ec || !keep_alive) {
+      closing_ = true;
+      return Close();
+    }
+    if (closing_ && slots_.empty() && !reading_) return Close();
+    MaybeWrite();
+    MaybeRead();
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::deque<std::shared_ptr<Slot>> slots_;
+  std::string remote_;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool closing_ = false;  // No more requests are read; close once the answers are out.
+};
+
+// Answers a connection beyond the cap with 503 and closes it, without reading anything.
+void RefuseBusy(tcp::socket socket) {
+  auto s = std::make_shared<tcp::socket>(std::move(socket));
+  net::async_write(*s, net::buffer(Busy()),
+                   [s](beast::error_code, size_t) {
+                     beast::error_code ignored;
+                     s->shutdown(tcp::socket::shutdown_send, ignored);
+                     s->close(ignored);
+                   });
+}
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
+    if (!ec) {
+      if (connections.load() >= options.max_connections) {
+        RefuseBusy(std::move(socket));
+      } else {
+        std::make_shared<Session>(std::move(socket), *this)->Start();
+      }
+    }
+    Accept();
+  });
+}
+
+HttpServer::HttpServer(HttpHandler& handler, Options options)
+    : impl_(std::make_unique<Impl>(handler, std::move(options))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+absl::Status HttpServer::Start() {
+  beast::error_code ec;
+  const net::ip::address address = net::ip::make_address(impl_->options.host, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad listen host \"", impl_->options.host, "\""));
+  }
+  tcp::endpoint endpoint(address, impl_->options.port);
+  tcp::acceptor& acceptor = impl_->acceptor.emplace(impl_->ioc);
+  auto fail = [&](std::string_view what) {
+    return absl::UnavailableError(absl::StrCat("cannot ", std::string(what), " ",
+                                               impl_->options.host, ":",
+                                               impl_->options.port, ": ", ec.message()));
+  };
+  if (acceptor.open(endpoint.protocol(), ec); ec) return fail("open");
+  if (acceptor.set_option(net::socket_base::reuse_address(true), ec); ec) return fail("configure");
+  if (acceptor.bind(endpoint, ec); ec) return fail("bind");
+  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) return fail("listen on");
+  port_.store(acceptor.local_endpoint().port());
+  impl_->Accept();
+  impl_->started = true;
+  for (int i = 0; i < impl_->options.io_threads; ++i) {
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+  return absl::OkStatus();
+}
+
+void HttpServer::Stop() {
+  if (!impl_->started) return;
+  impl_->started = false;
+  net::post(impl_->ioc, [this] {
+    beast::error_code ignored;
+    impl_->acceptor->close(ignored);
+  });
+  impl_->ioc.stop();
+  for (std::thread& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+int HttpServer::open_connections() const { return impl_->connections.load(); }
+
+}  // namespace subex

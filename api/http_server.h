@@ -1,0 +1,74 @@
+// HttpServer — the API's HTTP/1.1 server on Boost.Beast (PRODUCT §6, §8).
+//
+// Accepts connections on one address and serves them from `io_threads` threads. Each connection
+// is one session (read, hand to the handler, write, in the shape of Beast's advanced server):
+//
+// - keep-alive, and pipelining bounded by `max_pipelined`: up to that many requests of one
+//   connection are with the handler at once, and answers leave in request order;
+// - a request head above `max_header_bytes` is answered 431, a body above `max_body_bytes` 413,
+//   bytes that are not HTTP 400, and the connection is closed after each;
+// - a connection waits at most `idle_timeout` for the first byte of its next request, and then
+//   at most `request_timeout` for the whole request, so a client that drips bytes is cut off;
+//   writing an answer has `request_timeout` too;
+// - beyond `max_connections` open connections a new one is answered 503 at once and closed.
+//
+// This file and its .cc are the only ones that include Boost.Beast.
+//
+//   HttpServer server(handler, {.host = "127.0.0.1", .port = 0});
+//   if (absl::Status s = server.Start(); !s.ok()) ...
+//   printf("listening on %d\n", server.port());
+//   ...
+//   server.Stop();
+//
+// Thread-safety: Start and Stop from one thread; `port` and the counters from any thread.
+
+#ifndef SUBEX_API_HTTP_SERVER_H_
+#define SUBEX_API_HTTP_SERVER_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "api/http.h"
+
+namespace subex {
+
+class HttpServer {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    uint16_t port = 8080;  // 0: any free port; `port()` tells which.
+    int io_threads = 2;
+    size_t max_header_bytes = 8 * 1024;
+    size_t max_body_bytes = 1024 * 1024;
+    std::chrono::milliseconds request_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{60'000};
+    int max_connections = 10'000;
+    int max_pipelined = 16;
+  };
+
+  // `handler` must outlive the server.
+  HttpServer(HttpHandler& handler, Options options);
+  ~HttpServer();  // Stops.
+
+  // Binds, listens and starts the I/O threads.
+  absl::Status Start();
+  // Stops accepting, closes every connection and joins the threads. Idempotent.
+  void Stop();
+
+  uint16_t port() const { return port_.load(); }
+  int open_connections() const;
+
+  struct Impl;  // The Beast side, in the .cc.
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  std::atomic<uint16_t> port_{0};
+};
+
+}  // namespace subex
+
+#endif  // SUBEX_API_HTTP_SERVER_H_

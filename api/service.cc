@@ -1,0 +1,370 @@
+#include "api/service.h"
+
+#include <cctype>
+#include <charconv>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "api/crypto.h"
+#include "api/json_writer.h"
+#include "api/openapi.h"
+
+namespace subex {
+namespace {
+
+constexpr std::string_view kJson = "application/json; charset=utf-8";
+constexpr std::string_view kProblemJson = "application/problem+json";
+constexpr size_t kMaxIdempotencyKey = 255;
+
+// Abseil's string functions here take absl::string_view, which is not std::string_view in the
+// Debian build; these few are written out.
+std::vector<std::string_view> SplitOn(std::string_view text, char sep, size_t max_parts = 0) {
+  std::vector<std::string_view> out;
+  for (;;) {
+    const size_t at = text.find(sep);
+    if (at == std::string_view::npos || (max_parts != 0 && out.size() + 1 == max_parts)) {
+      out.push_back(text);
+      return out;
+    }
+    out.push_back(text.substr(0, at));
+    text = text.substr(at + 1);
+  }
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Splits "/v1/offers/f_x" into {"v1", "offers", "f_x"}; nullopt for an empty segment.
+std::optional<std::vector<std::string_view>> Segments(std::string_view path) {
+  if (path.empty() || path[0] != '/') return std::nullopt;
+  std::vector<std::string_view> out = SplitOn(path.substr(1), '/');
+  for (std::string_view s : out) {
+    if (s.empty()) return std::nullopt;
+  }
+  return out;
+}
+
+// Whether `path` fits `pattern`; the {…} segments go to `params`.
+bool Matches(const std::vector<std::string_view>& path, std::string_view pattern,
+             std::vector<std::string>& params) {
+  std::optional<std::vector<std::string_view>> want = Segments(pattern);
+  if (!want || want->size() != path.size()) return false;
+  params.clear();
+  for (size_t i = 0; i < path.size(); ++i) {
+    if ((*want)[i].front() == '{') {
+      params.emplace_back(path[i]);
+    } else if ((*want)[i] != path[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// What an idempotency record stores: the request's fingerprint and the answer, one field a line
+// and the body last.
+std::string EncodeStored(std::string_view fingerprint, const Service::Answer& a) {
+  return absl::StrCat(std::string(fingerprint), "\n", a.status, "\n", a.location, "\n", a.revision, "\n",
+                      a.problem ? 1 : 0, "\n", a.body);
+}
+
+bool DecodeStored(std::string_view stored, std::string& fingerprint, Service::Answer& a) {
+  std::vector<std::string_view> parts = SplitOn(stored, '\n', 6);
+  if (parts.size() != 6) return false;
+  fingerprint = std::string(parts[0]);
+  auto number = [](std::string_view s, auto& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && end == s.data() + s.size();
+  };
+  int problem = 0;
+  if (!number(parts[1], a.status) || !number(parts[3], a.revision) || !number(parts[4], problem)) {
+    return false;
+  }
+  a.location = std::string(parts[2]);
+  a.problem = problem != 0;
+  a.body = std::string(parts[5]);
+  return true;
+}
+
+}  // namespace
+
+std::string ListBody(std::string_view items_json_array, std::string_view next) {
+  JsonWriter w;
+  w.BeginObject().KeyRaw("items", items_json_array);
+  if (next.empty()) {
+    w.KeyNull("next");
+  } else {
+    w.KeyString("next", next);
+  }
+  w.EndObject();
+  return std::move(w).Take();
+}
+
+const std::vector<Service::Route>& Service::Routes() {
+  using A = Access;
+  static const std::vector<Route> routes = {
+      {"GET", "/healthz", A::kPublic, &Service::Healthz},
+      {"GET", "/readyz", A::kPublic, &Service::Readyz},
+      {"GET", "/v1/openapi.json", A::kPublic, &Service::GetOpenApi},
+      {"POST", "/v1/members", A::kAdmin, &Service::CreateMember},
+      {"GET", "/v1/members", A::kAnyKey, &Service::ListMembers},
+      {"GET", "/v1/members/{id}", A::kAnyKey, &Service::GetMember},
+      {"PATCH", "/v1/members/{id}", A::kAnyKey, &Service::PatchMember},
+      {"PUT", "/v1/members/{id}/blocks/{other}", A::kMember, &Service::PutBlock},
+      {"DELETE", "/v1/members/{id}/blocks/{other}", A::kMember, &Service::DeleteBlock},
+      {"PUT", "/v1/members/{id}/suspension", A::kAdmin, &Service::PutSuspension},
+      {"DELETE", "/v1/members/{id}/suspension", A::kAdmin, &Service::DeleteSuspension},
+      {"POST", "/v1/clusters", A::kAdmin, &Service::CreateCluster},
+      {"GET", "/v1/clusters", A::kAnyKey, &Service::ListClusters},
+      {"GET", "/v1/clusters/{id}", A::kAnyKey, &Service::GetCluster},
+      {"PUT", "/v1/clusters/{id}/members/{member}", A::kAdmin, &Service::PutClusterMember},
+      {"DELETE", "/v1/clusters/{id}/members/{member}", A::kAdmin, &Service::DeleteClusterMember},
+      {"GET", "/v1/processes", A::kAnyKey, &Service::ListProcesses},
+      {"POST", "/v1/offers", A::kMember, &Service::PostOffer},
+      {"GET", "/v1/offers", A::kAnyKey, &Service::ListOffers},
+      {"GET", "/v1/offers/{id}", A::kAnyKey, &Service::GetOffer},
+      {"DELETE", "/v1/offers/{id}", A::kMember, &Service::WithdrawOffer},
+      {"POST", "/v1/orders", A::kMember, &Service::PlaceOrder},
+      {"GET", "/v1/orders", A::kAnyKey, &Service::ListOrders},
+      {"GET", "/v1/orders/{id}", A::kAnyKey, &Service::GetOrder},
+      {"POST", "/v1/orders/{id}/cancel", A::kMember, &Service::CancelOrder},
+      {"GET", "/v1/contracts", A::kAnyKey, &Service::ListContracts},
+      {"GET", "/v1/contracts/{id}", A::kAnyKey, &Service::GetContract},
+      {"GET", "/v1/events", A::kAnyKey, &Service::GetEvents},
+  };
+  return routes;
+}
+
+Service::Service(DurableEngine& engine, KeyRing& keys, Feed& feed,
+                 std::shared_ptr<const Taxonomy> taxonomy, Options options)
+    : engine_(engine),
+      keys_(keys),
+      feed_(feed),
+      taxonomy_(std::move(taxonomy)),
+      options_(std::move(options)) {}
+
+HttpResponse Service::ToResponse(const Answer& a) {
+  HttpResponse r;
+  r.status = a.status;
+  r.content_type = std::string(a.problem ? kProblemJson : kJson);
+  r.body = a.body;
+  if (!a.location.empty()) r.headers.emplace_back("Location", a.location);
+  if (a.revision > 0) r.headers.emplace_back("ETag", absl::StrCat("\"", a.revision, "\""));
+  return r;
+}
+
+Service::Answer Service::ProblemAnswer(const Problem& p) {
+  return Answer{.status = static_cast<unsigned>(p.status),
+                .body = RenderProblem(p),
+                .location = {},
+                .revision = 0,
+                .problem = true};
+}
+
+void Service::Fail(Call& call, const Problem& problem) {
+  HttpResponse r = ToResponse(ProblemAnswer(problem));
+  if (problem.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  call.respond(std::move(r));
+}
+
+void Service::Handle(HttpRequest request, Respond respond) {
+  auto [path, query] = SplitTarget(request.target);
+  Call call{.request = {}, .respond = std::move(respond), .caller = {}, .params = {}, .query = {}};
+  std::optional<std::vector<std::string_view>> segments = Segments(path);
+  const Route* route = nullptr;
+  std::vector<std::string> allowed;
+  if (segments) {
+    for (const Route& r : Routes()) {
+      if (!Matches(*segments, r.pattern, call.params)) continue;
+      if (r.method == request.method) {
+        route = &r;
+        break;
+      }
+      allowed.emplace_back(r.method);
+    }
+  }
+  if (route == nullptr) {
+    if (allowed.empty()) return Fail(call, NotFound("no such resource"));
+    HttpResponse r = ToResponse(ProblemAnswer(MethodNotAllowed(absl::StrCat(
+        request.method, " is not allowed here; allowed: ", absl::StrJoin(allowed, ", ")))));
+    r.headers.emplace_back("Allow", absl::StrJoin(allowed, ", "));
+    return call.respond(std::move(r));
+  }
+  // The route matched with a temporary params list; match again to keep them.
+  Matches(*segments, route->pattern, call.params);
+
+  if (route->access != Access::kPublic) {
+    std::optional<Caller> caller = keys_.Authenticate(request.authorization);
+    if (!caller) {
+      return Fail(call, Unauthorized(request.authorization.empty()
+                                         ? "send an API key as Authorization: Bearer <key>"
+                                         : "the API key is not valid"));
+    }
+    if (route->access == Access::kAdmin && !caller->admin()) {
+      return Fail(call, Forbidden("only the operator's admin key may do this"));
+    }
+    if (route->access == Access::kMember && caller->admin()) {
+      return Fail(call, Forbidden("only a member's key may do this"));
+    }
+    call.caller = *caller;
+  }
+  call.request = std::move(request);
+  if (!call.request.body.empty()) {
+    if (std::optional<Problem> p = RequireJson(call)) return Fail(call, *p);
+  }
+  call.query = SplitTarget(call.request.target).second;
+  (this->*(route->handler))(call);
+}
+
+std::optional<Problem> Service::RequireJson(const Call& call) const {
+  std::vector<std::string_view> parts = SplitOn(call.request.content_type, ';');
+  const std::string media = Lower(Trim(parts[0]));
+  bool ok = media == "application/json";
+  for (size_t i = 1; ok && i < parts.size(); ++i) {
+    const std::string param = Lower(Trim(parts[i]));
+    if (param.rfind("charset=", 0) == 0) {
+      ok = param == "charset=utf-8" || param == "charset=\"utf-8\"";
+    }
+  }
+  if (ok) return std::nullopt;
+  return UnsupportedMediaType("send the body as Content-Type: application/json; charset=utf-8");
+}
+
+std::optional<Problem> Service::IfMatch(const Call& call, std::optional<int64_t>& revision) const {
+  revision.reset();
+  if (!call.request.has_if_match) {
+    if (options_.require_if_match) {
+      return PreconditionRequired(
+          "send If-Match with the object's revision (its ETag) to change it");
+    }
+    return std::nullopt;
+  }
+  std::string_view v = Trim(call.request.if_match);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < 1) {
+    return PreconditionFailed("If-Match must be a revision as the ETag gives it, e.g. \"3\"");
+  }
+  revision = n;
+  return std::nullopt;
+}
+
+template <class IdT>
+std::optional<Service::Page> Service::ReadPage(QueryParams& q) const {
+  Page page;
+  std::optional<int64_t> limit = q.Integer("limit", 1, options_.max_list_limit, 100);
+  if (limit) page.limit = static_cast<size_t>(*limit);
+  if (const std::string* cursor = q.Find("cursor")) {
+    std::optional<IdT> after = ParsePublicId<IdT>(*cursor);
+    if (!after) {
+      q.Add("cursor", "is not a cursor this list gave");
+    } else {
+      page.start = after->value + 1;
+    }
+  }
+  if (!q.ok()) return std::nullopt;
+  return page;
+}
+
+template std::optional<Service::Page> Service::ReadPage<MemberId>(QueryParams&) const;
+template std::optional<Service::Page> Service::ReadPage<ClusterId>(QueryParams&) const;
+template std::optional<Service::Page> Service::ReadPage<OfferId>(QueryParams&) const;
+template std::optional<Service::Page> Service::ReadPage<OrderId>(QueryParams&) const;
+template std::optional<Service::Page> Service::ReadPage<ContractId>(QueryParams&) const;
+
+void Service::Mutate(Call& call, Command command, View view) {
+  std::string key, fingerprint;
+  if (call.request.has_idempotency_key) {
+    const std::string& k = call.request.idempotency_key;
+    bool printable = !k.empty() && k.size() <= kMaxIdempotencyKey;
+    for (char c : k) printable &= c > 0x20 && c < 0x7f;
+    if (!printable) {
+      return Fail(call, BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters",
+                                   {{"Idempotency-Key", "must be 1 to 255 visible ASCII "
+                                                        "characters"}}));
+    }
+    // Scoped to the caller: one member's key never finds another's answer.
+    key = absl::StrCat(call.caller.admin() ? std::string("admin")
+                                           : absl::StrCat("m", call.caller.member.value),
+                       "\x1f", k);
+    fingerprint = Sha256Hex(absl::StrCat(call.request.method, " ", call.request.target, "\n",
+                                         call.request.body));
+  }
+  auto live = std::make_shared<Answer>();
+  auto secret = std::make_shared<std::string>();
+  DurableEngine::Request req;
+  req.command = std::move(command);
+  req.now = options_.clock();
+  req.idempotency_key = std::move(key);
+  req.render = [view = std::move(view), live, fingerprint, keyed = !req.idempotency_key.empty()](
+                   const DurableEngine::Result& r, const State& s) -> std::string {
+    *live = r.rejection ? ProblemAnswer(FromRejection(*r.rejection)) : view(r, s);
+    return keyed ? EncodeStored(fingerprint, *live) : std::string();
+  };
+  req.reply = [respond = call.respond, live, fingerprint](DurableEngine::Result r) {
+    if (!r.status.ok()) {
+      HttpResponse out = ToResponse(ProblemAnswer(Unavailable(std::string(r.status.message()))));
+      out.headers.emplace_back("Retry-After", "5");
+      return respond(std::move(out));
+    }
+    if (!r.replayed) return respond(ToResponse(*live));
+    Answer stored;
+    std::string stored_fingerprint;
+    if (!DecodeStored(r.rendered, stored_fingerprint, stored)) {
+      return respond(ToResponse(ProblemAnswer(Internal("a stored answer cannot be read"))));
+    }
+    if (stored_fingerprint != fingerprint) {
+      return respond(ToResponse(ProblemAnswer(Unprocessable(
+          {{"Idempotency-Key", "was already used for a different request"}},
+          "this Idempotency-Key was already used with another method, path or body"))));
+    }
+    HttpResponse out = ToResponse(stored);
+    out.headers.emplace_back("Idempotent-Replayed", "true");
+    respond(std::move(out));
+  };
+  engine_.Submit(std::move(req));
+}
+
+void Service::Read(Call& call, std::function<Answer(const State&)> read) {
+  auto answer = std::make_shared<Answer>();
+  engine_.Query(
+      [answer, read = std::move(read)](const State& s) {
+        *answer = read(s);
+        return std::string();
+      },
+      [answer, respond = call.respond](absl::StatusOr<std::string> r) {
+        if (!r.ok()) {
+          return respond(
+              ToResponse(ProblemAnswer(Unavailable(std::string(r.status().message())))));
+        }
+        respond(ToResponse(*answer));
+      });
+}
+
+void Service::Healthz(Call& call) {
+  call.respond({.status = 200, .content_type = std::string(kJson), .body = R"({"status":"ok"})",
+                .headers = {}});
+}
+
+void Service::Readyz(Call& call) {
+  if (!ready_.load()) return Fail(call, Unavailable("recovering the journal; not ready yet"));
+  call.respond({.status = 200, .content_type = std::string(kJson),
+                .body = R"({"status":"ready"})", .headers = {}});
+}
+
+void Service::GetOpenApi(Call& call) {
+  call.respond({.status = 200, .content_type = std::string(kJson),
+                .body = std::string(OpenApiDocument()), .headers = {}});
+}
+
+}  // namespace subex
