@@ -1,0 +1,225 @@
+#include "api/openapi.h"
+
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "api/caller.h"
+#include "api/json_writer.h"
+#include "api/requests.h"
+#include "api/views.h"
+#include "engine/test_fixture.h"
+#include "gtest/gtest.h"
+#include "simdjson.h"
+
+namespace subex {
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+// Of an element or a lookup result; an absent member (an error result) reads as empty, never as
+// an exception.
+template <class E>
+std::set<std::string> Keys(E e) {
+  std::set<std::string> keys;
+  object o;
+  if (e.get(o) != simdjson::SUCCESS) return keys;
+  for (auto field : o) keys.emplace(field.key);
+  return keys;
+}
+
+template <class E>
+std::set<std::string> Strings(E e) {
+  std::set<std::string> out;
+  array a;
+  if (e.get(a) != simdjson::SUCCESS) return out;
+  for (element item : a) {
+    std::string_view s;
+    if (item.get(s) == simdjson::SUCCESS) out.emplace(s);
+  }
+  return out;
+}
+
+class OpenApiTest : public test::ExchangeTest {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(parser_.parse(OpenApiDocument().data(), OpenApiDocument().size()).get(doc_),
+              simdjson::SUCCESS);
+  }
+
+  element Schema(std::string_view name) {
+    element schema;
+    EXPECT_EQ(doc_["components"]["schemas"][name].get(schema), simdjson::SUCCESS) << name;
+    return schema;
+  }
+
+  // The properties and required names of a component schema, through one level of allOf.
+  std::pair<std::set<std::string>, std::set<std::string>> Fields(std::string_view name) {
+    element schema = Schema(name);
+    std::set<std::string> properties = Keys(schema["properties"]);
+    std::set<std::string> required = Strings(schema["required"]);
+    array parts;
+    if (schema["allOf"].get(parts) == simdjson::SUCCESS) {
+      for (element part : parts) {
+        std::string_view ref;
+        if (part["$ref"].get(ref) == simdjson::SUCCESS) {
+          auto [p, r] = Fields(ref.substr(ref.rfind('/') + 1));
+          properties.insert(p.begin(), p.end());
+          required.insert(r.begin(), r.end());
+        }
+        for (const std::string& k : Keys(part["properties"])) properties.insert(k);
+        for (const std::string& k : Strings(part["required"])) required.insert(k);
+      }
+    }
+    return {properties, required};
+  }
+
+  // Every key the view wrote is a property of the schema, and every required property is there.
+  template <class F>
+  void ExpectViewMatches(std::string_view schema_name, F write) {
+    JsonWriter w;
+    write(w);
+    std::string text = std::move(w).Take();
+    simdjson::dom::parser parser;
+    element view;
+    ASSERT_EQ(parser.parse(text).get(view), simdjson::SUCCESS) << text;
+    auto [properties, required] = Fields(schema_name);
+    std::set<std::string> written = Keys(view);
+    for (const std::string& key : written) {
+      EXPECT_TRUE(properties.contains(key)) << schema_name << " does not declare " << key;
+    }
+    for (const std::string& key : required) {
+      EXPECT_TRUE(written.contains(key)) << schema_name << " requires " << key << ": " << text;
+    }
+  }
+
+  void ExpectBodyMatches(std::string_view schema_name, std::span<const BodyField> table) {
+    std::set<std::string> names, required;
+    for (const BodyField& f : table) {
+      names.emplace(f.name);
+      if (f.required) required.emplace(f.name);
+    }
+    auto [properties, schema_required] = Fields(schema_name);
+    EXPECT_EQ(properties, names) << schema_name;
+    EXPECT_EQ(schema_required, required) << schema_name;
+    bool additional = true;
+    EXPECT_EQ(Schema(schema_name)["additionalProperties"].get(additional), simdjson::SUCCESS);
+    EXPECT_FALSE(additional) << schema_name << " must refuse unknown fields, as the server does";
+  }
+
+  simdjson::dom::parser parser_;
+  element doc_;
+};
+
+TEST_F(OpenApiTest, EmbeddedDocumentIsOpenApi31) {
+  std::string_view version;
+  ASSERT_EQ(doc_["openapi"].get(version), simdjson::SUCCESS);
+  EXPECT_EQ(version.substr(0, 4), "3.1.");
+}
+
+TEST_F(OpenApiTest, DescribesEveryRoute) {
+  const std::vector<std::pair<std::string, std::set<std::string>>> routes = {
+      {"/v1/members", {"get", "post"}},
+      {"/v1/members/{id}", {"get", "patch"}},
+      {"/v1/members/{id}/blocks/{other}", {"put", "delete"}},
+      {"/v1/members/{id}/suspension", {"put", "delete"}},
+      {"/v1/clusters", {"get", "post"}},
+      {"/v1/clusters/{id}", {"get"}},
+      {"/v1/clusters/{id}/members/{member}", {"put", "delete"}},
+      {"/v1/processes", {"get"}},
+      {"/v1/offers", {"get", "post"}},
+      {"/v1/offers/{id}", {"get", "delete"}},
+      {"/v1/orders", {"get", "post"}},
+      {"/v1/orders/{id}", {"get"}},
+      {"/v1/orders/{id}/cancel", {"post"}},
+      {"/v1/contracts", {"get"}},
+      {"/v1/contracts/{id}", {"get"}},
+      {"/v1/events", {"get"}},
+      {"/v1/openapi.json", {"get"}},
+      {"/healthz", {"get"}},
+      {"/readyz", {"get"}},
+  };
+  for (const auto& [path, methods] : routes) {
+    element item;
+    ASSERT_EQ(doc_["paths"][path].get(item), simdjson::SUCCESS) << path;
+    std::set<std::string> described = Keys(item);
+    described.erase("parameters");
+    EXPECT_EQ(described, methods) << path;
+  }
+}
+
+TEST_F(OpenApiTest, ErrorsAreProblemDetails) {
+  object responses;
+  ASSERT_EQ(doc_["components"]["responses"].get(responses), simdjson::SUCCESS);
+  for (auto [name, response] : responses) {
+    element schema;
+    EXPECT_EQ(response["content"]["application/problem+json"]["schema"].get(schema),
+              simdjson::SUCCESS)
+        << name;
+  }
+  EXPECT_EQ(Fields("Problem").second,
+            (std::set<std::string>{"type", "title", "status", "detail", "errors"}));
+}
+
+TEST_F(OpenApiTest, RequestBodiesAcceptExactlyTheFieldsTheServerReads) {
+  ExpectBodyMatches("RegisterMemberRequest", kRegisterMemberBody);
+  ExpectBodyMatches("UpdateMemberRequest", kUpdateMemberBody);
+  ExpectBodyMatches("CreateClusterRequest", kCreateClusterBody);
+  ExpectBodyMatches("PostOfferRequest", kPostOfferBody);
+  ExpectBodyMatches("PlaceOrderRequest", kPlaceOrderBody);
+}
+
+TEST_F(OpenApiTest, SchemasDeclareWhatTheViewsWrite) {
+  MemberId supplier = Register({.location = test::kVoronezh});
+  MemberId customer = Register();
+  ClusterId cluster = AddCluster("Cluster", {supplier});
+  OfferId offer_id = Post(supplier);
+  OrderId order_id = Place(customer);
+  ASSERT_GT(Allocated(order_id), 0);
+  const Contract& contract = ContractOf(order_id);
+  for (Caller caller : {Caller::Admin(), Caller::Member(customer)}) {
+    ExpectViewMatches("Member",
+                      [&](JsonWriter& w) { WriteMember(w, state(), member(supplier), caller); });
+    ExpectViewMatches("Offer",
+                      [&](JsonWriter& w) { WriteOffer(w, state(), offer(offer_id), caller); });
+    ExpectViewMatches("Order",
+                      [&](JsonWriter& w) { WriteOrder(w, state(), order(order_id), caller); });
+  }
+  ExpectViewMatches("MemberCreated", [&](JsonWriter& w) {
+    WriteMember(w, state(), member(customer), Caller::Admin(), "key");
+  });
+  ExpectViewMatches("Cluster",
+                    [&](JsonWriter& w) { WriteCluster(w, state(), *state().cluster(cluster)); });
+  ExpectViewMatches("Contract", [&](JsonWriter& w) { WriteContract(w, state(), contract); });
+  ExpectViewMatches("Allocation", [&](JsonWriter& w) { WriteAllocation(w, state(), contract); });
+  ExpectViewMatches("ProcessList", [&](JsonWriter& w) { WriteProcesses(w, state().taxonomy()); });
+  ExpectViewMatches("Event",
+                    [&](JsonWriter& w) { WriteEvent(w, state().taxonomy(), events().back()); });
+}
+
+TEST_F(OpenApiTest, ScoreDeclaresEveryTerm) {
+  auto [properties, required] = Fields("Score");
+  const std::set<std::string> terms = {"unit_price",  "transport",     "landed", "reliability",
+                                       "risk_factor", "cluster_bonus", "total"};
+  EXPECT_EQ(properties, terms);
+  EXPECT_EQ(required, terms);
+}
+
+template <size_t... I>
+std::set<std::string> AllEventTypes(std::index_sequence<I...>) {
+  return {EventType(EventBody(std::in_place_index<I>))...};
+}
+
+TEST_F(OpenApiTest, EventTypesAreTheEnginesTypes) {
+  EXPECT_EQ(Strings(Schema("Event")["properties"]["type"]["enum"]),
+            AllEventTypes(std::make_index_sequence<std::variant_size_v<EventBody>>()));
+}
+
+}  // namespace
+}  // namespace subex
