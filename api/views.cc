@@ -1,6 +1,7 @@
 #include "api/views.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -143,6 +144,12 @@ void KeyOptionalDouble(JsonWriter& w, std::string_view key, const std::optional<
   }
 }
 
+// Kopecks per unit per km back to roubles as written in the config: 0.07 RUB became
+// 7.000000000000001 kopecks, and dividing by 100 alone would show that error. Rounding to eight
+// decimals of a rouble (far below any real tariff's precision) then dividing an integer by a power
+// of ten gives the double nearest to the written decimal, which prints as that decimal.
+double TariffRoubles(double kopecks) { return std::round(kopecks * 1e6) / 1e8; }
+
 // An rfq order may leave its price ceiling out (the engine keeps 0): shown as null, not as a
 // ceiling of zero roubles.
 void KeyMaxUnitPrice(JsonWriter& w, OrderMode mode, Kopecks max_unit_price) {
@@ -204,8 +211,9 @@ void WriteProcesses(JsonWriter& w, const Taxonomy& taxonomy) {
     if (!node.name.empty()) w.KeyString("name", node.name);
     KeyProcess(w, "parent", taxonomy, node.parent);
     w.KeyString("unit", node.unit);
-    // The tariff is a rate, not an amount of money: any number of decimals.
-    w.KeyDouble("tariff", node.tariff_kopecks_per_unit_km / 100.0);
+    // The tariff is a rate, not an amount of money, so it keeps its decimals; it was configured
+    // in roubles and scaled to kopecks, so it is shown as the decimal it was written as.
+    w.KeyDouble("tariff", TariffRoubles(node.tariff_kopecks_per_unit_km));
     w.EndObject();
   }
   w.EndArray().EndObject();

@@ -224,6 +224,21 @@ TEST_F(ViewsTest, ProcessesListEveryNodeWithParentUnitAndTariff) {
       << text_;
 }
 
+TEST_F(ViewsTest, TariffsReadAsTheDecimalsTheyWereWrittenAs) {
+  absl::StatusOr<Taxonomy> t = Taxonomy::Create(
+      {{"welding", "Welding", "machine_hour", 0.07}, {"casting", "Casting", "kg", 0.0007}});
+  ASSERT_TRUE(t.ok()) << t.status();
+  auto root = Render([&](JsonWriter& w) { WriteProcesses(w, *t); });
+  EXPECT_NE(text_.find(R"("tariff":0.07})"), std::string::npos) << text_;
+  std::set<double> tariffs;
+  simdjson::dom::array items;
+  ASSERT_EQ(root["items"].get(items), simdjson::SUCCESS);
+  for (simdjson::dom::element item : items) {
+    tariffs.insert(Num(item, "tariff"));
+  }
+  EXPECT_EQ(tariffs, (std::set<double>{0.07, 0.0007})) << text_;
+}
+
 TEST_F(ViewsTest, EventDataNeverCarriesAKeyHash) {
   const std::string hash(64, 'a');
   MemberId m = Register();
