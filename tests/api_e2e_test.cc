@@ -1,0 +1,396 @@
+// End-to-end specification of the HTTP API v1 (PRODUCT §6): the real subexd on an ephemeral
+// port, a real journal in a temporary directory, and plain HTTP over a socket.
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "simdjson.h"
+#include "tests/http_client.h"
+#include "tests/subexd_process.h"
+
+namespace subex::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "subex-e2e-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The value at a JSON pointer ("/allocations/0/supplier") as text: strings unquoted, other
+// values in their JSON form; "<missing>" when absent.
+std::string At(const std::string& json, const std::string& pointer) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(json).get(doc) != simdjson::SUCCESS) return "<not json>";
+  simdjson::dom::element v;
+  if (doc.at_pointer(pointer).get(v) != simdjson::SUCCESS) return "<missing>";
+  std::string_view s;
+  if (v.get_string().get(s) == simdjson::SUCCESS) return std::string(s);
+  return simdjson::minify(v);
+}
+
+size_t Count(const std::string& json, const std::string& pointer) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::array a;
+  if (parser.parse(json).get(doc) != simdjson::SUCCESS) return 0;
+  if (doc.at_pointer(pointer).get_array().get(a) != simdjson::SUCCESS) return 0;
+  return a.size();
+}
+
+const std::string kAdmin = kAdminKey;
+
+std::string MemberBody(const std::string& name, const std::string& inn, double lat, double lon,
+                       const std::string& roles) {
+  return "{\"name\":\"" + name + "\",\"inn\":\"" + inn +
+         "\",\"region\":\"RU-LIP\",\"location\":{\"lat\":" + std::to_string(lat) +
+         ",\"lon\":" + std::to_string(lon) + "},\"roles\":[" + roles +
+         "],\"processes\":[\"machining\"],\"certifications\":[\"ISO9001\"]}";
+}
+
+constexpr char kOfferBody[] =
+    R"({"process":"machining.milling.cnc_5axis","daily_capacity":16,"from":"2026-12-01",)"
+    R"("to":"2026-12-31","unit_price":3200.00,"min_lot":8,"tags":["steel"],)"
+    R"("limits":{"max_length_mm":1200},"auto_accept":true})";
+
+constexpr char kOrderBody[] =
+    R"({"title":"Hydraulic valve bodies","process":"machining.milling","quantity":240,)"
+    R"("start":"2026-12-01","due":"2026-12-20","max_unit_price":3500.00,"max_distance_km":800,)"
+    R"("certifications":["ISO9001"],"tags":["steel"],"needs":{"max_length_mm":900},"min_lot":40,)"
+    R"("mode":"auto","visibility":"public"})";
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<SubexdProcess>(dir_.path());
+    ASSERT_TRUE(server_->Start()) << server_->output();
+    client_ = std::make_unique<HttpClient>(server_->port());
+  }
+  void TearDown() override {
+    client_.reset();
+    if (server_) {
+      EXPECT_EQ(server_->Stop(), 0) << server_->output();
+    }
+  }
+
+  void Restart() {
+    client_.reset();
+    ASSERT_EQ(server_->Stop(), 0) << server_->output();
+    ASSERT_TRUE(server_->Start()) << server_->output();
+    client_ = std::make_unique<HttpClient>(server_->port());
+  }
+
+  HttpClient::Response Send(const std::string& method, const std::string& target,
+                            const std::string& key = "", const std::string& body = "",
+                            const std::vector<std::pair<std::string, std::string>>& h = {}) {
+    return client_->Send(method, target, key, body, h);
+  }
+
+  // Registers a member and answers {id, key}.
+  std::pair<std::string, std::string> Register(const std::string& name, const std::string& inn,
+                                               double lat, double lon, const std::string& roles) {
+    HttpClient::Response r = Send("POST", "/v1/members", kAdmin,
+                                  MemberBody(name, inn, lat, lon, roles));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return {At(r.body, "/id"), At(r.body, "/api_key")};
+  }
+
+  // The newest durable seq the operator's feed shows: changes iff the state changed.
+  std::string LastSeq() {
+    std::string after = "0";
+    for (;;) {
+      HttpClient::Response r = Send("GET", "/v1/events?limit=1000&after=" + after, kAdmin);
+      EXPECT_EQ(r.status, 200) << r.body;
+      const std::string next = At(r.body, "/next");
+      if (next == after || r.status != 200) return after;
+      after = next;
+    }
+  }
+
+  void MakeMarket() {
+    std::tie(supplier_, supplier_key_) =
+        Register("Voronezh Mill", "3662000008", 51.6608, 39.2003, "\"supplier\"");
+    std::tie(customer_, customer_key_) =
+        Register("Lipetsk Works", "4826000001", 52.6031, 39.5708, "\"customer\"");
+    std::tie(other_, other_key_) =
+        Register("Kazan Turning", "1655000003", 55.7963, 49.1088, "\"customer\",\"supplier\"");
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SubexdProcess> server_;
+  std::unique_ptr<HttpClient> client_;
+  std::string supplier_, supplier_key_, customer_, customer_key_, other_, other_key_;
+};
+
+TEST_F(ApiTest, HealthReadinessAndTheOpenApiDocumentNeedNoKey) {
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+  EXPECT_EQ(Send("GET", "/readyz").status, 200);
+  HttpClient::Response doc = Send("GET", "/v1/openapi.json");
+  EXPECT_EQ(doc.status, 200);
+  EXPECT_THAT(At(doc.body, "/openapi"), HasSubstr("3.1"));
+}
+
+TEST_F(ApiTest, TheTourWorksEndToEnd) {
+  MakeMarket();
+  ASSERT_FALSE(supplier_key_.empty());
+  HttpClient::Response offer = Send("POST", "/v1/offers", supplier_key_, kOfferBody);
+  ASSERT_EQ(offer.status, 201) << offer.body;
+  EXPECT_EQ(offer.header("location"), "/v1/offers/" + At(offer.body, "/id"));
+  EXPECT_EQ(At(offer.body, "/free_total"), "496");
+  EXPECT_EQ(At(offer.body, "/supplier"), supplier_);
+
+  HttpClient::Response order = Send("POST", "/v1/orders", customer_key_, kOrderBody);
+  ASSERT_EQ(order.status, 201) << order.body;
+  const std::string order_id = At(order.body, "/id");
+  EXPECT_EQ(At(order.body, "/status"), "allocated");
+  EXPECT_EQ(At(order.body, "/allocated"), "240");
+  ASSERT_EQ(Count(order.body, "/allocations"), 1u);
+  EXPECT_EQ(At(order.body, "/allocations/0/supplier"), supplier_);
+  EXPECT_EQ(At(order.body, "/allocations/0/unit_price"), "3200.0");
+  EXPECT_NE(At(order.body, "/allocations/0/score/total"), "<missing>");
+  EXPECT_NE(At(order.body, "/allocations/0/days/0/day"), "<missing>");
+  const std::string contract = At(order.body, "/allocations/0/contract");
+
+  HttpClient::Response got = Send("GET", "/v1/orders/" + order_id, customer_key_);
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.header("etag"), "\"" + At(got.body, "/revision") + "\"");
+  EXPECT_EQ(Count(got.body, "/allocations"), 1u);
+
+  EXPECT_EQ(Send("GET", "/v1/contracts/" + contract, supplier_key_).status, 200);
+  HttpClient::Response mine = Send("GET", "/v1/contracts?role=supplier", supplier_key_);
+  EXPECT_EQ(Count(mine.body, "/items"), 1u);
+  EXPECT_EQ(Count(Send("GET", "/v1/contracts?role=supplier", customer_key_).body, "/items"), 0u);
+
+  // The feed: each party sees the contract; the other member sees none of it.
+  HttpClient::Response feed = Send("GET", "/v1/events", supplier_key_);
+  EXPECT_THAT(feed.body, HasSubstr("contract.created"));
+  EXPECT_THAT(feed.body, HasSubstr("offer.posted"));
+  EXPECT_THAT(feed.body, Not(HasSubstr("order.placed")));
+  EXPECT_THAT(Send("GET", "/v1/events", other_key_).body, Not(HasSubstr("contract.created")));
+}
+
+TEST_F(ApiTest, EveryReadAndListRouteAnswers) {
+  MakeMarket();
+  HttpClient::Response cluster = Send("POST", "/v1/clusters", kAdmin,
+                                      R"({"name":"Lipetsk machine building","region":"RU-LIP",)"
+                                      R"("kind":"regional"})");
+  ASSERT_EQ(cluster.status, 201) << cluster.body;
+  const std::string k = At(cluster.body, "/id");
+  EXPECT_EQ(Send("PUT", "/v1/clusters/" + k + "/members/" + supplier_, kAdmin).status, 200);
+  EXPECT_EQ(Count(Send("GET", "/v1/clusters/" + k, customer_key_).body, "/members"), 1u);
+  EXPECT_EQ(Count(Send("GET", "/v1/clusters", customer_key_).body, "/items"), 1u);
+  EXPECT_GT(Count(Send("GET", "/v1/processes", customer_key_).body, "/items"), 40u);
+  EXPECT_EQ(Count(Send("GET", "/v1/members?cluster=" + k, customer_key_).body, "/items"), 1u);
+  // The catalogue finds members with a process at or below the one asked for.
+  EXPECT_EQ(Count(Send("GET", "/v1/members?process=machining", customer_key_).body, "/items"), 3u);
+  EXPECT_EQ(Count(Send("GET", "/v1/members?process=machining.milling", customer_key_).body,
+                  "/items"),
+            0u);
+  EXPECT_EQ(Count(Send("GET", "/v1/members?limit=2", customer_key_).body, "/items"), 2u);
+  HttpClient::Response page = Send("GET", "/v1/members?limit=2", customer_key_);
+  HttpClient::Response rest =
+      Send("GET", "/v1/members?limit=2&cursor=" + At(page.body, "/next"), customer_key_);
+  EXPECT_EQ(Count(rest.body, "/items"), 1u);
+  EXPECT_EQ(At(rest.body, "/next"), "null");
+
+  ASSERT_EQ(Send("POST", "/v1/offers", supplier_key_, kOfferBody).status, 201);
+  EXPECT_EQ(Count(Send("GET", "/v1/offers?process=machining&status=open", other_key_).body,
+                  "/items"),
+            1u);
+  EXPECT_EQ(Count(Send("GET", "/v1/offers?supplier=" + supplier_, other_key_).body, "/items"), 1u);
+  EXPECT_EQ(Count(Send("GET", "/v1/offers?process=casting", other_key_).body, "/items"), 0u);
+  ASSERT_EQ(Send("POST", "/v1/orders", customer_key_, kOrderBody).status, 201);
+  EXPECT_EQ(Count(Send("GET", "/v1/orders", other_key_).body, "/items"), 1u);
+  EXPECT_EQ(Count(Send("GET", "/v1/orders?status=open", other_key_).body, "/items"), 0u);
+
+  // A member's own profile is full; another's is public.
+  EXPECT_NE(At(Send("GET", "/v1/members/" + customer_, customer_key_).body, "/blocked"),
+            "<missing>");
+  EXPECT_EQ(At(Send("GET", "/v1/members/" + customer_, other_key_).body, "/blocked"),
+            "<missing>");
+}
+
+TEST_F(ApiTest, MutationsOfExistingObjectsWork) {
+  MakeMarket();
+  HttpClient::Response offer = Send("POST", "/v1/offers", supplier_key_, kOfferBody);
+  const std::string f = At(offer.body, "/id");
+  HttpClient::Response withdrawn = Send("DELETE", "/v1/offers/" + f, supplier_key_, "",
+                                        {{"If-Match", offer.header("etag")}});
+  EXPECT_EQ(withdrawn.status, 200) << withdrawn.body;
+  EXPECT_EQ(At(withdrawn.body, "/status"), "withdrawn");
+
+  HttpClient::Response order = Send("POST", "/v1/orders", customer_key_, kOrderBody);
+  const std::string o = At(order.body, "/id");
+  EXPECT_EQ(At(order.body, "/status"), "open");
+  HttpClient::Response cancelled = Send("POST", "/v1/orders/" + o + "/cancel", customer_key_);
+  EXPECT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(At(cancelled.body, "/status"), "cancelled");
+
+  HttpClient::Response patched = Send("PATCH", "/v1/members/" + customer_, customer_key_,
+                                      R"({"name":"Lipetsk Works JSC"})");
+  EXPECT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(At(patched.body, "/name"), "Lipetsk Works JSC");
+  EXPECT_EQ(Send("PUT", "/v1/members/" + customer_ + "/blocks/" + other_, customer_key_).status,
+            200);
+  EXPECT_EQ(At(Send("GET", "/v1/members/" + customer_, customer_key_).body, "/blocked/0"), other_);
+  EXPECT_EQ(
+      Send("DELETE", "/v1/members/" + customer_ + "/blocks/" + other_, customer_key_).status, 200);
+  HttpClient::Response suspended = Send("PUT", "/v1/members/" + other_ + "/suspension", kAdmin,
+                                        R"({"until":"2026-12-31"})");
+  EXPECT_EQ(suspended.status, 200) << suspended.body;
+  EXPECT_EQ(At(suspended.body, "/suspended_until"), "2026-12-31");
+  EXPECT_EQ(Send("DELETE", "/v1/members/" + other_ + "/suspension", kAdmin).status, 200);
+}
+
+TEST_F(ApiTest, EveryErrorClassIsAProblemDocument) {
+  MakeMarket();
+  auto expect = [&](const HttpClient::Response& r, int status, const std::string& field = "") {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
+    EXPECT_EQ(At(r.body, "/status"), std::to_string(status));
+    if (!field.empty()) {
+      EXPECT_EQ(At(r.body, "/errors/0/field"), field) << r.body;
+    }
+  };
+  expect(Send("POST", "/v1/orders", customer_key_, "{\"title\":"), 400);
+  expect(Send("POST", "/v1/orders", customer_key_, R"({"qunatity":1})"), 400, "qunatity");
+  expect(Send("POST", "/v1/orders", customer_key_, R"({"title":"a","title":"b"})"), 400);
+  expect(Send("GET", "/v1/orders"), 401);
+  expect(Send("GET", "/v1/orders", "sx_not_a_key"), 401);
+  expect(Send("POST", "/v1/members", customer_key_, MemberBody("X", "3662000008", 1, 1, "")), 403);
+  expect(Send("GET", "/v1/orders/o_0000000", customer_key_), 404);
+  expect(Send("GET", "/v1/nothing", customer_key_), 404);
+  HttpClient::Response wrong_method = Send("DELETE", "/v1/orders", customer_key_);
+  expect(wrong_method, 405);
+  EXPECT_THAT(wrong_method.header("allow"), HasSubstr("POST"));
+  HttpClient::Response order = Send("POST", "/v1/orders", customer_key_, kOrderBody);
+  const std::string o = At(order.body, "/id");
+  ASSERT_EQ(Send("POST", "/v1/orders/" + o + "/cancel", customer_key_).status, 200);
+  expect(Send("POST", "/v1/orders/" + o + "/cancel", customer_key_), 409);
+  HttpClient::Response offer = Send("POST", "/v1/offers", supplier_key_, kOfferBody);
+  expect(Send("DELETE", "/v1/offers/" + At(offer.body, "/id"), supplier_key_, "",
+              {{"If-Match", "\"999\""}}),
+         412);
+  expect(Send("POST", "/v1/orders", customer_key_, std::string(2 << 20, ' ')), 413);
+  expect(Send("POST", "/v1/orders", customer_key_, kOrderBody, {{"Content-Type", "text/plain"}}),
+         415);
+  expect(Send("POST", "/v1/orders", customer_key_,
+              R"({"title":"x","process":"machining","quantity":-1,"start":"2026-12-01",)"
+              R"("due":"2026-12-20","max_unit_price":1})"),
+         422, "quantity");
+  expect(Send("POST", "/v1/orders", customer_key_,
+              R"({"title":"x","process":"machining","quantity":5,"start":"2026-02-30",)"
+              R"("due":"2026-12-20","max_unit_price":1.001})"),
+         422);
+  expect(Send("GET", "/v1/orders", customer_key_, "",
+              {{"X-Padding", std::string(10'000, 'a')}}),
+         431);
+}
+
+TEST_F(ApiTest, AnotherMembersObjectsAreNotFoundAndNothingChanges) {
+  MakeMarket();
+  HttpClient::Response offer = Send("POST", "/v1/offers", supplier_key_, kOfferBody);
+  const std::string f = At(offer.body, "/id");
+  HttpClient::Response order = Send("POST", "/v1/orders", customer_key_, kOrderBody);
+  const std::string o = At(order.body, "/id");
+  const std::string c = At(order.body, "/allocations/0/contract");
+  const std::string before = LastSeq();
+
+  struct Attempt {
+    std::string method, target, body;
+  };
+  const std::vector<Attempt> attempts = {
+      {"DELETE", "/v1/offers/" + f, ""},
+      {"POST", "/v1/orders/" + o + "/cancel", ""},
+      {"PATCH", "/v1/members/" + customer_, R"({"name":"Hijacked"})"},
+      {"PUT", "/v1/members/" + customer_ + "/blocks/" + supplier_, ""},
+      {"DELETE", "/v1/members/" + customer_ + "/blocks/" + supplier_, ""},
+      {"GET", "/v1/contracts/" + c, ""},
+  };
+  for (const Attempt& a : attempts) {
+    HttpClient::Response r = Send(a.method, a.target, other_key_, a.body);
+    EXPECT_EQ(r.status, 404) << a.method << " " << a.target << ": " << r.body;
+  }
+  EXPECT_EQ(LastSeq(), before);
+  EXPECT_EQ(At(Send("GET", "/v1/offers/" + f, supplier_key_).body, "/status"), "open");
+  EXPECT_EQ(At(Send("GET", "/v1/members/" + customer_, customer_key_).body, "/name"),
+            "Lipetsk Works");
+  // Another member sees the public order but none of its allocations.
+  EXPECT_EQ(At(Send("GET", "/v1/orders/" + o, other_key_).body, "/allocations"), "<missing>");
+}
+
+TEST_F(ApiTest, AnIdempotentRetryGetsTheFirstAnswerAcrossARestart) {
+  MakeMarket();
+  ASSERT_EQ(Send("POST", "/v1/offers", supplier_key_, kOfferBody).status, 201);
+  const std::vector<std::pair<std::string, std::string>> key = {{"Idempotency-Key", "erp-42"}};
+  HttpClient::Response first = Send("POST", "/v1/orders", customer_key_, kOrderBody, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  Restart();
+  HttpClient::Response again = Send("POST", "/v1/orders", customer_key_, kOrderBody, key);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("location"), first.header("location"));
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(Count(Send("GET", "/v1/orders?customer=" + customer_, customer_key_).body, "/items"),
+            1u);
+  std::string other_body = kOrderBody;
+  other_body.replace(other_body.find("240"), 3, "120");
+  HttpClient::Response reused = Send("POST", "/v1/orders", customer_key_, other_body, key);
+  EXPECT_EQ(reused.status, 422) << reused.body;
+  EXPECT_EQ(At(reused.body, "/errors/0/field"), "Idempotency-Key");
+  // The key is the caller's own: another member may use the same one.
+  EXPECT_EQ(Send("POST", "/v1/orders", other_key_, kOrderBody, key).status, 201);
+}
+
+TEST_F(ApiTest, CyrillicTextRoundTripsExactly) {
+  const std::string name = "ООО «Липецкий завод литья» — цех №3";
+  HttpClient::Response created =
+      Send("POST", "/v1/members", kAdmin, MemberBody(name, "4826000001", 52.6, 39.57, "\"customer\""));
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(At(created.body, "/name"), name);
+  HttpClient::Response got = Send("GET", "/v1/members/" + At(created.body, "/id"), kAdmin);
+  EXPECT_EQ(At(got.body, "/name"), name);
+  EXPECT_THAT(got.body, HasSubstr(name));  // Sent as UTF-8, not as \u escapes.
+}
+
+TEST_F(ApiTest, TheFeedWaitsForTheNextEvent) {
+  MakeMarket();
+  const std::string after = LastSeq();
+  std::thread poster([port = server_->port(), key = supplier_key_] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    HttpClient c(port);
+    c.Send("POST", "/v1/offers", key, kOfferBody);
+  });
+  HttpClient::Response r =
+      Send("GET", "/v1/events?wait_ms=20000&after=" + after, supplier_key_);
+  poster.join();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(At(r.body, "/items/0/type"), "offer.posted");
+  EXPECT_EQ(At(r.body, "/next"), std::to_string(std::stoull(after) + 1));
+}
+
+TEST_F(ApiTest, TheAdminKeyIsKeptAcrossRestartsAndMemberKeysToo) {
+  MakeMarket();
+  Restart();
+  EXPECT_EQ(Send("GET", "/v1/members/" + supplier_, supplier_key_).status, 200);
+  EXPECT_EQ(Send("GET", "/v1/members/" + supplier_, kAdmin).status, 200);
+}
+
+}  // namespace
+}  // namespace subex::test

@@ -1,0 +1,53 @@
+// SubexdProcess — the real `subexd` binary started on an ephemeral port for end-to-end tests.
+//
+// Starts `subexd --listen 127.0.0.1:0 --data-dir DIR --config <repo config>` with a fixed admin
+// key, waits for its "listening on" line and reads the port from it. The data directory outlives
+// a Stop/Start, so a test can restart the server on the same journal.
+//
+//   SubexdProcess server(dir);
+//   ASSERT_TRUE(server.Start());
+//   HttpClient c(server.port());
+//
+// Not safe for concurrent use.
+
+#ifndef SUBEX_TESTS_SUBEXD_PROCESS_H_
+#define SUBEX_TESTS_SUBEXD_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace subex::test {
+
+inline constexpr char kAdminKey[] = "sx_test_admin_key_0123456789abcdef";
+
+class SubexdProcess {
+ public:
+  explicit SubexdProcess(std::string data_dir, std::vector<std::string> extra_args = {})
+      : dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
+  ~SubexdProcess() { Kill(); }
+
+  // Starts the server and waits until it listens; false (with its output) when it does not.
+  bool Start();
+  // SIGTERM and wait for a clean exit; returns the exit status.
+  int Stop();
+  // SIGKILL, as a crash.
+  void Kill();
+
+  uint16_t port() const { return port_; }
+  const std::string& output() const { return output_; }
+
+ private:
+  std::string dir_;
+  std::vector<std::string> extra_args_;
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  uint16_t port_ = 0;
+  std::string output_;
+};
+
+}  // namespace subex::test
+
+#endif  // SUBEX_TESTS_SUBEXD_PROCESS_H_
