@@ -66,8 +66,13 @@ void KeyNamedValues(JsonWriter& w, std::string_view key, const NamedValues& valu
   w.EndObject();
 }
 
+// Coordinates to the micro-degree (about 10 cm), which is what a portal sends: a value that went
+// through arithmetic shows as 39.5108, not 39.510799999999996.
+double MicroDegrees(double v) { return std::round(v * 1e6) / 1e6; }
+
 void KeyLocation(JsonWriter& w, std::string_view key, GeoPoint p) {
-  w.Key(key).BeginObject().KeyDouble("lat", p.lat).KeyDouble("lon", p.lon).EndObject();
+  w.Key(key).BeginObject().KeyDouble("lat", MicroDegrees(p.lat));
+  w.KeyDouble("lon", MicroDegrees(p.lon)).EndObject();
 }
 
 void KeyRoles(JsonWriter& w, std::string_view key, uint8_t roles) {
