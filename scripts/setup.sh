@@ -20,7 +20,14 @@ packages=(
   libgmock-dev
   libbenchmark-dev
   libtomlplusplus-dev
+  libssl-dev  # SHA-256 of API keys and a CSPRNG for new keys (OpenSSL libcrypto).
+  curl        # The README's tour.
 )
+# The OpenAPI lint (scripts/lint-openapi.sh) runs Redocly CLI through npx: Node.js 20 or later
+# with npm. A machine that has no npx gets Debian's nodejs and npm.
+if ! command -v npx >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup: dpkg-query not found; this script expects Debian 12" >&2

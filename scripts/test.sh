@@ -19,6 +19,9 @@ scripts/build.sh Release
 echo "== Release: test"
 ctest --test-dir build/release --output-on-failure --no-tests=error -j "$jobs"
 
+echo "== Release: the README's tour, verbatim"
+scripts/tour_check.sh
+
 echo "== Asan: build"
 scripts/build.sh Asan
 echo "== Asan: test"
@@ -35,5 +38,8 @@ else
   echo "== bench smoke (20,000 offers; scripts/bench.sh runs the full 1,000,000)"
   SUBEX_BENCH_OFFERS="${SUBEX_BENCH_OFFERS:-20000}" "$bench" --benchmark_min_time=0.01 --benchmark_filter="${SUBEX_BENCH_SMOKE_FILTER:-.}"
 fi
+
+echo "== OpenAPI lint"
+scripts/lint-openapi.sh
 
 echo "== all tests passed"

@@ -177,8 +177,9 @@ DurableEngine::Result RunAndWait(DurableEngine& engine, Command command, Instant
   return done.get_future().get();
 }
 
-// Loads the demo market into an empty journal, a key for every member. Returns false when a
-// step fails.
+// Loads the demo market into an empty journal, a key for every member. The steps run in their
+// order but at the real time, so the live clock is not pushed to the demo's last day. Returns
+// false when a step fails.
 bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir) {
   Demo demo = BuildDemo();
   std::string keys = "# member\tname\tapi_key\troles\n";
@@ -197,7 +198,7 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir) {
                       reg->name, "\t", key, "\t", roles, "\n");
       ++registered;
     }
-    DurableEngine::Result r = RunAndWait(engine, std::move(step.command), step.now);
+    DurableEngine::Result r = RunAndWait(engine, std::move(step.command), Now());
     if (!r.status.ok() || r.rejection) {
       std::fprintf(stderr, "subexd: demo step %zu failed: %s\n", i + 1,
                    r.rejection ? r.rejection->message.c_str()
@@ -212,6 +213,17 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir) {
   }
   std::printf("subexd: demo market loaded: %zu steps, %zu members; their keys are in %s\n",
               demo.steps.size(), registered, file.c_str());
+  // Two keys for the README's tour: a customer and a supplier.
+  for (const std::string_view role : {"\tcustomer\n", "\tsupplier\n"}) {
+    const size_t end = keys.find(role);
+    if (end == std::string::npos) continue;
+    const size_t start = keys.rfind('\n', end) + 1;
+    std::string line = keys.substr(start, end - start);
+    const size_t id_end = line.find('\t'), name_end = line.find('\t', id_end + 1);
+    std::printf("subexd: demo %s %s (%s): %s\n", role == "\tcustomer\n" ? "customer" : "supplier",
+                line.substr(id_end + 1, name_end - id_end - 1).c_str(),
+                line.substr(0, id_end).c_str(), line.substr(name_end + 1).c_str());
+  }
   return true;
 }
 
