@@ -193,6 +193,11 @@ TEST_F(ApiTest, EveryReadAndListRouteAnswers) {
   ASSERT_EQ(cluster.status, 201) << cluster.body;
   const std::string k = At(cluster.body, "/id");
   EXPECT_EQ(Send("PUT", "/v1/clusters/" + k + "/members/" + supplier_, kAdmin).status, 200);
+  EXPECT_EQ(Send("PUT", "/v1/clusters/" + k + "/members/" + other_, kAdmin).status, 200);
+  HttpClient::Response left =
+      Send("DELETE", "/v1/clusters/" + k + "/members/" + other_, kAdmin);
+  EXPECT_EQ(left.status, 200) << left.body;
+  EXPECT_EQ(Count(left.body, "/members"), 1u);
   EXPECT_EQ(Count(Send("GET", "/v1/clusters/" + k, customer_key_).body, "/members"), 1u);
   EXPECT_EQ(Count(Send("GET", "/v1/clusters", customer_key_).body, "/items"), 1u);
   EXPECT_GT(Count(Send("GET", "/v1/processes", customer_key_).body, "/items"), 40u);
@@ -390,6 +395,91 @@ TEST_F(ApiTest, TheAdminKeyIsKeptAcrossRestartsAndMemberKeysToo) {
   Restart();
   EXPECT_EQ(Send("GET", "/v1/members/" + supplier_, supplier_key_).status, 200);
   EXPECT_EQ(Send("GET", "/v1/members/" + supplier_, kAdmin).status, 200);
+}
+
+// A server with small limits, from a config file of the test's own.
+class LimitsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = dir_.path() + "/subex.toml";
+    FILE* f = fopen(config_.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    fprintf(f,
+            "[server]\nmax_connections = 3\nrequest_timeout_ms = 300\nidle_timeout_ms = 60000\n"
+            "max_pipelined = 4\nrequire_if_match = true\n"
+            "[taxonomy]\nfile = \"%s/config/processes.toml\"\n",
+            SUBEX_SOURCE_DIR);
+    fclose(f);
+    server_ = std::make_unique<SubexdProcess>(dir_.path() + "/data",
+                                              std::vector<std::string>{"--config", config_});
+    ASSERT_TRUE(server_->Start()) << server_->output();
+  }
+  void TearDown() override { EXPECT_EQ(server_->Stop(), 0) << server_->output(); }
+
+  TempDir dir_;
+  std::string config_;
+  std::unique_ptr<SubexdProcess> server_;
+};
+
+TEST_F(LimitsTest, PipelinedRequestsAreAnsweredInOrder) {
+  HttpClient c(server_->port());
+  const std::string three =
+      "GET /v1/processes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kAdmin +
+      "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n";
+  HttpClient::Response first = c.SendRaw(three);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_GT(Count(first.body, "/items"), 40u);
+  HttpClient::Response second = c.SendRaw("");
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(second.body, R"({"status":"ok"})");
+  EXPECT_EQ(c.SendRaw("").status, 404);
+}
+
+TEST_F(LimitsTest, AClientThatDripsItsRequestIsCutOff) {
+  HttpClient c(server_->port());
+  ASSERT_TRUE(c.Connect());
+  // Half a request, then silence beyond request_timeout_ms: the server closes the connection
+  // without an answer.
+  HttpClient::Response r = c.SendRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+  EXPECT_EQ(r.status, 0);
+  // Others are still served.
+  HttpClient other(server_->port());
+  EXPECT_EQ(other.Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(LimitsTest, ConnectionsBeyondTheCapGetAFast503) {
+  std::vector<std::unique_ptr<HttpClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<HttpClient>(server_->port()));
+    ASSERT_EQ(held.back()->Send("GET", "/healthz").status, 200);  // Open, kept alive.
+  }
+  HttpClient extra(server_->port());
+  HttpClient::Response r = extra.SendRaw("");  // Nothing sent: the answer comes unasked.
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.header("retry-after"), "1");
+  held.pop_back();  // One leaves; a new connection is served again.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    HttpClient again(server_->port());
+    if (again.Send("GET", "/healthz").status == 200) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "no connection was served after one closed";
+}
+
+TEST_F(LimitsTest, AMutationWithoutIfMatchIsRefusedWhenRequired) {
+  HttpClient c(server_->port());
+  HttpClient::Response member = c.Send(
+      "POST", "/v1/members", kAdmin,
+      MemberBody("Voronezh Mill", "3662000008", 51.6608, 39.2003, "\"supplier\""));
+  ASSERT_EQ(member.status, 201) << member.body;
+  const std::string id = At(member.body, "/id"), key = At(member.body, "/api_key");
+  HttpClient::Response r = c.Send("PATCH", "/v1/members/" + id, key, R"({"name":"Mill"})");
+  EXPECT_EQ(r.status, 428) << r.body;
+  r = c.Send("PATCH", "/v1/members/" + id, key, R"({"name":"Mill"})",
+             {{"If-Match", member.header("etag")}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(At(r.body, "/name"), "Mill");
 }
 
 }  // namespace
