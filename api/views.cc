@@ -224,9 +224,10 @@ void WriteProcesses(JsonWriter& w, const Taxonomy& taxonomy) {
   w.EndArray().EndObject();
 }
 
-void WriteAllocation(JsonWriter& w, const State& /*state*/, const Contract& contract) {
-  w.BeginObject();
-  KeyId(w, "contract", contract.id);
+namespace {
+
+// The terms a contract and its allocation view share, after the id.
+void KeyContractTerms(JsonWriter& w, const Contract& contract) {
   KeyId(w, "order", contract.order);
   KeyId(w, "offer", contract.offer);
   KeyId(w, "customer", contract.customer);
@@ -236,6 +237,14 @@ void WriteAllocation(JsonWriter& w, const State& /*state*/, const Contract& cont
   w.KeyFixed("distance_km", contract.score.distance_km, kDistanceDigits);
   KeyScore(w, "score", contract.score);
   w.KeyString("state", ToString(contract.state));
+}
+
+}  // namespace
+
+void WriteAllocation(JsonWriter& w, const State& /*state*/, const Contract& contract) {
+  w.BeginObject();
+  KeyId(w, "contract", contract.id);
+  KeyContractTerms(w, contract);
   w.EndObject();
 }
 
@@ -313,15 +322,7 @@ void WriteOrder(JsonWriter& w, const State& state, const Order& order, const Cal
 void WriteContract(JsonWriter& w, const State& /*state*/, const Contract& contract) {
   w.BeginObject();
   KeyId(w, "id", contract.id);
-  KeyId(w, "order", contract.order);
-  KeyId(w, "offer", contract.offer);
-  KeyId(w, "customer", contract.customer);
-  KeyId(w, "supplier", contract.supplier);
-  w.KeyInt("quantity", contract.quantity).KeyMoney("unit_price", contract.unit_price);
-  KeyDays(w, "days", contract.days);
-  w.KeyFixed("distance_km", contract.score.distance_km, kDistanceDigits);
-  KeyScore(w, "score", contract.score);
-  w.KeyString("state", ToString(contract.state));
+  KeyContractTerms(w, contract);
   w.KeyInstant("created_at", contract.created_at);
   KeyOptionalInstant(w, "confirm_by", contract.confirm_by);
   w.KeyInt("revision", contract.revision);
