@@ -153,24 +153,38 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   };
 
   // One cursor per map cell, merged by a lower bound on the score of the cursor's next entry:
-  // its price plus the transport to the nearest point of the cell.
+  // its bucket's floor price plus the transport to the nearest point of the cell.
   struct Cursor {
-    OfferBook::Set::const_iterator it, end;
+    const OfferBook::Cell* cell;
+    size_t bucket;  // Position of the bucket being walked.
+    const OfferBook::Entry* it;
+    const OfferBook::Entry* end;
     double transport;  // tariff × the cell's least distance × min_risk.
-    double key;        // Lower bound on the score of *it.
+    double key;        // Lower bound on the score of *it and every entry after it.
   };
   auto later = [](const Cursor& a, const Cursor& b) { return a.key > b.key; };
-  auto key_of = [&](const Cursor& c) {
-    return static_cast<double>(c.it->unit_price) * min_risk - max_bonus + c.transport;
+  const double max_price = static_cast<double>(order.max_unit_price);
+  // Moves the cursor to the next non-empty bucket at or after position `i`; false when the cell
+  // has nothing left at or below the order's price.
+  auto seek = [&](Cursor& c, size_t i) {
+    c.bucket = c.cell->NextBucket(i);
+    if (c.bucket == c.cell->bucket_count()) return false;
+    const double floor = OfferBook::BucketFloor(c.cell->first_bucket() +
+                                                static_cast<int32_t>(c.bucket));
+    if (floor > max_price) return false;
+    const OfferBook::Bucket& b = c.cell->bucket(c.bucket);
+    c.it = b.data();
+    c.end = b.data() + b.size();
+    c.key = floor * min_risk - max_bonus + c.transport;
+    return true;
   };
   std::vector<Cursor> heap;
   for (const OfferBook::Cell& cell : state.offer_book().cells(order.process)) {
-    if (cell.entries.empty()) continue;
-    double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center)) - cell.radius_km);
+    if (cell.empty()) continue;
+    double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center())) - cell.radius_km());
     if (order.max_distance_km && cell_km > *order.max_distance_km) continue;
-    Cursor c{cell.entries.begin(), cell.entries.end(), tariff * cell_km * min_risk, 0};
-    c.key = key_of(c);
-    heap.push_back(c);
+    Cursor c{&cell, 0, nullptr, nullptr, tariff * cell_km * min_risk, 0};
+    if (seek(c, 0)) heap.push_back(c);
   }
   std::make_heap(heap.begin(), heap.end(), later);
 
@@ -189,13 +203,9 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
       bool alive = true;
       do {
         const OfferBook::Entry& e = *c.it;
-        if (e.unit_price > order.max_unit_price) {
-          alive = false;  // The rest of this cell is dearer still.
-          break;
-        }
-        alive = ++c.it != c.end;
-        if (alive) c.key = key_of(c);
+        if (++c.it == c.end) alive = seek(c, c.bucket + 1);
         ++local.walked;
+        if (e.unit_price > order.max_unit_price) continue;
         if ((wanted & ~e.names) != 0) continue;
         const float chord2 = ChordSquared(here, e.where);
         if (chord2 > max_chord) continue;
