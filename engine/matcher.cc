@@ -14,14 +14,17 @@ namespace {
 struct Candidate {
   const CapacityOffer* offer;
   const Member* supplier;
+  OfferId id;
+  Quantity min_lot;  // The offer's.
   Window window;
   int64_t free;  // Free capacity in the window.
   Score score;
   bool operator<(const Candidate& o) const {
-    return score.total != o.score.total ? score.total < o.score.total
-                                        : offer->id < o.offer->id;
+    return score.total != o.score.total ? score.total < o.score.total : id < o.id;
   }
 };
+
+using Taken = std::vector<std::pair<size_t, Quantity>>;  // (index in ranked, quantity).
 
 // How much the greedy fill takes from an offer with `free` units in its window when `remaining`
 // is still needed; 0 when the offer cannot contribute.
@@ -34,34 +37,33 @@ Quantity TakeFrom(const Order& order, Quantity offer_min_lot, int64_t free, Quan
 
 // The greedy fill over ranked candidates: at each step, the best-ranked unused candidate that
 // can contribute to what is still needed. A candidate passed over because the remainder was
-// above its free capacity can serve a smaller remainder later. Returns (index, quantity) in the
-// order taken.
-std::vector<std::pair<size_t, Quantity>> Fill(const Order& order,
-                                              const std::vector<Candidate>& ranked,
-                                              size_t max_contracts) {
-  std::vector<std::pair<size_t, Quantity>> fill;
-  std::vector<bool> used(ranked.size(), false);
+// above its free capacity can serve a smaller remainder later. Leaves (index, quantity) in
+// `fill`, in the order taken; `used` is scratch.
+void Fill(const Order& order, const std::vector<Candidate>& ranked, size_t max_contracts,
+          Taken& fill, std::vector<char>& used) {
+  fill.clear();
+  used.assign(ranked.size(), 0);
   Quantity remaining = order.remaining();
   while (remaining > 0 && fill.size() < max_contracts) {
     size_t i = 0;
     Quantity take = 0;
     for (; i < ranked.size(); ++i) {
       if (used[i]) continue;
-      take = TakeFrom(order, ranked[i].offer->min_lot, ranked[i].free, remaining);
+      take = TakeFrom(order, ranked[i].min_lot, ranked[i].free, remaining);
       if (take > 0) break;
     }
     if (take == 0) break;
-    used[i] = true;
+    used[i] = 1;
     fill.push_back({i, take});
     remaining -= take;
   }
-  return fill;
 }
 
 // The worst score among the candidates the fill uses when they cover the order (or reach the
 // contract limit), else +inf: no offer scoring worse can change the fill.
-double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, size_t max_contracts) {
-  std::vector<std::pair<size_t, Quantity>> fill = Fill(order, ranked, max_contracts);
+double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, size_t max_contracts,
+                   Taken& fill, std::vector<char>& used) {
+  Fill(order, ranked, max_contracts, fill, used);
   Quantity taken = 0;
   double worst = -std::numeric_limits<double>::infinity();
   for (auto [i, q] : fill) {
@@ -72,6 +74,31 @@ double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, siz
     return std::numeric_limits<double>::infinity();
   }
   return worst;
+}
+
+// One cursor per map cell of the book, merged by a lower bound on the score of its next entry.
+struct Cursor {
+  const OfferBook::Cell* cell;
+  size_t bucket;  // Position of the bucket being walked.
+  const OfferBook::Entry* it;
+  const OfferBook::Entry* end;
+  double transport;  // tariff × the cell's least distance × min_risk.
+  double key;        // Lower bound on the score of *it and every entry after it.
+};
+
+// The working memory of one match, kept between matches so that a match allocates nothing once
+// the engine thread has warmed up.
+struct Scratch {
+  std::vector<Candidate> ranked;
+  std::vector<Cursor> heap;
+  std::vector<std::pair<double, const OfferBook::Entry*>> deferred;
+  Taken fill;
+  std::vector<char> used;
+};
+
+Scratch& ScratchForThisThread() {
+  thread_local Scratch scratch;
+  return scratch;
 }
 
 ContractCreated MakeContract(const Order& order, const CapacityOffer& offer,
@@ -123,7 +150,9 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     return std::max(0.0, kEarthRadiusKm * (1.0 - 1e-4) * std::sqrt(double{chord2}) - 1.0);
   };
 
-  std::vector<Candidate> ranked;
+  Scratch& scratch = ScratchForThisThread();
+  std::vector<Candidate>& ranked = scratch.ranked;
+  ranked.clear();
   MatchStats local;
   int64_t free_seen = 0;
   double worst_needed = std::numeric_limits<double>::infinity();
@@ -143,25 +172,17 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     // with less than its own minimum lot.
     if (free == 0 || free < offer.min_lot) return;
     ++local.eligible;
-    Candidate c{&offer, &supplier, fit.window, free,
+    Candidate c{&offer, &supplier, offer.id, offer.min_lot, fit.window, free,
                 ScoreOf(state, order, offer, supplier, fit.distance_km, today)};
     ranked.insert(std::upper_bound(ranked.begin(), ranked.end(), c), c);
     free_seen += free;
     if (free_seen >= order.remaining() || ranked.size() >= max_contracts) {
-      worst_needed = WorstNeeded(order, ranked, max_contracts);
+      worst_needed = WorstNeeded(order, ranked, max_contracts, scratch.fill, scratch.used);
     }
   };
 
-  // One cursor per map cell, merged by a lower bound on the score of the cursor's next entry:
-  // its bucket's floor price plus the transport to the nearest point of the cell.
-  struct Cursor {
-    const OfferBook::Cell* cell;
-    size_t bucket;  // Position of the bucket being walked.
-    const OfferBook::Entry* it;
-    const OfferBook::Entry* end;
-    double transport;  // tariff × the cell's least distance × min_risk.
-    double key;        // Lower bound on the score of *it and every entry after it.
-  };
+  // One cursor per map cell, keyed by its bucket's floor price plus the transport to the nearest
+  // point of the cell.
   auto later = [](const Cursor& a, const Cursor& b) { return a.key > b.key; };
   const double max_price = static_cast<double>(order.max_unit_price);
   // Moves the cursor to the next non-empty bucket at or after position `i`; false when the cell
@@ -175,10 +196,17 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     const OfferBook::Bucket& b = c.cell->bucket(c.bucket);
     c.it = b.data();
     c.end = b.data() + b.size();
+    // Buckets are separate allocations: start loading this one, and the next of the cell, while
+    // other cells are walked. Prefetching never faults, even past the end.
+    __builtin_prefetch(c.it);
+    __builtin_prefetch(reinterpret_cast<const char*>(c.it) + 64);
+    size_t next = c.cell->NextBucket(c.bucket + 1);
+    if (next != c.cell->bucket_count()) __builtin_prefetch(c.cell->bucket(next).data());
     c.key = floor * min_risk - max_bonus + c.transport;
     return true;
   };
-  std::vector<Cursor> heap;
+  std::vector<Cursor>& heap = scratch.heap;
+  heap.clear();
   for (const OfferBook::Cell& cell : state.offer_book().cells(order.process)) {
     if (cell.empty()) continue;
     double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center())) - cell.radius_km());
@@ -191,7 +219,8 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   // Entries whose own bound exceeded the worst score needed when they were walked. A better offer
   // found later can raise that worst score (with minimum lots, taking more from one offer can
   // leave a remainder another cannot serve), so they are revisited until the bound settles.
-  std::vector<std::pair<double, const OfferBook::Entry*>> deferred;
+  std::vector<std::pair<double, const OfferBook::Entry*>>& deferred = scratch.deferred;
+  deferred.clear();
   for (;;) {
     while (!heap.empty() && heap.front().key <= worst_needed) {
       std::pop_heap(heap.begin(), heap.end(), later);
@@ -243,7 +272,8 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   if (stats != nullptr) *stats = local;
 
   ContractId id = next_contract;
-  for (auto [i, take] : Fill(order, ranked, max_contracts)) {
+  Fill(order, ranked, max_contracts, scratch.fill, scratch.used);
+  for (auto [i, take] : scratch.fill) {
     const Candidate& c = ranked[i];
     std::vector<DayQuantity> days;
     c.offer->calendar.PlanLatest(c.window.from, c.window.to, take, days);
