@@ -1,8 +1,10 @@
 #include "engine/matcher.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include "absl/container/inlined_vector.h"
 #include "engine/eligibility.h"
@@ -181,6 +183,26 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     }
   };
 
+  // Entries that pass every test of the walk are examined a few at a time, their records loaded
+  // together: an examination is mostly waiting for the offer, its supplier and its calendar.
+  // Examining an offer a little past the point where the walk would have stopped changes nothing
+  // (the fill only ever takes it if it must), so batching leaves the result as it was.
+  constexpr size_t kBatch = 4;
+  std::array<const OfferBook::Entry*, kBatch> pending;
+  size_t pending_count = 0;
+  auto examine_pending = [&] {
+    for (size_t k = 0; k < pending_count; ++k) {
+      const CapacityOffer& offer = *state.offer(OfferId{pending[k]->offer});
+      const char* supplier = reinterpret_cast<const char*>(state.member(offer.supplier));
+      for (int line = 0; line < 4; ++line) __builtin_prefetch(supplier + 64 * line);
+      std::span<const int32_t> days = offer.calendar.free_days();
+      size_t skip = static_cast<size_t>(std::max(0, earliest - offer.calendar.from()));
+      if (skip < days.size()) __builtin_prefetch(days.data() + skip);
+    }
+    for (size_t k = 0; k < pending_count; ++k) examine(*pending[k]);
+    pending_count = 0;
+  };
+
   // One cursor per map cell, keyed by its bucket's floor price plus the transport to the nearest
   // point of the cell.
   auto later = [](const Cursor& a, const Cursor& b) { return a.key > b.key; };
@@ -248,8 +270,11 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
           deferred.push_back({bound, &e});
           continue;
         }
-        examine(e);
+        pending[pending_count++] = &e;
+        __builtin_prefetch(state.offer(OfferId{e.offer}));
+        if (pending_count == kBatch) examine_pending();
       } while (alive && c.key <= next_cell && c.key <= worst_needed);
+      examine_pending();
       if (alive) {
         heap.push_back(c);
         std::push_heap(heap.begin(), heap.end(), later);
