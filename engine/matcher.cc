@@ -174,7 +174,12 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     // with less than its own minimum lot.
     if (free == 0 || free < offer.min_lot) return;
     ++local.eligible;
-    Candidate c{&offer, &supplier, offer.id, offer.min_lot, fit.window, free,
+    Candidate c{&offer,
+                &supplier,
+                offer.id,
+                offer.min_lot,
+                fit.window,
+                free,
                 ScoreOf(state, order, offer, supplier, fit.distance_km, today)};
     ranked.insert(std::upper_bound(ranked.begin(), ranked.end(), c), c);
     free_seen += free;
@@ -212,8 +217,8 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   auto seek = [&](Cursor& c, size_t i) {
     c.bucket = c.cell->NextBucket(i);
     if (c.bucket == c.cell->bucket_count()) return false;
-    const double floor = OfferBook::BucketFloor(c.cell->first_bucket() +
-                                                static_cast<int32_t>(c.bucket));
+    const double floor =
+        OfferBook::BucketFloor(c.cell->first_bucket() + static_cast<int32_t>(c.bucket));
     if (floor > max_price) return false;
     const OfferBook::Bucket& b = c.cell->bucket(c.bucket);
     c.it = b.data();

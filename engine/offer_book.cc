@@ -15,9 +15,8 @@ constexpr double kBucketsPerOctave = 48.0;
 }  // namespace
 
 int32_t OfferBook::BucketOf(Kopecks unit_price) {
-  return static_cast<int32_t>(
-      std::floor(std::log2(static_cast<double>(std::max<Kopecks>(unit_price, 1))) *
-                 kBucketsPerOctave));
+  return static_cast<int32_t>(std::floor(
+      std::log2(static_cast<double>(std::max<Kopecks>(unit_price, 1))) * kBucketsPerOctave));
 }
 
 double OfferBook::BucketFloor(int32_t b) {

@@ -96,7 +96,9 @@ NamedValues CheckNamedValues(FieldErrors& errors, std::string_view field, const 
     return {};
   }
   for (const auto& [name, value] : values) {
-    auto path = [&] { return absl::StrCat(absl::string_view(field.data(), field.size()), ".", name); };
+    auto path = [&] {
+      return absl::StrCat(absl::string_view(field.data(), field.size()), ".", name);
+    };
     if (!IsValidName(name, limits)) AddBadName(errors, path(), limits);
     if (!std::isfinite(value) || value < 0) {
       errors.Add(path(), "must be a finite non-negative number");
