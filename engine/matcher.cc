@@ -1,8 +1,10 @@
 #include "engine/matcher.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include "absl/container/inlined_vector.h"
 #include "engine/eligibility.h"
@@ -14,14 +16,17 @@ namespace {
 struct Candidate {
   const CapacityOffer* offer;
   const Member* supplier;
+  OfferId id;
+  Quantity min_lot;  // The offer's.
   Window window;
   int64_t free;  // Free capacity in the window.
   Score score;
   bool operator<(const Candidate& o) const {
-    return score.total != o.score.total ? score.total < o.score.total
-                                        : offer->id < o.offer->id;
+    return score.total != o.score.total ? score.total < o.score.total : id < o.id;
   }
 };
+
+using Taken = std::vector<std::pair<size_t, Quantity>>;  // (index in ranked, quantity).
 
 // How much the greedy fill takes from an offer with `free` units in its window when `remaining`
 // is still needed; 0 when the offer cannot contribute.
@@ -34,34 +39,33 @@ Quantity TakeFrom(const Order& order, Quantity offer_min_lot, int64_t free, Quan
 
 // The greedy fill over ranked candidates: at each step, the best-ranked unused candidate that
 // can contribute to what is still needed. A candidate passed over because the remainder was
-// above its free capacity can serve a smaller remainder later. Returns (index, quantity) in the
-// order taken.
-std::vector<std::pair<size_t, Quantity>> Fill(const Order& order,
-                                              const std::vector<Candidate>& ranked,
-                                              size_t max_contracts) {
-  std::vector<std::pair<size_t, Quantity>> fill;
-  std::vector<bool> used(ranked.size(), false);
+// above its free capacity can serve a smaller remainder later. Leaves (index, quantity) in
+// `fill`, in the order taken; `used` is scratch.
+void Fill(const Order& order, const std::vector<Candidate>& ranked, size_t max_contracts,
+          Taken& fill, std::vector<char>& used) {
+  fill.clear();
+  used.assign(ranked.size(), 0);
   Quantity remaining = order.remaining();
   while (remaining > 0 && fill.size() < max_contracts) {
     size_t i = 0;
     Quantity take = 0;
     for (; i < ranked.size(); ++i) {
       if (used[i]) continue;
-      take = TakeFrom(order, ranked[i].offer->min_lot, ranked[i].free, remaining);
+      take = TakeFrom(order, ranked[i].min_lot, ranked[i].free, remaining);
       if (take > 0) break;
     }
     if (take == 0) break;
-    used[i] = true;
+    used[i] = 1;
     fill.push_back({i, take});
     remaining -= take;
   }
-  return fill;
 }
 
 // The worst score among the candidates the fill uses when they cover the order (or reach the
 // contract limit), else +inf: no offer scoring worse can change the fill.
-double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, size_t max_contracts) {
-  std::vector<std::pair<size_t, Quantity>> fill = Fill(order, ranked, max_contracts);
+double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, size_t max_contracts,
+                   Taken& fill, std::vector<char>& used) {
+  Fill(order, ranked, max_contracts, fill, used);
   Quantity taken = 0;
   double worst = -std::numeric_limits<double>::infinity();
   for (auto [i, q] : fill) {
@@ -72,6 +76,31 @@ double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, siz
     return std::numeric_limits<double>::infinity();
   }
   return worst;
+}
+
+// One cursor per map cell of the book, merged by a lower bound on the score of its next entry.
+struct Cursor {
+  const OfferBook::Cell* cell;
+  size_t bucket;  // Position of the bucket being walked.
+  const OfferBook::Entry* it;
+  const OfferBook::Entry* end;
+  double transport;  // tariff × the cell's least distance × min_risk.
+  double key;        // Lower bound on the score of *it and every entry after it.
+};
+
+// The working memory of one match, kept between matches so that a match allocates nothing once
+// the engine thread has warmed up.
+struct Scratch {
+  std::vector<Candidate> ranked;
+  std::vector<Cursor> heap;
+  std::vector<std::pair<double, const OfferBook::Entry*>> deferred;
+  Taken fill;
+  std::vector<char> used;
+};
+
+Scratch& ScratchForThisThread() {
+  thread_local Scratch scratch;
+  return scratch;
 }
 
 ContractCreated MakeContract(const Order& order, const CapacityOffer& offer,
@@ -123,7 +152,9 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     return std::max(0.0, kEarthRadiusKm * (1.0 - 1e-4) * std::sqrt(double{chord2}) - 1.0);
   };
 
-  std::vector<Candidate> ranked;
+  Scratch& scratch = ScratchForThisThread();
+  std::vector<Candidate>& ranked = scratch.ranked;
+  ranked.clear();
   MatchStats local;
   int64_t free_seen = 0;
   double worst_needed = std::numeric_limits<double>::infinity();
@@ -143,41 +174,80 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     // with less than its own minimum lot.
     if (free == 0 || free < offer.min_lot) return;
     ++local.eligible;
-    Candidate c{&offer, &supplier, fit.window, free,
+    Candidate c{&offer,
+                &supplier,
+                offer.id,
+                offer.min_lot,
+                fit.window,
+                free,
                 ScoreOf(state, order, offer, supplier, fit.distance_km, today)};
     ranked.insert(std::upper_bound(ranked.begin(), ranked.end(), c), c);
     free_seen += free;
     if (free_seen >= order.remaining() || ranked.size() >= max_contracts) {
-      worst_needed = WorstNeeded(order, ranked, max_contracts);
+      worst_needed = WorstNeeded(order, ranked, max_contracts, scratch.fill, scratch.used);
     }
   };
 
-  // One cursor per map cell, merged by a lower bound on the score of the cursor's next entry:
-  // its price plus the transport to the nearest point of the cell.
-  struct Cursor {
-    OfferBook::Set::const_iterator it, end;
-    double transport;  // tariff × the cell's least distance × min_risk.
-    double key;        // Lower bound on the score of *it.
+  // Entries that pass every test of the walk are examined a few at a time, their records loaded
+  // together: an examination is mostly waiting for the offer, its supplier and its calendar.
+  // Examining an offer a little past the point where the walk would have stopped changes nothing
+  // (the fill only ever takes it if it must), so batching leaves the result as it was.
+  constexpr size_t kBatch = 4;
+  std::array<const OfferBook::Entry*, kBatch> pending;
+  size_t pending_count = 0;
+  auto examine_pending = [&] {
+    for (size_t k = 0; k < pending_count; ++k) {
+      const CapacityOffer& offer = *state.offer(OfferId{pending[k]->offer});
+      const char* supplier = reinterpret_cast<const char*>(state.member(offer.supplier));
+      for (int line = 0; line < 4; ++line) __builtin_prefetch(supplier + 64 * line);
+      std::span<const int32_t> days = offer.calendar.free_days();
+      size_t skip = static_cast<size_t>(std::max(0, earliest - offer.calendar.from()));
+      if (skip < days.size()) __builtin_prefetch(days.data() + skip);
+    }
+    for (size_t k = 0; k < pending_count; ++k) examine(*pending[k]);
+    pending_count = 0;
   };
+
+  // One cursor per map cell, keyed by its bucket's floor price plus the transport to the nearest
+  // point of the cell.
   auto later = [](const Cursor& a, const Cursor& b) { return a.key > b.key; };
-  auto key_of = [&](const Cursor& c) {
-    return static_cast<double>(c.it->unit_price) * min_risk - max_bonus + c.transport;
+  const double max_price = static_cast<double>(order.max_unit_price);
+  // Moves the cursor to the next non-empty bucket at or after position `i`; false when the cell
+  // has nothing left at or below the order's price.
+  auto seek = [&](Cursor& c, size_t i) {
+    c.bucket = c.cell->NextBucket(i);
+    if (c.bucket == c.cell->bucket_count()) return false;
+    const double floor =
+        OfferBook::BucketFloor(c.cell->first_bucket() + static_cast<int32_t>(c.bucket));
+    if (floor > max_price) return false;
+    const OfferBook::Bucket& b = c.cell->bucket(c.bucket);
+    c.it = b.data();
+    c.end = b.data() + b.size();
+    // Buckets are separate allocations: start loading this one, and the next of the cell, while
+    // other cells are walked. Prefetching never faults, even past the end.
+    __builtin_prefetch(c.it);
+    __builtin_prefetch(reinterpret_cast<const char*>(c.it) + 64);
+    size_t next = c.cell->NextBucket(c.bucket + 1);
+    if (next != c.cell->bucket_count()) __builtin_prefetch(c.cell->bucket(next).data());
+    c.key = floor * min_risk - max_bonus + c.transport;
+    return true;
   };
-  std::vector<Cursor> heap;
+  std::vector<Cursor>& heap = scratch.heap;
+  heap.clear();
   for (const OfferBook::Cell& cell : state.offer_book().cells(order.process)) {
-    if (cell.entries.empty()) continue;
-    double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center)) - cell.radius_km);
+    if (cell.empty()) continue;
+    double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center())) - cell.radius_km());
     if (order.max_distance_km && cell_km > *order.max_distance_km) continue;
-    Cursor c{cell.entries.begin(), cell.entries.end(), tariff * cell_km * min_risk, 0};
-    c.key = key_of(c);
-    heap.push_back(c);
+    Cursor c{&cell, 0, nullptr, nullptr, tariff * cell_km * min_risk, 0};
+    if (seek(c, 0)) heap.push_back(c);
   }
   std::make_heap(heap.begin(), heap.end(), later);
 
   // Entries whose own bound exceeded the worst score needed when they were walked. A better offer
   // found later can raise that worst score (with minimum lots, taking more from one offer can
   // leave a remainder another cannot serve), so they are revisited until the bound settles.
-  std::vector<std::pair<double, const OfferBook::Entry*>> deferred;
+  std::vector<std::pair<double, const OfferBook::Entry*>>& deferred = scratch.deferred;
+  deferred.clear();
   for (;;) {
     while (!heap.empty() && heap.front().key <= worst_needed) {
       std::pop_heap(heap.begin(), heap.end(), later);
@@ -189,13 +259,9 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
       bool alive = true;
       do {
         const OfferBook::Entry& e = *c.it;
-        if (e.unit_price > order.max_unit_price) {
-          alive = false;  // The rest of this cell is dearer still.
-          break;
-        }
-        alive = ++c.it != c.end;
-        if (alive) c.key = key_of(c);
+        if (++c.it == c.end) alive = seek(c, c.bucket + 1);
         ++local.walked;
+        if (e.unit_price > order.max_unit_price) continue;
         if ((wanted & ~e.names) != 0) continue;
         const float chord2 = ChordSquared(here, e.where);
         if (chord2 > max_chord) continue;
@@ -209,8 +275,11 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
           deferred.push_back({bound, &e});
           continue;
         }
-        examine(e);
+        pending[pending_count++] = &e;
+        __builtin_prefetch(state.offer(OfferId{e.offer}));
+        if (pending_count == kBatch) examine_pending();
       } while (alive && c.key <= next_cell && c.key <= worst_needed);
+      examine_pending();
       if (alive) {
         heap.push_back(c);
         std::push_heap(heap.begin(), heap.end(), later);
@@ -233,7 +302,8 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   if (stats != nullptr) *stats = local;
 
   ContractId id = next_contract;
-  for (auto [i, take] : Fill(order, ranked, max_contracts)) {
+  Fill(order, ranked, max_contracts, scratch.fill, scratch.used);
+  for (auto [i, take] : scratch.fill) {
     const Candidate& c = ranked[i];
     std::vector<DayQuantity> days;
     c.offer->calendar.PlanLatest(c.window.from, c.window.to, take, days);

@@ -1,6 +1,7 @@
 #include "engine/offer_book.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace subex {
@@ -9,8 +10,20 @@ namespace {
 
 constexpr double kCellDegrees = 4.0;
 constexpr uint32_t kLonCells = 90;  // 360° / 4°.
+constexpr double kBucketsPerOctave = 48.0;
 
 }  // namespace
+
+int32_t OfferBook::BucketOf(Kopecks unit_price) {
+  return static_cast<int32_t>(std::floor(
+      std::log2(static_cast<double>(std::max<Kopecks>(unit_price, 1))) * kBucketsPerOctave));
+}
+
+double OfferBook::BucketFloor(int32_t b) {
+  // The slack covers the rounding of log2 and exp2: the floor must never exceed a price that
+  // BucketOf put in the bucket.
+  return std::exp2(b / kBucketsPerOctave) * (1.0 - 1e-9);
+}
 
 uint32_t OfferBook::CellOf(GeoPoint p) {
   auto band = [](double deg, double origin, uint32_t count) {
@@ -20,72 +33,136 @@ uint32_t OfferBook::CellOf(GeoPoint p) {
   return band(p.lat, -90.0, 45) * kLonCells + band(p.lon, -180.0, kLonCells);
 }
 
+size_t OfferBook::Cell::NextBucket(size_t i) const {
+  size_t word = i / 64;
+  if (word >= occupied_.size()) return buckets_.size();
+  uint64_t bits = occupied_[word] & (~uint64_t{0} << (i % 64));
+  while (bits == 0) {
+    if (++word == occupied_.size()) return buckets_.size();
+    bits = occupied_[word];
+  }
+  return word * 64 + static_cast<size_t>(std::countr_zero(bits));
+}
+
+OfferBook::Bucket& OfferBook::Cell::BucketFor(int32_t b) {
+  if (buckets_.empty()) {
+    first_bucket_ = b;
+  } else if (b < first_bucket_) {
+    // Rare: a price below any seen in this cell. Shift everything up, with room to spare.
+    size_t shift = static_cast<size_t>(first_bucket_ - b) + 64;
+    buckets_.insert(buckets_.begin(), shift, Bucket());
+    first_bucket_ -= static_cast<int32_t>(shift);
+    occupied_.assign((buckets_.size() + 63) / 64, 0);
+    for (size_t i = 0; i < buckets_.size(); ++i) {
+      if (!buckets_[i].empty()) occupied_[i / 64] |= uint64_t{1} << (i % 64);
+    }
+  }
+  size_t i = static_cast<size_t>(b - first_bucket_);
+  if (i >= buckets_.size()) {
+    buckets_.resize(i + 1);
+    occupied_.resize((buckets_.size() + 63) / 64, 0);
+  }
+  occupied_[i / 64] |= uint64_t{1} << (i % 64);
+  return buckets_[i];
+}
+
+OfferBook::Entry* OfferBook::Cell::Find(int32_t b, uint32_t offer) {
+  if (b < first_bucket_ || b - first_bucket_ >= static_cast<int32_t>(buckets_.size())) {
+    return nullptr;
+  }
+  for (Entry& e : buckets_[static_cast<size_t>(b - first_bucket_)]) {
+    if (e.offer == offer) return &e;
+  }
+  return nullptr;
+}
+
+bool OfferBook::Cell::Erase(int32_t b, uint32_t offer) {
+  Entry* e = Find(b, offer);
+  if (e == nullptr) return false;
+  size_t i = static_cast<size_t>(b - first_bucket_);
+  Bucket& bucket = buckets_[i];
+  *e = bucket.back();
+  bucket.pop_back();
+  if (bucket.empty()) occupied_[i / 64] &= ~(uint64_t{1} << (i % 64));
+  --size_;
+  return true;
+}
+
 OfferBook::Cell& OfferBook::CellIn(ProcessId process, uint32_t id) {
   std::vector<Cell>& cells = nodes_[process.value];
   for (Cell& c : cells) {
-    if (c.id == id) return c;
+    if (c.id_ == id) return c;
   }
   Cell& c = cells.emplace_back();
-  c.id = id;
+  c.id_ = id;
   double lat0 = -90.0 + kCellDegrees * (id / kLonCells);
   double lon0 = -180.0 + kCellDegrees * (id % kLonCells);
   GeoPoint center{lat0 + kCellDegrees / 2, lon0 + kCellDegrees / 2};
-  c.center = ToUnitVector(center);
+  c.center_ = ToUnitVector(center);
   // The farthest point of a small lat/lon square from its centre is a corner or an edge's middle.
   for (double dlat : {0.0, 0.5, 1.0}) {
     for (double dlon : {0.0, 0.5, 1.0}) {
       GeoPoint q{lat0 + kCellDegrees * dlat, lon0 + kCellDegrees * dlon};
-      c.radius_km = std::max(c.radius_km, DistanceKm(center, q));
+      c.radius_km_ = std::max(c.radius_km_, DistanceKm(center, q));
     }
   }
-  c.radius_km = c.radius_km * 1.01 + 1.0;
+  c.radius_km_ = c.radius_km_ * 1.01 + 1.0;
   return c;
 }
 
-OfferBook::Entry* OfferBook::FindIn(ProcessId process, uint32_t cell, Kopecks unit_price,
-                                    OfferId offer) {
+OfferBook::Cell* OfferBook::FindCell(ProcessId process, uint32_t id) {
   for (Cell& c : nodes_[process.value]) {
-    if (c.id != cell) continue;
-    auto it = c.entries.find(Key(unit_price, offer));
-    // Only the free span and the supplier's fields change in place; they are not part of the
-    // ordering.
-    return it == c.entries.end() ? nullptr : const_cast<Entry*>(&*it);
+    if (c.id_ == id) return &c;
   }
   return nullptr;
 }
 
 void OfferBook::Add(std::span<const ProcessId> ancestors, GeoPoint where, Entry e) {
   uint32_t cell = CellOf(where);
-  for (ProcessId p : ancestors) CellIn(p, cell).entries.insert(e);
+  int32_t b = BucketOf(e.unit_price);
+  for (ProcessId p : ancestors) {
+    Cell& c = CellIn(p, cell);
+    c.BucketFor(b).push_back(e);
+    ++c.size_;
+  }
   ++size_;
 }
 
 void OfferBook::Remove(std::span<const ProcessId> ancestors, GeoPoint where, Kopecks unit_price,
                        OfferId offer) {
   uint32_t cell = CellOf(where);
-  for (ProcessId p : ancestors) CellIn(p, cell).entries.erase(Key(unit_price, offer));
+  int32_t b = BucketOf(unit_price);
+  for (ProcessId p : ancestors) {
+    if (Cell* c = FindCell(p, cell)) c->Erase(b, offer.value);
+  }
   --size_;
 }
 
 void OfferBook::Move(std::span<const ProcessId> ancestors, GeoPoint from, GeoPoint to,
                      Kopecks unit_price, OfferId offer, uint64_t names) {
   uint32_t old_cell = CellOf(from), new_cell = CellOf(to);
+  int32_t b = BucketOf(unit_price);
   for (ProcessId p : ancestors) {
-    Entry* e = FindIn(p, old_cell, unit_price, offer);
+    Cell* c = FindCell(p, old_cell);
+    Entry* e = c == nullptr ? nullptr : c->Find(b, offer.value);
     if (e == nullptr) continue;
     Entry moved = *e;
     moved.where = ToUnitVector(to);
     moved.names = names;
-    CellIn(p, old_cell).entries.erase(Key(unit_price, offer));
-    CellIn(p, new_cell).entries.insert(moved);
+    c->Erase(b, offer.value);
+    Cell& into = CellIn(p, new_cell);
+    into.BucketFor(b).push_back(moved);
+    ++into.size_;
   }
 }
 
 void OfferBook::SetFreeSpan(std::span<const ProcessId> ancestors, GeoPoint where,
                             Kopecks unit_price, OfferId offer, Day first, Day last) {
   uint32_t cell = CellOf(where);
+  int32_t b = BucketOf(unit_price);
   for (ProcessId p : ancestors) {
-    if (Entry* e = FindIn(p, cell, unit_price, offer)) {
+    Cell* c = FindCell(p, cell);
+    if (Entry* e = c == nullptr ? nullptr : c->Find(b, offer.value)) {
       e->first = first;
       e->last = last;
     }
@@ -94,7 +171,9 @@ void OfferBook::SetFreeSpan(std::span<const ProcessId> ancestors, GeoPoint where
 
 const OfferBook::Entry* OfferBook::Find(ProcessId process, GeoPoint where, Kopecks unit_price,
                                         OfferId offer) const {
-  return const_cast<OfferBook*>(this)->FindIn(process, CellOf(where), unit_price, offer);
+  OfferBook* self = const_cast<OfferBook*>(this);
+  Cell* c = self->FindCell(process, CellOf(where));
+  return c == nullptr ? nullptr : c->Find(BucketOf(unit_price), offer.value);
 }
 
 size_t RestingOrders::size() const {

@@ -1,17 +1,20 @@
 // OfferBook and RestingOrders — the two indexes matching walks (PRODUCT §3, last paragraph).
 //
 // The offer book keeps, per process node and per map cell of the supplier, the open offers at or
-// below the node ordered by (unit price, id), each entry carrying the supplier's position on the
-// unit sphere, a mask of the offer's names and its free days, so that far or unfit offers are
-// rejected before their record is touched. An order for a node walks that node's cells merged by
-// a lower bound on the score (price plus the transport to the cell), and stops as soon as no
-// unseen offer can beat what it has already chosen.
+// below the node in price buckets: bucket b holds the offers priced in [2^(b/48), 2^((b+1)/48)),
+// a step of 1.45 %, in no particular order within the bucket. Each entry carries the offer's exact
+// price, the supplier's position on the unit sphere, a mask of the offer's names and its free
+// days, so that far or unfit offers are rejected before their record is touched. An order for a
+// node walks that node's cells bucket by bucket, merged by a lower bound on the score (the
+// bucket's floor price plus the transport to the cell), and stops as soon as no unseen offer can
+// beat what it has already chosen. Posting an offer appends to one bucket per book, so it costs a
+// few cache misses however large the book grows.
 //
 // RestingOrders keeps, per process node, the orders waiting on the book ordered by (max unit price
 // descending, id): a new offer walks the books of its node's ancestors, best price first, then the
 // oldest (PRODUCT §3).
 //
-//   for (const OfferBook::Cell& c : book.cells(order.process)) { ... c.entries ... }
+//   for (const OfferBook::Cell& c : book.cells(order.process)) { ... c.bucket(i) ... }
 //
 // Both are changed only by State::Apply. Requires external synchronization.
 
@@ -28,12 +31,6 @@
 
 namespace subex {
 
-// absl::btree_set with a chosen node size (absl fixes 256 bytes; the parameter is internal).
-template <typename K, int kNodeBytes>
-using WideBtreeSet = absl::container_internal::btree_set_container<
-    absl::container_internal::btree<absl::container_internal::set_params<
-        K, std::less<K>, std::allocator<K>, kNodeBytes, /*IsMulti=*/false>>>;
-
 class OfferBook {
  public:
   struct Entry {
@@ -42,22 +39,45 @@ class OfferBook {
     UnitVector where;
     uint64_t names;   // NameMask of the offer's tags, limit names and supplier's certifications.
     Day first, last;  // The first and last days the offer has anything free.
-    bool operator<(const Entry& o) const {
-      return unit_price != o.unit_price ? unit_price < o.unit_price : offer < o.offer;
-    }
   };
-  // Wide nodes: a match walks many consecutive entries, and every node boundary is a cache miss,
-  // so nodes hold ~25 entries rather than absl::btree_set's default ~6.
-  using Set = WideBtreeSet<Entry, 1024>;
+  using Bucket = std::vector<Entry>;
+
+  // The price bucket of a unit price (at least 1), and a price no offer of bucket `b` is below.
+  static int32_t BucketOf(Kopecks unit_price);
+  static double BucketFloor(int32_t b);
 
   // A 4° × 4° square of the map. Each node's book is split by the supplier's cell, so a match
   // can bound the transport cost of a whole cell (from its centre and radius) before walking it,
   // and walks near cells further up the price scale than far ones.
-  struct Cell {
-    uint32_t id = 0;
-    UnitVector center;
-    double radius_km = 0;  // No point of the cell is farther from the centre.
-    Set entries;
+  class Cell {
+   public:
+    uint32_t id() const { return id_; }
+    UnitVector center() const { return center_; }
+    double radius_km() const { return radius_km_; }  // No point of the cell is farther.
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+
+    // Buckets are addressed by position, 0 ≤ i < bucket_count(); position i holds price bucket
+    // first_bucket() + i. NextBucket(i) is the first non-empty position at or after i, or
+    // bucket_count() when there is none.
+    size_t bucket_count() const { return buckets_.size(); }
+    int32_t first_bucket() const { return first_bucket_; }
+    const Bucket& bucket(size_t i) const { return buckets_[i]; }
+    size_t NextBucket(size_t i) const;
+
+   private:
+    friend class OfferBook;
+    Bucket& BucketFor(int32_t b);  // Grows the range to hold price bucket b.
+    Entry* Find(int32_t b, uint32_t offer);
+    bool Erase(int32_t b, uint32_t offer);
+
+    uint32_t id_ = 0;
+    UnitVector center_;
+    double radius_km_ = 0;
+    int32_t first_bucket_ = 0;
+    std::vector<Bucket> buckets_;
+    std::vector<uint64_t> occupied_;  // Bit i set: buckets_[i] is not empty.
+    size_t size_ = 0;
   };
   static uint32_t CellOf(GeoPoint p);
 
@@ -83,11 +103,8 @@ class OfferBook {
   size_t size() const { return size_; }
 
  private:
-  static Entry Key(Kopecks unit_price, OfferId offer) {
-    return Entry{unit_price, offer.value, {}, 0, {}, {}};
-  }
   Cell& CellIn(ProcessId process, uint32_t cell);
-  Entry* FindIn(ProcessId process, uint32_t cell, Kopecks unit_price, OfferId offer);
+  Cell* FindCell(ProcessId process, uint32_t cell);
 
   std::vector<std::vector<Cell>> nodes_;
   size_t size_ = 0;

@@ -118,7 +118,8 @@ void State::RebuildIndexes() {
   std::sort(book.begin(), book.end(), [](const Pending& a, const Pending& b) {
     if (a.cell != b.cell) return a.cell < b.cell;
     if (a.branch != b.branch) return a.branch < b.branch;
-    return a.entry < b.entry;
+    if (a.entry.unit_price != b.entry.unit_price) return a.entry.unit_price < b.entry.unit_price;
+    return a.entry.offer < b.entry.offer;
   });
   for (const Pending& p : book) {
     offer_book_.Add(taxonomy_->node(p.process).ancestors, members_[p.supplier.value].location,

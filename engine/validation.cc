@@ -29,13 +29,15 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-void CheckName(FieldErrors& errors, const std::string& field, std::string_view name,
-               const LimitParams& limits) {
-  if (name.empty() || name.size() > static_cast<size_t>(limits.max_name_length) ||
-      !std::all_of(name.begin(), name.end(), IsNameChar)) {
-    errors.Add(field, absl::StrCat("must be 1 to ", limits.max_name_length,
-                                   " characters of letters, digits, '_', '.' or '-'"));
-  }
+bool IsValidName(std::string_view name, const LimitParams& limits) {
+  return !name.empty() && name.size() <= static_cast<size_t>(limits.max_name_length) &&
+         std::all_of(name.begin(), name.end(), IsNameChar);
+}
+
+// The field path is built only for a bad name: valid names, nearly all of them, allocate nothing.
+void AddBadName(FieldErrors& errors, std::string field, const LimitParams& limits) {
+  errors.Add(std::move(field), absl::StrCat("must be 1 to ", limits.max_name_length,
+                                            " characters of letters, digits, '_', '.' or '-'"));
 }
 
 }  // namespace
@@ -74,7 +76,9 @@ std::vector<std::string> CheckNames(FieldErrors& errors, std::string_view field,
     return {};
   }
   for (size_t i = 0; i < names.size(); ++i) {
-    CheckName(errors, absl::StrCat(std::string(field), "[", i, "]"), names[i], limits);
+    if (!IsValidName(names[i], limits)) {
+      AddBadName(errors, absl::StrCat(std::string(field), "[", i, "]"), limits);
+    }
   }
   std::vector<std::string> sorted = names;
   std::sort(sorted.begin(), sorted.end());
@@ -92,10 +96,12 @@ NamedValues CheckNamedValues(FieldErrors& errors, std::string_view field, const 
     return {};
   }
   for (const auto& [name, value] : values) {
-    std::string path = absl::StrCat(std::string(field), ".", name);
-    CheckName(errors, path, name, limits);
+    auto path = [&] {
+      return absl::StrCat(absl::string_view(field.data(), field.size()), ".", name);
+    };
+    if (!IsValidName(name, limits)) AddBadName(errors, path(), limits);
     if (!std::isfinite(value) || value < 0) {
-      errors.Add(path, "must be a finite non-negative number");
+      errors.Add(path(), "must be a finite non-negative number");
     }
   }
   NamedValues sorted = values;
