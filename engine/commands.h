@@ -131,6 +131,12 @@ struct PlaceOrder {
   std::vector<ClusterId> prefer_clusters;
   Kopecks cluster_bonus = 0;
   std::optional<Instant> expires_at;  // Default: the end of the due day.
+  // rfq only (PRODUCT §4). `bids_close_at` is required for rfq, in the future and before the
+  // due day begins. `award_by` only with AwardMode::kManual; default: 72 hours after the close,
+  // but never later than the start of the due day.
+  std::optional<Instant> bids_close_at;
+  AwardMode award = AwardMode::kAuto;
+  std::optional<Instant> award_by;
 };
 
 // Contracts already made stand; the remainder leaves the book.
@@ -140,12 +146,44 @@ struct CancelOrder {
   std::optional<int64_t> if_match;
 };
 
-// Advances time to the command's `now` and fires every timer due by then.
+// Advances time to the command's `now` and fires every timer due by then: offer and order
+// expiry, the close of bidding on rfq orders (with their automatic award) and the lapse of rfq
+// orders nobody awarded by `award_by`.
 struct Tick {};
 
+// A supplier's sealed bid on an rfq order (PRODUCT §2 Bid, §4). `offer`, when named, is one of
+// the bidder's own open offers whose calendar the award draws on.
+struct PlaceBid {
+  MemberId by;
+  OrderId order;
+  Kopecks unit_price = 0;
+  Quantity quantity = 0;
+  int32_t lead_days = 0;  // Days from the award to delivery at the order's location.
+  std::optional<OfferId> offer;
+};
+
+// By its bidder, before the close.
+struct WithdrawBid {
+  MemberId by;
+  BidId bid;
+  std::optional<int64_t> if_match;
+};
+
+// The customer of a manual-award rfq order awards the chosen bids, best first in its eyes,
+// after the close and before `award_by`. Each bid is awarded up to what is still needed; one
+// whose award fails (its offer has no room, a lead time that no longer makes the due day) is
+// reported and the next is tried. The order ends with the first award that makes a contract.
+struct AwardBids {
+  MemberId by;
+  OrderId order;
+  std::vector<BidId> bids;
+  std::optional<int64_t> if_match;  // The order's revision.
+};
+
+// The commands of rfq mode close the variant, in one block.
 using Command = std::variant<RegisterMember, UpdateMember, CreateCluster, JoinCluster, LeaveCluster,
                              BlockMember, UnblockMember, SuspendMember, PostOffer, WithdrawOffer,
-                             PlaceOrder, CancelOrder, Tick>;
+                             PlaceOrder, CancelOrder, Tick, PlaceBid, WithdrawBid, AwardBids>;
 
 }  // namespace subex
 

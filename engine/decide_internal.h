@@ -1,5 +1,6 @@
 // The per-command halves of Decide, split by subject: decide_members.cc (members, clusters,
-// blocks, suspensions) and decide_trade.cc (offers, orders, time). Internal to the engine.
+// blocks, suspensions), decide_trade.cc (offers, orders, time) and decide_rfq.cc (bids and
+// awards). Internal to the engine.
 
 #ifndef SUBEX_ENGINE_DECIDE_INTERNAL_H_
 #define SUBEX_ENGINE_DECIDE_INTERNAL_H_
@@ -30,6 +31,13 @@ Verdict DecideOn(const State& s, const WithdrawOffer& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const PlaceOrder& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const CancelOrder& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const Tick& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const PlaceBid& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const WithdrawBid& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const AwardBids& c, Instant now, Out& out);
+
+// The rfq timers due by `now`: closes bidding (awarding at once when the award is automatic)
+// and lapses the manual awards nobody made.
+void DecideRfqTimers(const State& s, Instant now, Out& out);
 
 }  // namespace subex::internal
 

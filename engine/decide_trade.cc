@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/decide_internal.h"
 #include "engine/matcher.h"
+#include "engine/rfq.h"
 #include "engine/validation.h"
 
 namespace subex::internal {
@@ -172,9 +173,6 @@ void CheckOrderTerms(const State& s, const PlaceOrder& c, Day today, FieldErrors
   } else if (c.max_unit_price < 0 || c.max_unit_price > limits.max_unit_price) {
     errors.Add("max_unit_price", "must be positive and at most the configured maximum");
   }
-  if (c.mode == OrderMode::kRfq) {
-    errors.Add("mode", "rfq orders are not accepted yet; use auto");
-  }
   if (c.location) CheckLocation(errors, "location", *c.location);
   if (c.max_distance_km &&
       !(*c.max_distance_km > 0 && *c.max_distance_km <= limits.max_distance_km)) {
@@ -189,6 +187,41 @@ void CheckOrderTerms(const State& s, const PlaceOrder& c, Day today, FieldErrors
   } else if (c.cluster_bonus > 0 && c.prefer_clusters.empty()) {
     errors.Add("cluster_bonus", "needs prefer_clusters");
   }
+}
+
+// The rfq terms; answers the award deadline (the close itself for an automatic award).
+Instant CheckRfqTerms(const State& s, const PlaceOrder& c, Instant now, FieldErrors& errors) {
+  if (c.mode != OrderMode::kRfq) {
+    if (c.bids_close_at) errors.Add("bids_close_at", "is only for rfq orders");
+    if (c.award != AwardMode::kAuto) errors.Add("award", "is only for rfq orders");
+    if (c.award_by) errors.Add("award_by", "is only for rfq orders");
+    return Instant{};
+  }
+  if (!c.bids_close_at) {
+    errors.Add("bids_close_at", "is required for rfq orders");
+    return Instant{};
+  }
+  const Instant close = *c.bids_close_at;
+  if (close <= now) {
+    errors.Add("bids_close_at", "must be in the future");
+  } else if (close >= StartOf(c.due)) {
+    errors.Add("bids_close_at", "must be before the due day");
+  }
+  if (c.award == AwardMode::kAuto) {
+    if (c.award_by) errors.Add("award_by", "is only for award manual");
+    return close;
+  }
+  const Instant latest = StartOf(c.due + 1);
+  if (!c.award_by) {
+    const int64_t hours = s.params().rfq.award_within_hours;
+    return std::min(Instant{close.unix_ms + hours * 3'600'000}, latest);
+  }
+  if (*c.award_by <= close) {
+    errors.Add("award_by", "must be after bids_close_at");
+  } else if (*c.award_by > latest) {
+    errors.Add("award_by", "must not be later than the end of the due day");
+  }
+  return *c.award_by;
 }
 
 }  // namespace
@@ -221,6 +254,7 @@ Verdict DecideOn(const State& s, const PlaceOrder& c, Instant now, Out& out) {
   if (c.visibility == Visibility::kInvited && invited.empty()) {
     errors.Add("invited", "must name at least one member when visibility is invited");
   }
+  const Instant award_by = CheckRfqTerms(s, c, now, errors);
   Instant expires_at = c.expires_at.value_or(StartOf(c.due + 1));
   if (expires_at <= now) {
     errors.Add("expires_at", "must be in the future");
@@ -255,7 +289,12 @@ Verdict DecideOn(const State& s, const PlaceOrder& c, Instant now, Out& out) {
                             c.max_unit_price, order.location, c.max_distance_km, std::move(certs),
                             std::move(tags), std::move(needs), order.min_lot, c.mode, c.visibility,
                             std::move(visible), std::move(invited), std::move(prefer),
-                            c.cluster_bonus, expires_at});
+                            c.cluster_bonus, expires_at, c.bids_close_at.value_or(Instant{}),
+                            c.award, award_by});
+  if (c.mode == OrderMode::kRfq) {
+    out.push_back(OrderAnnounced{order.id, c.by, AnnounceTo(s, order, now)});
+    return std::nullopt;
+  }
   MatchOrder(s, order, now, ContractId{static_cast<uint32_t>(s.contracts().size())}, out);
   return std::nullopt;
 }
@@ -266,7 +305,7 @@ Verdict DecideOn(const State& s, const CancelOrder& c, Instant, Out& out) {
   if (c.if_match && *c.if_match != order->revision) {
     return Rejection::StaleRevision(order->revision);
   }
-  if (!order->resting()) {
+  if (!order->resting() && !order->awaiting_award()) {
     return Rejection::Conflict(absl::StrCat("the order is ", ToString(order->status)));
   }
   out.push_back(OrderCancelled{c.order, order->customer});
@@ -283,6 +322,7 @@ Verdict DecideOn(const State& s, const Tick&, Instant now, Out& out) {
     if (t.first > now) break;
     out.push_back(OrderExpired{OrderId{t.second}, s.order(OrderId{t.second})->customer});
   }
+  DecideRfqTimers(s, now, out);
   return std::nullopt;
 }
 

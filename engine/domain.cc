@@ -1,5 +1,7 @@
 #include "engine/domain.h"
 
+#include <algorithm>
+
 #include "engine/events.h"
 #include "engine/rejection.h"
 
@@ -36,6 +38,9 @@ const char* ToString(OrderStatus s) {
     case OrderStatus::kCompleted: return "completed";
     case OrderStatus::kCancelled: return "cancelled";
     case OrderStatus::kExpired: return "expired";
+    case OrderStatus::kBidding: return "bidding";
+    case OrderStatus::kAwarding: return "awarding";
+    case OrderStatus::kUnawarded: return "unawarded";
   }
   return "unknown";
 }
@@ -54,6 +59,21 @@ const char* ToString(ContractState s) {
 }
 
 const char* ToString(OrderMode m) { return m == OrderMode::kAuto ? "auto" : "rfq"; }
+
+const char* ToString(AwardMode m) { return m == AwardMode::kAuto ? "auto" : "manual"; }
+
+const char* ToString(BidStatus s) {
+  switch (s) {
+    case BidStatus::kOpen: return "open";
+    case BidStatus::kWithdrawn: return "withdrawn";
+    case BidStatus::kIneligible: return "ineligible";
+    case BidStatus::kRanked: return "ranked";
+    case BidStatus::kAwarded: return "awarded";
+    case BidStatus::kFailed: return "failed";
+    case BidStatus::kLost: return "lost";
+  }
+  return "unknown";
+}
 
 const char* ToString(Visibility v) {
   switch (v) {
@@ -113,6 +133,13 @@ struct TypeName {
   const char* operator()(const OrderExpired&) const { return "order.expired"; }
   const char* operator()(const ContractCreated&) const { return "contract.created"; }
   const char* operator()(const KeyIssued&) const { return "key.issued"; }
+  const char* operator()(const OrderAnnounced&) const { return "order.announced"; }
+  const char* operator()(const BidPlaced&) const { return "bid.placed"; }
+  const char* operator()(const BidWithdrawn&) const { return "bid.withdrawn"; }
+  const char* operator()(const BiddingClosed&) const { return "order.bidding_closed"; }
+  const char* operator()(const AwardFailed&) const { return "bid.award_failed"; }
+  const char* operator()(const OrderAwarded&) const { return "order.awarded"; }
+  const char* operator()(const OrderUnawarded&) const { return "order.unawarded"; }
 };
 
 struct PartiesVisitor {
@@ -134,6 +161,16 @@ struct PartiesVisitor {
   Parties operator()(const ContractCreated& e) const { return {e.customer, e.supplier}; }
   // Key hashes are the operator's business only.
   Parties operator()(const KeyIssued&) const { return {}; }
+  // The announced suppliers see it through MaySee, not as parties.
+  Parties operator()(const OrderAnnounced& e) const { return {e.customer, {}}; }
+  // Sealed: nobody but the bidder hears of a bid before the close.
+  Parties operator()(const BidPlaced& e) const { return {e.supplier, {}}; }
+  Parties operator()(const BidWithdrawn& e) const { return {e.supplier, {}}; }
+  // Carries every bid's score: the customer's alone.
+  Parties operator()(const BiddingClosed& e) const { return {e.customer, {}}; }
+  Parties operator()(const AwardFailed& e) const { return {e.customer, e.supplier}; }
+  Parties operator()(const OrderAwarded& e) const { return {e.customer, {}}; }
+  Parties operator()(const OrderUnawarded& e) const { return {e.customer, {}}; }
 };
 
 }  // namespace
@@ -141,5 +178,12 @@ struct PartiesVisitor {
 const char* EventType(const EventBody& body) { return std::visit(TypeName{}, body); }
 
 Parties PartiesOf(const EventBody& body) { return std::visit(PartiesVisitor{}, body); }
+
+bool MaySee(const EventBody& body, MemberId m) {
+  if (PartiesOf(body).Includes(m)) return true;
+  const auto* announced = std::get_if<OrderAnnounced>(&body);
+  return announced != nullptr && m.valid() &&
+         std::binary_search(announced->suppliers.begin(), announced->suppliers.end(), m);
+}
 
 }  // namespace subex

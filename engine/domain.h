@@ -49,6 +49,11 @@ struct Member {
   std::vector<ContractId> contracts;         // As customer or supplier, oldest first.
   Instant created_at;
   int64_t revision = 1;
+  std::vector<BidId> bids;  // Every bid it placed, oldest first.
+  // Its rfq orders that closed with at least one eligible bid, by how they ended (PRODUCT §2:
+  // the award rate is awarded / (awarded + unawarded)).
+  int32_t rfq_awarded = 0;
+  int32_t rfq_unawarded = 0;
 
   bool is(Role r) const { return (roles & r) != 0; }
   bool SuspendedOn(Day today) const { return suspended_until && today <= *suspended_until; }
@@ -105,6 +110,8 @@ struct CapacityOffer {
 };
 
 enum class OrderMode : uint8_t { kAuto, kRfq };
+// Who awards an rfq order's bids: the engine at the close, or the customer before `award_by`.
+enum class AwardMode : uint8_t { kAuto, kManual };
 enum class Visibility : uint8_t { kPublic, kClusters, kInvited };
 enum class OrderStatus : uint8_t {
   kOpen,
@@ -113,6 +120,9 @@ enum class OrderStatus : uint8_t {
   kCompleted,
   kCancelled,
   kExpired,
+  kBidding,    // rfq: collecting sealed bids until bids_close_at.
+  kAwarding,   // rfq, manual award: closed, waiting for the customer until award_by.
+  kUnawarded,  // rfq: ended without any award.
 };
 
 struct Order {
@@ -141,10 +151,22 @@ struct Order {
   std::vector<ContractId> contracts;
   Instant created_at;
   int64_t revision = 1;
+  // rfq only (PRODUCT §4); zero for auto orders.
+  Instant bids_close_at;
+  AwardMode award = AwardMode::kAuto;
+  Instant award_by;          // With AwardMode::kManual.
+  std::vector<BidId> bids;   // Every bid placed on it, oldest first.
 
   Quantity remaining() const { return quantity - allocated; }
+  // On the auto book, waiting for offers. An rfq order never rests: what its award leaves
+  // uncovered is not matched.
   bool resting() const {
-    return status == OrderStatus::kOpen || status == OrderStatus::kPartiallyAllocated;
+    return mode == OrderMode::kAuto &&
+           (status == OrderStatus::kOpen || status == OrderStatus::kPartiallyAllocated);
+  }
+  // An rfq order still bidding or waiting for its award.
+  bool awaiting_award() const {
+    return status == OrderStatus::kBidding || status == OrderStatus::kAwarding;
   }
 };
 
@@ -192,6 +214,37 @@ struct Contract {
   Instant created_at;
   std::optional<Instant> confirm_by;  // With kPendingConfirmation.
   int64_t revision = 1;
+  BidId bid;  // The awarded bid; invalid for a match. An award without an offer has no offer.
+};
+
+// A bid's life (PRODUCT §2, §4). Sealed while kOpen: only its bidder sees it.
+enum class BidStatus : uint8_t {
+  kOpen,        // Placed; bidding is open.
+  kWithdrawn,   // Withdrawn by its bidder before the close.
+  kIneligible,  // Judged ineligible at the close (`reason` says why).
+  kRanked,      // Eligible at the close, scored, waiting for the award.
+  kAwarded,     // Made a contract.
+  kFailed,      // Its award was tried and failed (`reason` says why).
+  kLost,        // The order ended without awarding it.
+};
+
+struct Bid {
+  BidId id;
+  OrderId order;
+  MemberId supplier;
+  Kopecks unit_price = 0;
+  Quantity quantity = 0;
+  int32_t lead_days = 0;  // Days from the award to delivery at the order's location.
+  OfferId offer;          // The offer whose calendar it draws on; invalid for none.
+  BidStatus status = BidStatus::kOpen;
+  Score score;             // From the close, when it was ranked.
+  std::string reason;      // Why it is ineligible or its award failed.
+  ContractId contract;     // With kAwarded.
+  Instant created_at;
+  int64_t revision = 1;
+
+  // Still in the running: open, or ranked and not yet awarded.
+  bool standing() const { return status == BidStatus::kOpen || status == BidStatus::kRanked; }
 };
 
 // A 64-bit summary of a set of names (bit id % 64 per name): an offer can only satisfy every
@@ -204,6 +257,8 @@ const char* ToString(OfferStatus s);
 const char* ToString(OrderStatus s);
 const char* ToString(ContractState s);
 const char* ToString(OrderMode m);
+const char* ToString(AwardMode m);
+const char* ToString(BidStatus s);
 const char* ToString(Visibility v);
 const char* ToString(ClusterKind k);
 const char* ToString(KeyKind k);

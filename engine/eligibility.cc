@@ -52,6 +52,40 @@ bool Visible(const Order& order, const Member& supplier) {
 
 }  // namespace
 
+bool VisibleTo(const Order& order, const Member& member) {
+  return member.id == order.customer || Visible(order, member);
+}
+
+Fit CheckSupplier(const State& state, const Order& order, const Member& supplier, Instant now) {
+  Fit fit;
+  auto fail = [&fit](Ineligible r) {
+    fit.reason = r;
+    return fit;
+  };
+  if (supplier.id == order.customer) return fail(Ineligible::kSameMember);
+  const Member* customer = state.member(order.customer);
+  if (supplier.Blocks(order.customer) || (customer && customer->Blocks(supplier.id))) {
+    return fail(Ineligible::kBlocked);
+  }
+  if (!Visible(order, supplier)) return fail(Ineligible::kVisibility);
+  if (supplier.SuspendedOn(DayOf(now))) return fail(Ineligible::kSuspended);
+  if (!Includes(supplier.certifications, order.certifications)) {
+    return fail(Ineligible::kCertification);
+  }
+  fit.distance_km = DistanceKm(order.location, supplier.location);
+  if (order.max_distance_km && fit.distance_km > *order.max_distance_km) {
+    return fail(Ineligible::kDistance);
+  }
+  return fit;
+}
+
+Ineligible CheckOfferTerms(const State& state, const Order& order, const CapacityOffer& offer) {
+  if (!state.taxonomy().Serves(offer.process, order.process)) return Ineligible::kProcess;
+  if (!Includes(offer.tags, order.tags)) return Ineligible::kTags;
+  if (!MeetsNeeds(offer.limits, order.needs)) return Ineligible::kNeeds;
+  return Ineligible::kNone;
+}
+
 int32_t TransitDays(double distance_km, double transit_km_per_day) {
   return static_cast<int32_t>(std::ceil(distance_km / transit_km_per_day));
 }
@@ -102,9 +136,14 @@ double MaxClusterBonus(const Order& order) {
 
 Score ScoreOf(const State& state, const Order& order, const CapacityOffer& offer,
               const Member& supplier, double distance_km, Day today) {
+  return ScoreAt(state, order, offer.unit_price, supplier, distance_km, today);
+}
+
+Score ScoreAt(const State& state, const Order& order, Kopecks unit_price, const Member& supplier,
+              double distance_km, Day today) {
   Score s;
   s.distance_km = distance_km;
-  s.unit_price = static_cast<double>(offer.unit_price);
+  s.unit_price = static_cast<double>(unit_price);
   s.transport = state.taxonomy().node(order.process).tariff_kopecks_per_unit_km * distance_km;
   s.landed = s.unit_price + s.transport;
   s.reliability = state.Reliability(supplier, today);

@@ -60,6 +60,21 @@ Fit CheckEligibility(const State& state, const Order& order, const CapacityOffer
 Score ScoreOf(const State& state, const Order& order, const CapacityOffer& offer,
               const Member& supplier, double distance_km, Day today);
 
+// The score of a supplier's price for the order: the §3 formula with `unit_price` as the price
+// (rfq bids rank by it).
+Score ScoreAt(const State& state, const Order& order, Kopecks unit_price, const Member& supplier,
+              double distance_km, Day today);
+
+// The rules of §3 that concern the supplier rather than an offer: supplier ≠ customer, distance,
+// certifications, suspension, blocks both ways, visibility. `distance_km` is set on success.
+Fit CheckSupplier(const State& state, const Order& order, const Member& supplier, Instant now);
+
+// The rules of §3 that concern the offer's terms: process at or below the order's, tags, needs.
+Ineligible CheckOfferTerms(const State& state, const Order& order, const CapacityOffer& offer);
+
+// Whether the order's visibility admits the member (its customer always sees it).
+bool VisibleTo(const Order& order, const Member& member);
+
 // The most a cluster bonus can lower any offer's score for this order.
 double MaxClusterBonus(const Order& order);
 

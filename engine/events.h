@@ -123,6 +123,10 @@ struct OrderPlaced {
   std::vector<ClusterId> prefer_clusters;      // Sorted, unique.
   Kopecks cluster_bonus = 0;
   Instant expires_at;
+  // rfq only; zero for auto orders.
+  Instant bids_close_at;
+  AwardMode award = AwardMode::kAuto;
+  Instant award_by;
 };
 
 struct OrderCancelled {
@@ -148,6 +152,9 @@ struct ContractCreated {
   Score score;
   ContractState state = ContractState::kActive;
   std::optional<Instant> confirm_by;
+  // An award: the bid it awards. `offer` is then the bid's offer, or invalid (and `days` empty)
+  // for a bid that named none.
+  BidId bid;
 };
 
 // An API key now acts for `member` (PRODUCT §6). Only the key's hash is ever known to the engine:
@@ -158,11 +165,79 @@ struct KeyIssued {
   MemberId member;
 };
 
+// rfq mode (PRODUCT §4, §5).
+
+// An rfq order is announced to the suppliers eligible for it (engine/rfq.h), nearest first, at
+// most LimitParams::max_announced of them. Each named supplier may see this event in the feed
+// (`MaySee`); the list itself is the customer's business, not the suppliers'.
+struct OrderAnnounced {
+  OrderId order;
+  MemberId customer;
+  std::vector<MemberId> suppliers;  // Sorted, unique.
+};
+
+struct BidPlaced {
+  BidId bid;
+  OrderId order;
+  MemberId supplier;
+  Kopecks unit_price = 0;
+  Quantity quantity = 0;
+  int32_t lead_days = 0;
+  OfferId offer;  // Invalid for none.
+};
+
+struct BidWithdrawn {
+  BidId bid;
+  OrderId order;
+  MemberId supplier;
+};
+
+// How the close judged one standing bid: eligible with its score, or not (`reason`).
+struct BidVerdict {
+  BidId bid;
+  MemberId supplier;
+  Score score;         // Zero when ineligible.
+  std::string reason;  // Empty when eligible; else an engine/eligibility.h reason name.
+  friend bool operator==(const BidVerdict&, const BidVerdict&) = default;
+};
+
+// Bidding on an rfq order closed. The customer now sees every bid with its score.
+struct BiddingClosed {
+  OrderId order;
+  MemberId customer;
+  std::vector<BidVerdict> bids;  // Every standing bid, by id.
+};
+
+// An award of `bid` was tried and failed; the next bid is tried.
+struct AwardFailed {
+  OrderId order;
+  BidId bid;
+  MemberId customer;
+  MemberId supplier;
+  std::string reason;  // "capacity", "offer_closed", "min_lot", "lead_time", or an eligibility reason.
+};
+
+// An rfq order ended with contracts (already created) for `quantity` in all.
+struct OrderAwarded {
+  OrderId order;
+  MemberId customer;
+  Quantity quantity = 0;
+};
+
+// An rfq order ended without any award: nothing eligible at the close, every award failed, or
+// its manual award lapsed at `award_by`.
+struct OrderUnawarded {
+  OrderId order;
+  MemberId customer;
+};
+
+// The events of rfq mode close the variant, in one block.
 using EventBody =
     std::variant<MemberRegistered, MemberUpdated, ClusterCreated, ClusterMemberAdded,
                  ClusterMemberRemoved, MemberBlocked, MemberUnblocked, MemberSuspended, OfferPosted,
                  OfferWithdrawn, OfferExpired, OrderPlaced, OrderCancelled, OrderExpired,
-                 ContractCreated, KeyIssued>;
+                 ContractCreated, KeyIssued, OrderAnnounced, BidPlaced, BidWithdrawn,
+                 BiddingClosed, AwardFailed, OrderAwarded, OrderUnawarded>;
 
 struct Event {
   uint64_t seq = 0;  // Global, gap-free, from 1.
@@ -180,6 +255,10 @@ struct Parties {
   bool Includes(MemberId m) const { return m.valid() && (m == first || m == second); }
 };
 Parties PartiesOf(const EventBody& body);
+
+// Whether member `m` may read the event in the feed: one of its parties, or a supplier an
+// order.announced names. The one question the feed asks of a member's key.
+bool MaySee(const EventBody& body, MemberId m);
 
 }  // namespace subex
 

@@ -72,14 +72,68 @@ void CheckOrder(const State& s, const Order& o, std::vector<std::string>& v) {
     v.push_back(absl::StrCat("order ", o.id.value, " is fully allocated but ",
                              ToString(o.status)));
   }
+  const bool timed = s.rfq_timers().contains(
+      {o.status == OrderStatus::kBidding ? o.bids_close_at : o.award_by, o.id.value});
+  if (o.awaiting_award() != timed) {
+    v.push_back(absl::StrCat("order ", o.id.value, " is ", ToString(o.status),
+                             " and the rfq timers disagree"));
+  }
+  if (o.mode == OrderMode::kAuto && (o.status >= OrderStatus::kBidding || !o.bids.empty())) {
+    v.push_back(absl::StrCat("auto order ", o.id.value, " has rfq state"));
+  }
+  for (BidId id : o.bids) {
+    const Bid& b = *s.bid(id);
+    if (b.order != o.id) v.push_back(absl::StrCat("bid ", id.value, " is listed by another order"));
+    if (b.status == BidStatus::kOpen && o.status != OrderStatus::kBidding) {
+      v.push_back(absl::StrCat("bid ", id.value, " is open on a ", ToString(o.status), " order"));
+    }
+    if (b.status == BidStatus::kRanked && o.status != OrderStatus::kAwarding) {
+      v.push_back(absl::StrCat("bid ", id.value, " is ranked on a ", ToString(o.status),
+                               " order"));
+    }
+  }
   if (o.resting() != s.resting_orders().Contains(o.process, o.max_unit_price, o.id)) {
     v.push_back(absl::StrCat("order ", o.id.value, " is ", ToString(o.status),
                              " and the resting book disagrees"));
   }
 }
 
+void CheckBid(const State& s, const Bid& b, std::vector<std::string>& v) {
+  if (b.quantity < 1 || b.unit_price < 1) {
+    v.push_back(absl::StrCat("bid ", b.id.value, " has no quantity or price"));
+  }
+  const bool awarded = b.status == BidStatus::kAwarded;
+  const Contract* k = b.contract.valid() ? s.contract(b.contract) : nullptr;
+  if (awarded != (k != nullptr) || (k && k->bid != b.id)) {
+    v.push_back(absl::StrCat("bid ", b.id.value, " is ", ToString(b.status),
+                             " and its contract disagrees"));
+  }
+  if (k && (k->quantity > b.quantity || k->unit_price != b.unit_price || k->offer != b.offer ||
+            k->supplier != b.supplier || k->order != b.order)) {
+    v.push_back(absl::StrCat("contract ", k->id.value, " departs from bid ", b.id.value));
+  }
+  size_t standing = 0;
+  for (BidId id : s.order(b.order)->bids) {
+    const Bid& other = *s.bid(id);
+    standing += other.supplier == b.supplier && other.standing();
+  }
+  if (standing > 1) {
+    v.push_back(absl::StrCat("member ", b.supplier.value, " has ", standing,
+                             " standing bids on order ", b.order.value));
+  }
+}
+
 void CheckContract(const State& s, const Contract& c, std::vector<std::string>& v) {
   const Order& order = *s.order(c.order);
+  if (!c.offer.valid()) {
+    if (!c.bid.valid() || !c.days.empty()) {
+      v.push_back(absl::StrCat("contract ", c.id.value, " has no offer but is not a bare award"));
+    }
+    if (c.customer != order.customer) {
+      v.push_back(absl::StrCat("contract ", c.id.value, " names the wrong parties"));
+    }
+    return;
+  }
   const CapacityOffer& offer = *s.offer(c.offer);
   Window w = UsableWindow(order, offer, c.score.distance_km,
                           s.params().matching.transit_km_per_day, DayOf(c.created_at));
@@ -111,6 +165,7 @@ std::vector<std::string> CheckInvariants(const State& s) {
   for (const CapacityOffer& o : s.offers()) CheckOffer(s, o, v);
   for (const Order& o : s.orders()) CheckOrder(s, o, v);
   for (const Contract& c : s.contracts()) CheckContract(s, c, v);
+  for (const Bid& b : s.bids()) CheckBid(s, b, v);
   for (const Member& m : s.members()) {
     if (s.Reliability(m, DayOf(s.now())) > s.max_reliability()) {
       v.push_back(absl::StrCat("member ", m.id.value, " is more reliable than the bound"));

@@ -43,6 +43,7 @@ std::unique_ptr<State> State::Restore(std::shared_ptr<const Taxonomy> taxonomy, 
   s->offers_ = std::move(image.offers);
   s->orders_ = std::move(image.orders);
   s->contracts_ = std::move(image.contracts);
+  s->bids_ = std::move(image.bids);
   for (auto& [hash, key] : image.keys) s->keys_.emplace(std::move(hash), key);
   s->now_ = image.now;
   s->last_seq_ = image.last_seq;
@@ -59,6 +60,7 @@ void State::RebuildIndexes() {
     m.offers.clear();
     m.orders.clear();
     m.contracts.clear();
+    m.bids.clear();
     members_by_inn_.emplace(m.inn, m.id);
   }
   for (Cluster& c : clusters_) c.members.clear();
@@ -69,7 +71,10 @@ void State::RebuildIndexes() {
   std::vector<OrderTimer> order_timers;
   for (Order& o : orders_) {
     o.contracts.clear();
+    o.bids.clear();
     members_[o.customer.value].orders.push_back(o.id);
+    if (o.status == OrderStatus::kBidding) rfq_timers_.insert({o.bids_close_at, o.id.value});
+    if (o.status == OrderStatus::kAwarding) rfq_timers_.insert({o.award_by, o.id.value});
     if (!o.resting()) continue;
     resting_orders_.Add(o.process, {o.max_unit_price, o.id.value});
     order_timers.push_back({o.expires_at, o.id.value});
@@ -108,8 +113,12 @@ void State::RebuildIndexes() {
                      o.calendar.first_free(), o.calendar.last_free()}});
     offer_timers.push_back({o.to, o.id.value});
   }
+  for (const Bid& b : bids_) {
+    orders_[b.order.value].bids.push_back(b.id);
+    members_[b.supplier.value].bids.push_back(b.id);
+  }
   for (const Contract& c : contracts_) {
-    offers_[c.offer.value].contracts.push_back(c.id);
+    if (c.offer.valid()) offers_[c.offer.value].contracts.push_back(c.id);
     orders_[c.order.value].contracts.push_back(c.id);
     members_[c.customer.value].contracts.push_back(c.id);
     members_[c.supplier.value].contracts.push_back(c.id);
@@ -312,7 +321,16 @@ void State::On(const OrderPlaced& e) {
   o.cluster_bonus = e.cluster_bonus;
   o.expires_at = e.expires_at;
   o.created_at = now_;
+  o.bids_close_at = e.bids_close_at;
+  o.award = e.award;
+  o.award_by = e.award_by;
   members_[e.customer.value].orders.push_back(o.id);
+  if (o.mode == OrderMode::kRfq) {
+    // Bidding runs until the close; expires_at plays no part in an rfq order's life.
+    o.status = OrderStatus::kBidding;
+    rfq_timers_.insert({o.bids_close_at, o.id.value});
+    return;
+  }
   resting_orders_.Add(o.process, {o.max_unit_price, o.id.value});
   order_timers_.insert({o.expires_at, o.id.value});
 }
@@ -326,7 +344,14 @@ void State::CloseOrder(Order& o, OrderStatus status) {
   ++o.revision;
 }
 
-void State::On(const OrderCancelled& e) { CloseOrder(orders_[e.order.value], OrderStatus::kCancelled); }
+void State::On(const OrderCancelled& e) {
+  Order& o = orders_[e.order.value];
+  if (o.awaiting_award()) {
+    EndRfq(o, OrderStatus::kCancelled, false);
+  } else {
+    CloseOrder(o, OrderStatus::kCancelled);
+  }
+}
 
 void State::On(const OrderExpired& e) { CloseOrder(orders_[e.order.value], OrderStatus::kExpired); }
 
@@ -345,10 +370,34 @@ void State::On(const ContractCreated& e) {
   c.state = e.state;
   c.confirm_by = e.confirm_by;
   c.created_at = now_;
+  c.bid = e.bid;
+  if (e.bid.valid()) {
+    Bid& b = bids_[e.bid.value];
+    b.status = BidStatus::kAwarded;
+    b.contract = c.id;
+    ++b.revision;
+  }
+  if (e.offer.valid()) TakeDays(offers_[e.offer.value], c);
 
-  CapacityOffer& offer = offers_[e.offer.value];
+  Order& order = orders_[e.order.value];
+  order.allocated += e.quantity;
+  order.contracts.push_back(c.id);
+  if (order.mode == OrderMode::kRfq) {
+    // The award's own end (order.awarded) settles the status.
+    ++order.revision;
+  } else if (order.allocated == order.quantity) {
+    CloseOrder(order, OrderStatus::kAllocated);
+  } else {
+    order.status = OrderStatus::kPartiallyAllocated;
+    ++order.revision;
+  }
+  members_[e.customer.value].contracts.push_back(c.id);
+  members_[e.supplier.value].contracts.push_back(c.id);
+}
+
+void State::TakeDays(CapacityOffer& offer, const Contract& c) {
   const Day first = offer.calendar.first_free(), last = offer.calendar.last_free();
-  offer.calendar.Take(e.days);
+  offer.calendar.Take(c.days);
   offer.contracts.push_back(c.id);
   ++offer.revision;
   if (offer.status == OfferStatus::kOpen && offer.calendar.free_total() == 0) {
@@ -359,20 +408,87 @@ void State::On(const ContractCreated& e) {
                             members_[offer.supplier.value].location, offer.unit_price, offer.id,
                             offer.calendar.first_free(), offer.calendar.last_free());
   }
-
-  Order& order = orders_[e.order.value];
-  order.allocated += e.quantity;
-  order.contracts.push_back(c.id);
-  if (order.allocated == order.quantity) {
-    CloseOrder(order, OrderStatus::kAllocated);
-  } else {
-    order.status = OrderStatus::kPartiallyAllocated;
-    ++order.revision;
-  }
-  members_[e.customer.value].contracts.push_back(c.id);
-  members_[e.supplier.value].contracts.push_back(c.id);
 }
 
 void State::On(const KeyIssued& e) { keys_.insert_or_assign(e.hash, ApiKey{e.kind, e.member}); }
+
+
+void State::On(const OrderAnnounced&) {}
+
+void State::On(const BidPlaced& e) {
+  assert(e.bid.value == bids_.size());
+  Bid& b = bids_.emplace_back();
+  b.id = e.bid;
+  b.order = e.order;
+  b.supplier = e.supplier;
+  b.unit_price = e.unit_price;
+  b.quantity = e.quantity;
+  b.lead_days = e.lead_days;
+  b.offer = e.offer;
+  b.created_at = now_;
+  orders_[e.order.value].bids.push_back(b.id);
+  members_[e.supplier.value].bids.push_back(b.id);
+}
+
+void State::On(const BidWithdrawn& e) {
+  Bid& b = bids_[e.bid.value];
+  b.status = BidStatus::kWithdrawn;
+  ++b.revision;
+}
+
+void State::On(const BiddingClosed& e) {
+  Order& o = orders_[e.order.value];
+  for (const BidVerdict& v : e.bids) {
+    Bid& b = bids_[v.bid.value];
+    b.score = v.score;
+    b.reason = v.reason;
+    b.status = v.reason.empty() ? BidStatus::kRanked : BidStatus::kIneligible;
+    ++b.revision;
+  }
+  rfq_timers_.erase({o.bids_close_at, o.id.value});
+  rfq_timers_.insert({o.award_by, o.id.value});
+  o.status = OrderStatus::kAwarding;
+  ++o.revision;
+}
+
+void State::On(const AwardFailed& e) {
+  Bid& b = bids_[e.bid.value];
+  b.status = BidStatus::kFailed;
+  b.reason = e.reason;
+  ++b.revision;
+}
+
+void State::On(const OrderAwarded& e) {
+  Order& o = orders_[e.order.value];
+  EndRfq(o, o.allocated == o.quantity ? OrderStatus::kAllocated : OrderStatus::kPartiallyAllocated,
+         true);
+}
+
+void State::On(const OrderUnawarded& e) {
+  EndRfq(orders_[e.order.value], OrderStatus::kUnawarded, false);
+}
+
+// Ends an rfq order: its timer stops, every bid still standing loses, and the customer's award
+// rate counts it if it closed with an eligible bid.
+void State::EndRfq(Order& o, OrderStatus status, bool awarded) {
+  rfq_timers_.erase({o.status == OrderStatus::kBidding ? o.bids_close_at : o.award_by,
+                     o.id.value});
+  bool had_eligible = false;
+  for (BidId id : o.bids) {
+    Bid& b = bids_[id.value];
+    had_eligible |= b.status == BidStatus::kRanked || b.status == BidStatus::kFailed ||
+                    b.status == BidStatus::kAwarded;
+    if (b.standing()) {
+      b.status = BidStatus::kLost;
+      ++b.revision;
+    }
+  }
+  if (o.status == OrderStatus::kAwarding && had_eligible) {
+    Member& customer = members_[o.customer.value];
+    ++(awarded ? customer.rfq_awarded : customer.rfq_unawarded);
+  }
+  o.status = status;
+  ++o.revision;
+}
 
 }  // namespace subex

@@ -42,7 +42,8 @@ namespace subex {
 // sits at the index of its id. The lists that only point back at other records are indexes, and
 // `State::Restore` rebuilds them, ignoring what they hold here: Cluster::members (from
 // Member::clusters); Member::offers, ::orders and ::contracts, CapacityOffer::contracts and
-// Order::contracts (from the offers', orders' and contracts' own references).
+// Order::contracts (from the offers', orders' and contracts' own references); Member::bids and
+// Order::bids (from the bids).
 struct StateImage {
   std::vector<std::string> names;  // The interned names, in NameId order.
   ChunkedVector<Member> members;
@@ -51,6 +52,7 @@ struct StateImage {
   ChunkedVector<Order> orders;
   ChunkedVector<Contract> contracts;
   std::vector<std::pair<std::string, ApiKey>> keys;  // By key hash.
+  ChunkedVector<Bid> bids;
   Instant now;
   uint64_t last_seq = 0;
   double max_reliability = 0;
@@ -82,6 +84,7 @@ class State {
   const CapacityOffer* offer(OfferId id) const { return Get(offers_, id.value); }
   const Order* order(OrderId id) const { return Get(orders_, id.value); }
   const Contract* contract(ContractId id) const { return Get(contracts_, id.value); }
+  const Bid* bid(BidId id) const { return Get(bids_, id.value); }
   const Member* member_by_inn(std::string_view inn) const;
   // The key whose SHA-256 (lowercase hex) is `hash`, if issued.
   const ApiKey* key(std::string_view hash) const;
@@ -92,6 +95,7 @@ class State {
   const ChunkedVector<CapacityOffer>& offers() const { return offers_; }
   const ChunkedVector<Order>& orders() const { return orders_; }
   const ChunkedVector<Contract>& contracts() const { return contracts_; }
+  const ChunkedVector<Bid>& bids() const { return bids_; }
 
   const OfferBook& offer_book() const { return offer_book_; }
 
@@ -102,6 +106,9 @@ class State {
   using OfferTimer = std::pair<Day, uint32_t>;
   const absl::btree_set<OrderTimer>& order_timers() const { return order_timers_; }
   const absl::btree_set<OfferTimer>& offer_timers() const { return offer_timers_; }
+  // rfq orders awaiting their award: bidding ones by `bids_close_at`, awarding ones by
+  // `award_by`.
+  const absl::btree_set<OrderTimer>& rfq_timers() const { return rfq_timers_; }
 
   // The time of the newest applied event, and its sequence number.
   Instant now() const { return now_; }
@@ -140,12 +147,21 @@ class State {
   void On(const OrderExpired& e);
   void On(const ContractCreated& e);
   void On(const KeyIssued& e);
+  void On(const OrderAnnounced& e);
+  void On(const BidPlaced& e);
+  void On(const BidWithdrawn& e);
+  void On(const BiddingClosed& e);
+  void On(const AwardFailed& e);
+  void On(const OrderAwarded& e);
+  void On(const OrderUnawarded& e);
 
   void RebuildIndexes();
   NameList InternSorted(const std::vector<std::string>& names);
   LimitList InternLimits(const NamedValues& values);
   void CloseOffer(CapacityOffer& offer, OfferStatus status);
   void CloseOrder(Order& order, OrderStatus status);
+  void EndRfq(Order& order, OrderStatus status, bool awarded);
+  void TakeDays(CapacityOffer& offer, const Contract& contract);
 
   std::shared_ptr<const Taxonomy> taxonomy_;
   Params params_;
@@ -157,10 +173,12 @@ class State {
   ChunkedVector<CapacityOffer> offers_;
   ChunkedVector<Order> orders_;
   ChunkedVector<Contract> contracts_;
+  ChunkedVector<Bid> bids_;
   OfferBook offer_book_;
   RestingOrders resting_orders_;
   absl::btree_set<OrderTimer> order_timers_;
   absl::btree_set<OfferTimer> offer_timers_;
+  absl::btree_set<OrderTimer> rfq_timers_;
   double max_reliability_;
   Instant now_;
   uint64_t last_seq_ = 0;

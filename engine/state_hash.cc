@@ -83,6 +83,7 @@ uint64_t HashMember(const State& s, const Member& m) {
   for (uint32_t other : m.blocked) blocked += Hasher(7).Add(other).value();
   h.Add(blocked);
   for (const ReliabilityOutcome& o : m.outcomes) h.Add(o.day).Add(o.value);
+  h.AddList(m.bids).Add(m.rfq_awarded).Add(m.rfq_unawarded);
   return h.value();
 }
 
@@ -109,6 +110,7 @@ uint64_t HashOrder(const State& s, const Order& o) {
   h.AddLimits(s.names(), o.needs).Add(o.min_lot).Add(o.mode).Add(o.visibility);
   h.AddList(o.visible_to_clusters).AddList(o.invited).AddList(o.prefer_clusters);
   h.Add(o.cluster_bonus).Add(o.expires_at).Add(o.status).AddList(o.contracts);
+  h.Add(o.bids_close_at).Add(o.award).Add(o.award_by).AddList(o.bids);
   return h.Add(o.created_at).Add(o.revision).value();
 }
 
@@ -120,7 +122,21 @@ uint64_t HashContract(const Contract& c) {
   const Score& sc = c.score;
   h.Add(sc.unit_price).Add(sc.transport).Add(sc.landed).Add(sc.reliability).Add(sc.risk_factor);
   h.Add(sc.cluster_bonus).Add(sc.total).Add(sc.distance_km);
+  h.Add(c.bid);
   return h.Add(c.state).Add(c.created_at).Add(c.confirm_by).Add(c.revision).value();
+}
+
+uint64_t HashScore(Hasher& h, const Score& sc) {
+  h.Add(sc.unit_price).Add(sc.transport).Add(sc.landed).Add(sc.reliability).Add(sc.risk_factor);
+  return h.Add(sc.cluster_bonus).Add(sc.total).Add(sc.distance_km).value();
+}
+
+uint64_t HashBid(const Bid& b) {
+  Hasher h(8);
+  h.Add(b.id).Add(b.order).Add(b.supplier).Add(b.unit_price).Add(b.quantity).Add(b.lead_days);
+  h.Add(b.offer).Add(b.status).Add(std::string_view(b.reason)).Add(b.contract);
+  h.Add(b.created_at).Add(b.revision);
+  return HashScore(h, b.score);
 }
 
 }  // namespace
@@ -132,6 +148,7 @@ uint64_t StateHash(const State& s) {
   for (const CapacityOffer& o : s.offers()) sum += HashOffer(s, o);
   for (const Order& o : s.orders()) sum += HashOrder(s, o);
   for (const Contract& c : s.contracts()) sum += HashContract(c);
+  for (const Bid& b : s.bids()) sum += HashBid(b);
   for (const auto& [hash, key] : s.keys()) {
     sum += Hasher(6).Add(std::string_view(hash)).Add(key.kind).Add(key.member).value();
   }
