@@ -39,6 +39,13 @@ constexpr EventTag Tag(const OrderCancelled*) { return EventTag::kOrderCancelled
 constexpr EventTag Tag(const OrderExpired*) { return EventTag::kOrderExpired; }
 constexpr EventTag Tag(const ContractCreated*) { return EventTag::kContractCreated; }
 constexpr EventTag Tag(const KeyIssued*) { return EventTag::kKeyIssued; }
+constexpr EventTag Tag(const OrderAnnounced*) { return EventTag::kOrderAnnounced; }
+constexpr EventTag Tag(const BidPlaced*) { return EventTag::kBidPlaced; }
+constexpr EventTag Tag(const BidWithdrawn*) { return EventTag::kBidWithdrawn; }
+constexpr EventTag Tag(const BiddingClosed*) { return EventTag::kBiddingClosed; }
+constexpr EventTag Tag(const AwardFailed*) { return EventTag::kAwardFailed; }
+constexpr EventTag Tag(const OrderAwarded*) { return EventTag::kOrderAwarded; }
+constexpr EventTag Tag(const OrderUnawarded*) { return EventTag::kOrderUnawarded; }
 
 template <typename T>
 constexpr uint8_t TagNumber() {
@@ -150,6 +157,9 @@ void Fields(F& f, Is<OrderPlaced> auto& e) {
   f("prefer_clusters", e.prefer_clusters);
   f("cluster_bonus", e.cluster_bonus);
   f("expires_at", e.expires_at);
+  f("bids_close_at", e.bids_close_at);
+  f("award", e.award);
+  f("award_by", e.award_by);
 }
 template <typename F, typename E>
 requires Is<E, OrderCancelled> || Is<E, OrderExpired>
@@ -170,6 +180,7 @@ void Fields(F& f, Is<ContractCreated> auto& e) {
   f("score", e.score);
   f("state", e.state);
   f("confirm_by", e.confirm_by);
+  f("bid", e.bid);
 }
 
 template <typename F>
@@ -177,6 +188,53 @@ void Fields(F& f, Is<KeyIssued> auto& e) {
   f("hash", e.hash);
   f("kind", e.kind);
   f("member", e.member);
+}
+template <typename F>
+void Fields(F& f, Is<OrderAnnounced> auto& e) {
+  f("order", e.order);
+  f("customer", e.customer);
+  f("suppliers", e.suppliers);
+}
+template <typename F>
+void Fields(F& f, Is<BidPlaced> auto& e) {
+  f("bid", e.bid);
+  f("order", e.order);
+  f("supplier", e.supplier);
+  f("unit_price", e.unit_price);
+  f("quantity", e.quantity);
+  f("lead_days", e.lead_days);
+  f("offer", e.offer);
+}
+template <typename F>
+void Fields(F& f, Is<BidWithdrawn> auto& e) {
+  f("bid", e.bid);
+  f("order", e.order);
+  f("supplier", e.supplier);
+}
+template <typename F>
+void Fields(F& f, Is<BiddingClosed> auto& e) {
+  f("order", e.order);
+  f("customer", e.customer);
+  f("bids", e.bids);
+}
+template <typename F>
+void Fields(F& f, Is<AwardFailed> auto& e) {
+  f("order", e.order);
+  f("bid", e.bid);
+  f("customer", e.customer);
+  f("supplier", e.supplier);
+  f("reason", e.reason);
+}
+template <typename F>
+void Fields(F& f, Is<OrderAwarded> auto& e) {
+  f("order", e.order);
+  f("customer", e.customer);
+  f("quantity", e.quantity);
+}
+template <typename F>
+void Fields(F& f, Is<OrderUnawarded> auto& e) {
+  f("order", e.order);
+  f("customer", e.customer);
 }
 
 // The first failure, or bytes left unread after the last field, as DataLoss naming the type.

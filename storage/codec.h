@@ -3,7 +3,7 @@
 //
 // One event is one self-contained record:
 //
-//   version  u8        kEventFormatVersion (2)
+//   version  u8        kEventFormatVersion (3)
 //   type     u8        the event's type tag, from the table below
 //   seq      varint
 //   at       zigzag    Instant, ms since the Unix epoch
@@ -19,6 +19,10 @@
 //    4 cluster.member_added     9 offer.posted        14 order.expired
 //    5 cluster.member_removed  10 offer.withdrawn     15 contract.created
 //                                                     16 key.issued
+//
+//   40 order.announced         43 order.bidding_closed  46 order.unawarded
+//   41 bid.placed              44 bid.award_failed
+//   42 bid.withdrawn           45 order.awarded
 //
 // Fields: unsigned integers and ids as LEB128 varints; signed integers (money, quantities, days)
 // zigzag-encoded varints; doubles as 8 raw little-endian bytes (IEEE 754 bits, so every value,
@@ -59,7 +63,9 @@
 namespace subex {
 
 // Version 2 added the owner to offer.withdrawn/expired and order.cancelled/expired, and key.issued.
-inline constexpr uint8_t kEventFormatVersion = 2;
+// Version 3 added the rfq terms to order.placed, the awarded bid to contract.created, and the rfq
+// events (tags 40 on).
+inline constexpr uint8_t kEventFormatVersion = 3;
 
 // The type tags of the table above.
 enum class EventTag : uint8_t {
@@ -79,6 +85,14 @@ enum class EventTag : uint8_t {
   kOrderExpired = 14,
   kContractCreated = 15,
   kKeyIssued = 16,
+  // rfq mode.
+  kOrderAnnounced = 40,
+  kBidPlaced = 41,
+  kBidWithdrawn = 42,
+  kBiddingClosed = 43,
+  kAwardFailed = 44,
+  kOrderAwarded = 45,
+  kOrderUnawarded = 46,
 };
 
 EventTag TagOf(const EventBody& body);

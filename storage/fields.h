@@ -38,6 +38,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/domain.h"
+#include "engine/events.h"
 #include "engine/units.h"
 #include "storage/binary.h"
 
@@ -61,7 +62,13 @@ inline constexpr OfferStatus kOfferStatuses[] = {OfferStatus::kOpen, OfferStatus
                                                  OfferStatus::kWithdrawn, OfferStatus::kExpired};
 inline constexpr OrderStatus kOrderStatuses[] = {
     OrderStatus::kOpen,      OrderStatus::kPartiallyAllocated, OrderStatus::kAllocated,
-    OrderStatus::kCompleted, OrderStatus::kCancelled,          OrderStatus::kExpired};
+    OrderStatus::kCompleted, OrderStatus::kCancelled,          OrderStatus::kExpired,
+    OrderStatus::kBidding,   OrderStatus::kAwarding,           OrderStatus::kUnawarded};
+inline constexpr AwardMode kAwardModes[] = {AwardMode::kAuto, AwardMode::kManual};
+inline constexpr BidStatus kBidStatuses[] = {BidStatus::kOpen,    BidStatus::kWithdrawn,
+                                             BidStatus::kIneligible, BidStatus::kRanked,
+                                             BidStatus::kAwarded, BidStatus::kFailed,
+                                             BidStatus::kLost};
 
 inline constexpr KeyKind kKeyKinds[] = {KeyKind::kMember, KeyKind::kPlatform, KeyKind::kAnalyst};
 
@@ -89,6 +96,8 @@ template <>
 inline constexpr size_t kMinItemBytes<Limit> = 1 + 8;
 template <>
 inline constexpr size_t kMinItemBytes<ReliabilityOutcome> = 1 + 8;
+template <>
+inline constexpr size_t kMinItemBytes<BidVerdict> = 1 + 1 + 8 * 8 + 1;
 
 class FieldWriter {
  public:
@@ -136,6 +145,14 @@ class FieldWriter {
   void operator()(const char*, OfferStatus v) { w_.PutU8(WireOf(v, kOfferStatuses)); }
   void operator()(const char*, OrderStatus v) { w_.PutU8(WireOf(v, kOrderStatuses)); }
   void operator()(const char*, KeyKind v) { w_.PutU8(WireOf(v, kKeyKinds)); }
+  void operator()(const char*, AwardMode v) { w_.PutU8(WireOf(v, kAwardModes)); }
+  void operator()(const char*, BidStatus v) { w_.PutU8(WireOf(v, kBidStatuses)); }
+  void operator()(const char* field, const BidVerdict& v) {
+    (*this)(field, v.bid);
+    (*this)(field, v.supplier);
+    (*this)(field, v.score);
+    w_.PutString(v.reason);
+  }
   template <typename T>
   void operator()(const char* field, const std::optional<T>& v) {
     w_.PutBool(v.has_value());
@@ -225,6 +242,14 @@ class FieldReader {
   void operator()(const char* field, OfferStatus& v) { ReadEnum(field, kOfferStatuses, v); }
   void operator()(const char* field, OrderStatus& v) { ReadEnum(field, kOrderStatuses, v); }
   void operator()(const char* field, KeyKind& v) { ReadEnum(field, kKeyKinds, v); }
+  void operator()(const char* field, AwardMode& v) { ReadEnum(field, kAwardModes, v); }
+  void operator()(const char* field, BidStatus& v) { ReadEnum(field, kBidStatuses, v); }
+  void operator()(const char* field, BidVerdict& v) {
+    (*this)(field, v.bid);
+    (*this)(field, v.supplier);
+    (*this)(field, v.score);
+    if (ok()) Read(field, r_.GetString(&v.reason));
+  }
   template <typename T>
   void operator()(const char* field, std::optional<T>& v) {
     bool present = false;

@@ -69,6 +69,8 @@ void Fields(F& f, Is<Member> auto& m) {
   f("blocked", m.blocked);
   f("outcomes", m.outcomes);
   f("revision", m.revision);
+  f("rfq_awarded", m.rfq_awarded);
+  f("rfq_unawarded", m.rfq_unawarded);
 }
 template <typename F>
 void Fields(F& f, Is<Cluster> auto& c) {
@@ -121,6 +123,9 @@ void Fields(F& f, Is<Order> auto& o) {
   f.TimeAfter("expires_at", o.created_at, o.expires_at);
   f("status", o.status);
   f("revision", o.revision);
+  f.TimeAfter("bids_close_at", o.created_at, o.bids_close_at);
+  f("award", o.award);
+  f.TimeAfter("award_by", o.bids_close_at, o.award_by);
 }
 template <typename F>
 void Fields(F& f, Is<Contract> auto& c) {
@@ -136,6 +141,22 @@ void Fields(F& f, Is<Contract> auto& c) {
   f("state", c.state);
   f.TimeAfter("confirm_by", c.created_at, c.confirm_by);
   f("revision", c.revision);
+  f("bid", c.bid);
+}
+template <typename F>
+void Fields(F& f, Is<Bid> auto& b) {
+  f.Created(b.created_at);
+  f("order", b.order);
+  f("supplier", b.supplier);
+  f("unit_price", b.unit_price);
+  f("quantity", b.quantity);
+  f("lead_days", b.lead_days);
+  f("offer", b.offer);
+  f("status", b.status);
+  f("score", b.score);
+  f("reason", b.reason);
+  f("contract", b.contract);
+  f("revision", b.revision);
 }
 
 // The shared fields, and what only a snapshot writes: sections, each record's creation instant as
@@ -381,9 +402,17 @@ absl::Status CheckReferences(const StateImage& im, const Taxonomy& taxonomy) {
   for (const Contract& k : im.contracts) {
     c.At("contracts", k.id.value);
     c.Ref("order", k.order.value, im.orders.size());
-    c.Ref("offer", k.offer.value, im.offers.size());
+    if (k.offer.valid() || !k.bid.valid()) c.Ref("offer", k.offer.value, im.offers.size());
+    if (k.bid.valid()) c.Ref("bid", k.bid.value, im.bids.size());
     c.Ref("customer", k.customer.value, members);
     c.Ref("supplier", k.supplier.value, members);
+  }
+  for (const Bid& b : im.bids) {
+    c.At("bids", b.id.value);
+    c.Ref("order", b.order.value, im.orders.size());
+    c.Ref("supplier", b.supplier.value, members);
+    if (b.offer.valid()) c.Ref("offer", b.offer.value, im.offers.size());
+    if (b.contract.valid()) c.Ref("contract", b.contract.value, im.contracts.size());
   }
   seen.clear();
   for (size_t i = 0; i < im.keys.size(); ++i) {
@@ -416,6 +445,7 @@ void EncodeSnapshot(const State& state, std::string& out) {
   WriteSection(f, state.orders());
   WriteSection(f, state.contracts());
   WriteKeys(f, state);
+  WriteSection(f, state.bids());
   w.PutFixed32(Crc32c(std::string_view(out).substr(start)));
 }
 
@@ -467,7 +497,7 @@ absl::StatusOr<std::unique_ptr<State>> DecodeSnapshot(std::string_view bytes,
   if (f.ok() && ReadSection(f, "members", image.members) &&
       ReadSection(f, "clusters", image.clusters) && ReadSection(f, "offers", image.offers) &&
       ReadSection(f, "orders", image.orders) && ReadSection(f, "contracts", image.contracts) &&
-      ReadKeys(f, image) && !f.empty()) {
+      ReadKeys(f, image) && ReadSection(f, "bids", image.bids) && !f.empty()) {
     return absl::DataLossError("snapshot has bytes left over after the last record");
   }
   if (absl::Status s = f.status(); !s.ok()) return s;

@@ -6,15 +6,16 @@
 // StateHash and behaves exactly like the one encoded. The layout:
 //
 //   magic      4 bytes   "SXSN"
-//   version    u8        kSnapshotFormatVersion (1)
+//   version    u8        kSnapshotFormatVersion (3)
 //   taxonomy   fixed32   CRC32C of the process codes in id order: a snapshot is only restored
 //                        against the taxonomy it was taken with
 //   last_seq   varint    the sequence number of the last event the state holds
 //   now        zigzag    Instant of that event
 //   max_reliability      double
 //   names      count, then each string, in NameId order
-//   members, clusters, offers, orders, contracts
-//              each a count, then the records in id order (ids are implied by position)
+//   members, clusters, offers, orders, contracts, keys, bids
+//              each a count, then the records in id order (ids are implied by position; keys
+//              by hash)
 //   crc        fixed32   CRC32C of every byte before it
 //
 // Fields travel as in the event codec (storage/codec.h): varints, zigzag for signed values, raw
@@ -53,8 +54,9 @@
 
 namespace subex {
 
-// Version 2 added the API keys after the contracts.
-inline constexpr uint8_t kSnapshotFormatVersion = 2;
+// Version 2 added the API keys after the contracts. Version 3 added rfq mode: the award counts of
+// members, the rfq terms of orders, the awarded bid of contracts, and the bids after the keys.
+inline constexpr uint8_t kSnapshotFormatVersion = 3;
 
 // Appends the snapshot of `state` to `out`.
 void EncodeSnapshot(const State& state, std::string& out);
