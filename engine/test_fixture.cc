@@ -146,13 +146,16 @@ PlaceOrder ExchangeTest::OrderCommand(MemberId customer, OrderSpec spec) const {
                     .tags = std::move(spec.tags),
                     .needs = std::move(spec.needs),
                     .min_lot = spec.min_lot,
-                    .mode = OrderMode::kAuto,
+                    .mode = spec.mode,
                     .visibility = spec.visibility,
                     .visible_to_clusters = std::move(spec.visible_to_clusters),
                     .invited = std::move(spec.invited),
                     .prefer_clusters = std::move(spec.prefer_clusters),
                     .cluster_bonus = spec.cluster_bonus,
-                    .expires_at = spec.expires_at};
+                    .expires_at = spec.expires_at,
+                    .bids_close_at = spec.bids_close_at,
+                    .award = spec.award,
+                    .award_by = spec.award_by};
 }
 
 namespace {

@@ -122,6 +122,10 @@ struct OrderSpec {
   std::vector<ClusterId> prefer_clusters = {};
   Kopecks cluster_bonus = 0;
   std::optional<Instant> expires_at = {};
+  OrderMode mode = OrderMode::kAuto;
+  std::optional<Instant> bids_close_at = {};
+  AwardMode award = AwardMode::kAuto;
+  std::optional<Instant> award_by = {};
 };
 
 class ExchangeTest : public ::testing::Test {
