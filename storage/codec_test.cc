@@ -60,15 +60,27 @@ auto Tie(const OrderPlaced& e) {
   return std::tie(e.order, e.customer, e.title, e.process, e.quantity, e.start, e.due,
                   e.max_unit_price, e.location, e.max_distance_km, e.certifications, e.tags,
                   e.needs, e.min_lot, e.mode, e.visibility, e.visible_to_clusters, e.invited,
-                  e.prefer_clusters, e.cluster_bonus, e.expires_at);
+                  e.prefer_clusters, e.cluster_bonus, e.expires_at, e.bids_close_at, e.award,
+                  e.award_by);
 }
 auto Tie(const OrderCancelled& e) { return std::tie(e.order, e.customer); }
 auto Tie(const OrderExpired& e) { return std::tie(e.order, e.customer); }
 auto Tie(const KeyIssued& e) { return std::tie(e.hash, e.kind, e.member); }
 auto Tie(const ContractCreated& e) {
   return std::tie(e.contract, e.order, e.offer, e.customer, e.supplier, e.quantity, e.unit_price,
-                  e.days, e.score, e.state, e.confirm_by);
+                  e.days, e.score, e.state, e.confirm_by, e.bid);
 }
+auto Tie(const OrderAnnounced& e) { return std::tie(e.order, e.customer, e.suppliers); }
+auto Tie(const BidPlaced& e) {
+  return std::tie(e.bid, e.order, e.supplier, e.unit_price, e.quantity, e.lead_days, e.offer);
+}
+auto Tie(const BidWithdrawn& e) { return std::tie(e.bid, e.order, e.supplier); }
+auto Tie(const BiddingClosed& e) { return std::tie(e.order, e.customer, e.bids); }
+auto Tie(const AwardFailed& e) {
+  return std::tie(e.order, e.bid, e.customer, e.supplier, e.reason);
+}
+auto Tie(const OrderAwarded& e) { return std::tie(e.order, e.customer, e.quantity); }
+auto Tie(const OrderUnawarded& e) { return std::tie(e.order, e.customer); }
 
 void ExpectSameEvent(const Event& want, const Event& got) {
   EXPECT_EQ(want.seq, got.seq);
@@ -162,7 +174,10 @@ std::vector<Event> FullEvents() {
                   {MemberId{3}, MemberId{12'000}},
                   {ClusterId{2}},
                   5'000,
-                  At("2026-12-21T00:00:00Z")},
+                  At("2026-12-21T00:00:00Z"),
+                  At("2026-11-25T12:00:00Z"),
+                  AwardMode::kManual,
+                  At("2026-11-28T12:00:00Z")},
       OrderCancelled{OrderId{90'000}, MemberId{19}},
       OrderExpired{OrderId{90'001}, MemberId{20}},
       ContractCreated{ContractId{31'000},
@@ -179,8 +194,21 @@ std::vector<Event> FullEvents() {
                        {D("2026-12-18"), 16}},
                       Score{320000, 8496, 328496, 0.8, 1.05, 5000, 339920.8, 212.4},
                       ContractState::kPendingConfirmation,
-                      At("2026-11-25T08:00:00Z")},
+                      At("2026-11-25T08:00:00Z"),
+                      BidId{4'000}},
       KeyIssued{std::string(64, 'a'), KeyKind::kPlatform, MemberId{12'000}},
+      OrderAnnounced{OrderId{90'000}, MemberId{7}, {MemberId{3}, MemberId{12'000}}},
+      BidPlaced{BidId{4'000}, OrderId{90'000}, MemberId{12'000}, 310'000, 80, 12,
+                OfferId{250'000}},
+      BidWithdrawn{BidId{4'000}, OrderId{90'000}, MemberId{12'000}},
+      BiddingClosed{OrderId{90'000},
+                    MemberId{7},
+                    {{BidId{4'000}, MemberId{12'000},
+                      Score{310000, 8496, 318496, 0.8, 1.05, 5000, 329420.8, 212.4}, ""},
+                     {BidId{4'001}, MemberId{3}, Score{}, "blocked"}}},
+      AwardFailed{OrderId{90'000}, BidId{4'001}, MemberId{7}, MemberId{3}, "capacity"},
+      OrderAwarded{OrderId{90'000}, MemberId{7}, 80},
+      OrderUnawarded{OrderId{90'001}, MemberId{20}},
   };
   std::vector<Event> events;
   for (const EventBody& body : bodies) events.push_back({1'234'567 + events.size(), at, body});
@@ -331,7 +359,7 @@ TEST(CodecTest, EveryTruncationIsRefused) {
 }
 
 TEST(CodecTest, UnknownVersionIsRefusedByName) {
-  for (uint8_t version : {0, 1, 3, 255}) {
+  for (uint8_t version : {0, 1, 2, 255}) {
     std::string record = Encode(FullOf(EventTag::kOfferPosted));
     record[0] = static_cast<char>(version);
     for (const std::string& r : {record, Reseal(record)}) {
@@ -544,8 +572,8 @@ class EngineJournalTest : public ::testing::Test {
       c.tags = {"stainless", "steel"};
       c.limits = {{"max_length_mm", 1200}};
     });
-    Post(turning, "machining.milling", 8, D("2026-12-20"), 280000,
-         [](PostOffer& c) { c.auto_accept = false; });
+    const OfferId turning_offer = Post(turning, "machining.milling", 8, D("2026-12-20"), 280000,
+                                       [](PostOffer& c) { c.auto_accept = false; });
     const OfferId castings = Post(works, "casting.steel", 500, D("2026-12-31"), 2500);
     Place(pumps, "machining.milling", 100, D("2026-12-20"), 350000, [&](PlaceOrder& c) {
       c.max_distance_km = 1000.0;
@@ -564,6 +592,29 @@ class EngineJournalTest : public ::testing::Test {
       c.invited = {mill};
     });
     Run(WithdrawOffer{works, castings});
+
+    // rfq: one order awarded at the close after a failed award, one whose manual award lapses.
+    auto rfq = [](AwardMode award) {
+      return [award](PlaceOrder& c) {
+        c.mode = OrderMode::kRfq;
+        c.bids_close_at = At("2026-11-25T12:00:00Z");
+        c.award = award;
+      };
+    };
+    const OrderId awarded = Place(pumps, "machining.milling", 16, D("2026-12-20"), 0,
+                                  rfq(AwardMode::kAuto));
+    const OrderId lapsing = Place(pumps, "machining", 8, D("2026-12-20"), 0,
+                                  rfq(AwardMode::kManual));
+    Run(PlaceBid{turning, awarded, 250000, 16, 5, turning_offer});
+    Run(PlaceBid{mill, awarded, 300000, 16, 5, std::nullopt});
+    Run(PlaceBid{works, awarded, 290000, 16, 5, std::nullopt});
+    Run(WithdrawBid{works, BidId{2}, std::nullopt});
+    Run(PlaceBid{mill, lapsing, 300000, 8, 5, std::nullopt});
+    Run(WithdrawOffer{turning, turning_offer});
+    Post(works, "casting.steel", 500, D("2026-12-15"), 2500);  // Expires at the last tick.
+    now_ = At("2026-11-25T12:00:00Z");
+    Run(Tick{});
+
     now_ = At("2026-12-21T00:00:00Z");
     Run(Tick{});
   }

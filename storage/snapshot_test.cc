@@ -97,6 +97,7 @@ class CommandSource {
     }
     if (roll < 89) return JoinCluster{.cluster = AnyCluster(s), .member = Any(s)};
     if (roll < 91) return LeaveCluster{.cluster = AnyCluster(s), .member = Any(s)};
+    if (roll < 97) return Bidding(s);
     UpdateMember c;
     c.member = Any(s);
     if (Chance(0.7)) c.location = Location();
@@ -184,6 +185,41 @@ class CommandSource {
       c.expires_at =
           Instant{std::min(s.now().unix_ms + Int(1, 72) * kMsPerHour, StartOf(c.due + 1).unix_ms)};
     }
+    if (Chance(0.12)) {
+      c.mode = OrderMode::kRfq;
+      c.bids_close_at = Instant{StartOf(today).unix_ms + Int(25, 120) * kMsPerHour};
+      if (Chance(0.5)) c.award = AwardMode::kManual;
+    }
+    return c;
+  }
+
+  // Bids on orders still bidding, withdrawals, and manual awards.
+  Command Bidding(const State& s) {
+    std::vector<OrderId> bidding, awarding;
+    for (const subex::Order& o : s.orders()) {
+      if (o.status == OrderStatus::kBidding) bidding.push_back(o.id);
+      if (o.status == OrderStatus::kAwarding) awarding.push_back(o.id);
+    }
+    const int roll = Int(0, 9);
+    if (roll < 6 && !bidding.empty()) {
+      const subex::Order& o = *s.order(bidding[Int(0, int(bidding.size()) - 1)]);
+      PlaceBid c{.by = Any(s),
+                 .order = o.id,
+                 .unit_price = Int(40, 95) * 100,
+                 .quantity = Int(int(o.min_lot), int(o.quantity)),
+                 .lead_days = Int(0, 3)};
+      const Member& m = *s.member(c.by);
+      if (!m.offers.empty() && Chance(0.3)) c.offer = m.offers[Int(0, int(m.offers.size()) - 1)];
+      return c;
+    }
+    if (roll < 8 && !s.bids().empty()) {
+      const Bid& b = s.bids()[Int(0, int(s.bids().size()) - 1)];
+      return WithdrawBid{.by = b.supplier, .bid = b.id};
+    }
+    if (awarding.empty()) return Tick{};
+    const subex::Order& o = *s.order(awarding[Int(0, int(awarding.size()) - 1)]);
+    AwardBids c{.by = o.customer, .order = o.id};
+    if (!o.bids.empty()) c.bids.push_back(o.bids[Int(0, int(o.bids.size()) - 1)]);
     return c;
   }
 
@@ -228,6 +264,7 @@ TEST(SnapshotTest, RestoredStateIsTheStateEncoded) {
     Market m(seed, 1500);
     const State& s = m.engine.state();
     ASSERT_GT(s.contracts().size(), 50u) << "seed " << seed << ": too few matches";
+    ASSERT_GT(s.bids().size(), 5u) << "seed " << seed << ": too few bids";
     const std::string bytes = Snapshot(s);
     absl::StatusOr<std::unique_ptr<State>> r = DecodeSnapshot(bytes, m.taxonomy, Params{});
     ASSERT_TRUE(r.ok()) << r.status();
@@ -244,16 +281,21 @@ TEST(SnapshotTest, RestoredStateIsTheStateEncoded) {
     EXPECT_EQ(back.resting_orders().size(), s.resting_orders().size());
     EXPECT_TRUE(back.order_timers() == s.order_timers());
     EXPECT_TRUE(back.offer_timers() == s.offer_timers());
+    EXPECT_TRUE(back.rfq_timers() == s.rfq_timers());
     for (const Member& mem : s.members()) {
       const Member& b = *back.member(mem.id);
       EXPECT_EQ(b.offers, mem.offers);
       EXPECT_EQ(b.orders, mem.orders);
       EXPECT_EQ(b.contracts, mem.contracts);
+      EXPECT_EQ(b.bids, mem.bids);
       EXPECT_EQ(back.member_by_inn(mem.inn), &b);
     }
     for (const Cluster& c : s.clusters()) EXPECT_EQ(back.cluster(c.id)->members, c.members);
     for (const CapacityOffer& o : s.offers()) EXPECT_EQ(back.offer(o.id)->contracts, o.contracts);
-    for (const Order& o : s.orders()) EXPECT_EQ(back.order(o.id)->contracts, o.contracts);
+    for (const Order& o : s.orders()) {
+      EXPECT_EQ(back.order(o.id)->contracts, o.contracts);
+      EXPECT_EQ(back.order(o.id)->bids, o.bids);
+    }
     EXPECT_EQ(Snapshot(back), bytes) << "seed " << seed << ": re-encoding differs";
   }
 }
@@ -386,7 +428,7 @@ TEST(SnapshotTest, AnotherVersionOrTaxonomyIsRefusedByName) {
   bytes[4] = static_cast<char>(kSnapshotFormatVersion + 1);
   r = DecodeSnapshot(bytes, m.taxonomy, Params{});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(r.status().message(), HasSubstr("version 2"));
+  EXPECT_THAT(r.status().message(), HasSubstr("version 3"));
 
   r = DecodeSnapshot("SXSX" + bytes.substr(4), m.taxonomy, Params{});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);

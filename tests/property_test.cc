@@ -3,7 +3,8 @@
 // For each seed, a small market (ten process nodes in three branches, twenty members near Lipetsk
 // and a few far away, three clusters) receives two thousand random commands: offers, orders,
 // withdrawals and cancellations (some by strangers), blocks, suspensions, cluster moves, members
-// moving house, time passing, and deliberately invalid requests. After every command:
+// moving house, rfq orders with bids, withdrawals and manual awards, time passing (closing
+// bidding), and deliberately invalid requests. After every command:
 //
 //   - CheckInvariants finds nothing, and the test's own recount agrees: no offer-day beyond its
 //     capacity, every order's allocation equal to its contracts and within its quantity, every
@@ -219,6 +220,11 @@ std::string Recount(const State& s) {
   std::vector<int64_t> used(first.back(), 0);
   std::vector<Quantity> allocated(s.orders().size(), 0);
   for (const Contract& c : s.contracts()) {
+    if (!c.offer.valid()) {  // An award of a bid that named no offer reserves no days.
+      if (!c.days.empty()) return absl::StrCat("contract ", c.id.value, " has days, no offer");
+      allocated[c.order.value] += c.quantity;
+      continue;
+    }
     const CapacityOffer& offer = *s.offer(c.offer);
     int64_t* days = &used[first[c.offer.value]];
     Quantity sum = 0;
@@ -260,7 +266,8 @@ std::string Describe(const Command& command) {
   static const char* const kNames[] = {
       "RegisterMember", "UpdateMember",  "CreateCluster", "JoinCluster", "LeaveCluster",
       "BlockMember",    "UnblockMember", "SuspendMember", "PostOffer",   "WithdrawOffer",
-      "PlaceOrder",     "CancelOrder",   "Tick"};
+      "PlaceOrder",     "CancelOrder",   "Tick",          "PlaceBid",    "WithdrawBid",
+      "AwardBids"};
   std::string out = kNames[command.index()];
   std::visit(
       [&out](const auto& c) {
@@ -383,6 +390,7 @@ class CommandSource {
     }
     if (roll < 86) return JoinCluster{.cluster = AnyCluster(), .member = AnyMember()};
     if (roll < 88) return LeaveCluster{.cluster = AnyCluster(), .member = AnyMember()};
+    if (roll < 95) return Bidding(s);
     return Update();
   }
 
@@ -432,6 +440,58 @@ class CommandSource {
     if (Chance(0.2)) {
       c.expires_at =
           Instant{std::min(s.now().unix_ms + Int(1, 72) * kMsPerHour, StartOf(c.due + 1).unix_ms)};
+    }
+    if (Chance(0.08)) {
+      c.mode = OrderMode::kRfq;
+      if (Chance(0.3)) c.max_unit_price = 0;
+      c.bids_close_at = Instant{StartOf(today).unix_ms + Int(25, 72) * kMsPerHour};
+      c.due = std::max(c.due, today + Int(4, 20));
+      if (Chance(0.5)) c.award = AwardMode::kManual;
+    }
+    return c;
+  }
+
+  // Bids on the rfq orders still bidding (some by members who may not), withdrawals (some by
+  // strangers) and manual awards (some naming bids that cannot be awarded).
+  Command Bidding(const State& s) {
+    std::vector<const subex::Order*> bidding, awarding;
+    for (const subex::Order& o : s.orders()) {
+      if (o.status == OrderStatus::kBidding) bidding.push_back(&o);
+      if (o.status == OrderStatus::kAwarding) awarding.push_back(&o);
+    }
+    const int roll = Int(0, 9);
+    if (roll < 6 && !bidding.empty()) {
+      const subex::Order& o = *bidding[Int(0, int(bidding.size()) - 1)];
+      // Mostly a supplier the order is visible to, so that many bids stand; sometimes anyone.
+      MemberId by = AnyMember();
+      for (int tries = 0; tries < 8 && Chance(0.9); ++tries) {
+        const Member& m = *s.member(by);
+        if (m.is(kRoleSupplier) && m.id != o.customer && VisibleTo(o, m)) break;
+        by = AnyMember();
+      }
+      PlaceBid c{.by = by,
+                 .order = o.id,
+                 .unit_price = Int(40, 92) * 100,
+                 .quantity = Int(int(o.min_lot), int(o.quantity)),
+                 .lead_days = Chance(0.9) ? Int(0, 6) : Int(0, 30)};
+      const Member& m = *s.member(c.by);
+      if (!m.offers.empty() && Chance(0.5)) {
+        // Mostly the bidder's newest offers, which are the likeliest still open.
+        const int n = int(m.offers.size());
+        c.offer = m.offers[Chance(0.8) ? Int(std::max(0, n - 3), n - 1) : Int(0, n - 1)];
+      }
+      return c;
+    }
+    if (roll < 8 && !s.bids().empty()) {
+      const Bid& b = s.bids()[Int(0, int(s.bids().size()) - 1)];
+      return WithdrawBid{.by = Chance(0.8) ? b.supplier : AnyMember(), .bid = b.id};
+    }
+    if (awarding.empty()) return Tick{};
+    const subex::Order& o = *awarding[Int(0, int(awarding.size()) - 1)];
+    AwardBids c{.by = Chance(0.9) ? o.customer : AnyMember(), .order = o.id};
+    for (int i = 0, n = Int(1, 3); i < n && !o.bids.empty(); ++i) {
+      BidId b = o.bids[Int(0, int(o.bids.size()) - 1)];
+      if (std::find(c.bids.begin(), c.bids.end(), b) == c.bids.end()) c.bids.push_back(b);
     }
     return c;
   }
@@ -576,7 +636,10 @@ void RunSeed(uint64_t seed) {
     std::vector<Allocation> made = ContractsIn(out.events);
     contracts += static_cast<int>(made.size());
     if (!out.events.empty()) {
-      if (const auto* placed = std::get_if<OrderPlaced>(&out.events.front().body)) {
+      const auto* placed = std::get_if<OrderPlaced>(&out.events.front().body);
+      if (placed != nullptr && placed->mode == OrderMode::kRfq) {
+        ASSERT_TRUE(made.empty()) << where() << ": an rfq order matched at once";
+      } else if (placed != nullptr) {
         ++oracle_checks;
         ASSERT_EQ(made, ExpectOrderFill(s, *s.order(placed->order), std::move(open),
                                         out.events.front().at))
