@@ -71,7 +71,9 @@ Verdict DecideOn(const State& s, const PlaceBid& c, Instant now, Out& out) {
   if (auto r = CheckActor(supplier, kRoleSupplier, DayOf(now))) return r;
   const Order* order = s.order(c.order);
   if (order == nullptr || !Sees(s, *order, *supplier)) return Rejection::NotFound("order");
-  if (order->customer == c.by) return Rejection::Conflict("a customer may not bid on its own order");
+  if (order->customer == c.by) {
+    return Rejection::Conflict("a customer may not bid on its own order");
+  }
   if (order->mode != OrderMode::kRfq) {
     return Rejection::Conflict("the order takes no bids: it is matched automatically");
   }
@@ -140,8 +142,8 @@ Verdict DecideOn(const State& s, const AwardBids& c, Instant now, Out& out) {
     const Bid* bid = s.bid(c.bids[i]);
     if (bid == nullptr || bid->order != c.order || bid->status != BidStatus::kRanked) {
       errors.Add(absl::StrCat("bids[", i, "]"), "is not an eligible bid of this order");
-    } else if (std::count(c.bids.begin(), c.bids.begin() + static_cast<ptrdiff_t>(i),
-                          c.bids[i]) > 0) {
+    } else if (std::find(c.bids.begin(), c.bids.begin() + static_cast<ptrdiff_t>(i),
+                         c.bids[i]) != c.bids.begin() + static_cast<ptrdiff_t>(i)) {
       errors.Add(absl::StrCat("bids[", i, "]"), "repeats a bid");
     } else {
       candidates.push_back({bid->id, bid->score});

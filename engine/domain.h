@@ -154,8 +154,8 @@ struct Order {
   // rfq only (PRODUCT §4); zero for auto orders.
   Instant bids_close_at;
   AwardMode award = AwardMode::kAuto;
-  Instant award_by;          // With AwardMode::kManual.
-  std::vector<BidId> bids;   // Every bid placed on it, oldest first.
+  Instant award_by;         // With AwardMode::kManual.
+  std::vector<BidId> bids;  // Every bid placed on it, oldest first.
 
   Quantity remaining() const { return quantity - allocated; }
   // On the auto book, waiting for offers. An rfq order never rests: what its award leaves
@@ -237,9 +237,9 @@ struct Bid {
   int32_t lead_days = 0;  // Days from the award to delivery at the order's location.
   OfferId offer;          // The offer whose calendar it draws on; invalid for none.
   BidStatus status = BidStatus::kOpen;
-  Score score;             // From the close, when it was ranked.
-  std::string reason;      // Why it is ineligible or its award failed.
-  ContractId contract;     // With kAwarded.
+  Score score;          // From the close, when it was ranked.
+  std::string reason;   // Why it is ineligible or its award failed.
+  ContractId contract;  // With kAwarded.
   Instant created_at;
   int64_t revision = 1;
 

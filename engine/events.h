@@ -214,7 +214,9 @@ struct AwardFailed {
   BidId bid;
   MemberId customer;
   MemberId supplier;
-  std::string reason;  // "capacity", "offer_closed", "min_lot", "lead_time", or an eligibility reason.
+  // "capacity", "min_lot", "lead_time", "offer_withdrawn" (or _expired, _exhausted), or an
+  // engine/eligibility.h reason name ("blocked", "suspended", …).
+  std::string reason;
 };
 
 // An rfq order ended with contracts (already created) for `quantity` in all.
@@ -236,8 +238,8 @@ using EventBody =
     std::variant<MemberRegistered, MemberUpdated, ClusterCreated, ClusterMemberAdded,
                  ClusterMemberRemoved, MemberBlocked, MemberUnblocked, MemberSuspended, OfferPosted,
                  OfferWithdrawn, OfferExpired, OrderPlaced, OrderCancelled, OrderExpired,
-                 ContractCreated, KeyIssued, OrderAnnounced, BidPlaced, BidWithdrawn,
-                 BiddingClosed, AwardFailed, OrderAwarded, OrderUnawarded>;
+                 ContractCreated, KeyIssued, OrderAnnounced, BidPlaced, BidWithdrawn, BiddingClosed,
+                 AwardFailed, OrderAwarded, OrderUnawarded>;
 
 struct Event {
   uint64_t seq = 0;  // Global, gap-free, from 1.

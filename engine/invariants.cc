@@ -88,8 +88,7 @@ void CheckOrder(const State& s, const Order& o, std::vector<std::string>& v) {
       v.push_back(absl::StrCat("bid ", id.value, " is open on a ", ToString(o.status), " order"));
     }
     if (b.status == BidStatus::kRanked && o.status != OrderStatus::kAwarding) {
-      v.push_back(absl::StrCat("bid ", id.value, " is ranked on a ", ToString(o.status),
-                               " order"));
+      v.push_back(absl::StrCat("bid ", id.value, " is ranked on a ", ToString(o.status), " order"));
     }
   }
   if (o.resting() != s.resting_orders().Contains(o.process, o.max_unit_price, o.id)) {

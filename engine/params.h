@@ -44,7 +44,7 @@ struct LimitParams {
   Kopecks max_unit_price = 100'000'000'000;  // One billion RUB per unit.
   double max_distance_km = 20'037.5;         // Half the Earth's circumference.
   int32_t max_contracts_per_match = 1'000;   // Allocations one order or offer may create at once.
-  int32_t max_announced = 1'000;  // Suppliers an rfq order is announced to (the nearest).
+  int32_t max_announced = 1'000;       // Suppliers an rfq order is announced to (the nearest).
   int32_t max_bids_per_order = 1'000;  // Bids an rfq order may collect, withdrawn ones included.
   int32_t max_lead_days = 366;
 };

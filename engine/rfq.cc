@@ -91,8 +91,7 @@ std::string AwardPlanner::Plan(const Order& order, const Bid& bid, const Member&
 
 Quantity AwardPlanner::Award(const Order& order, std::span<const AwardCandidate> candidates,
                              std::vector<EventBody>& out) {
-  const size_t max_contracts =
-      static_cast<size_t>(state_.params().limits.max_contracts_per_match);
+  const size_t max_contracts = static_cast<size_t>(state_.params().limits.max_contracts_per_match);
   Quantity remaining = order.remaining();
   size_t made = 0;
   for (const AwardCandidate& c : candidates) {

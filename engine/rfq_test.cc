@@ -54,9 +54,8 @@ class RfqTest : public ExchangeTest {
                     .offer = offer};
   }
 
-  BidId PlaceABid(MemberId supplier, OrderId order, Kopecks price = 300000,
-                  Quantity quantity = 16, int32_t lead_days = 10,
-                  std::optional<OfferId> offer = {}) {
+  BidId PlaceABid(MemberId supplier, OrderId order, Kopecks price = 300000, Quantity quantity = 16,
+                  int32_t lead_days = 10, std::optional<OfferId> offer = {}) {
     Engine::Outcome out = Run(BidCommand(supplier, order, price, quantity, lead_days, offer));
     if (out.rejection) {
       ADD_FAILURE() << "PlaceBid rejected: " << out.rejection->message;
@@ -97,26 +96,26 @@ TEST_F(RfqTest, AnRfqOrderNeedsACloseInTheFutureBeforeTheDueDay) {
   OrderSpec none = Rfq();
   none.bids_close_at.reset();
   EXPECT_THAT(ErrorFields(Run(OrderCommand(customer_, none))), ElementsAre("bids_close_at"));
-  EXPECT_THAT(ErrorFields(Run(OrderCommand(
-                  customer_, Rfq({.bids_close_at = At("2026-11-23T07:00:00Z")})))),
-              ElementsAre("bids_close_at"));
-  EXPECT_THAT(ErrorFields(Run(OrderCommand(
-                  customer_, Rfq({.bids_close_at = At("2026-12-20T00:00:00Z")})))),
-              ElementsAre("bids_close_at"));
+  EXPECT_THAT(
+      ErrorFields(Run(OrderCommand(customer_, Rfq({.bids_close_at = At("2026-11-23T07:00:00Z")})))),
+      ElementsAre("bids_close_at"));
+  EXPECT_THAT(
+      ErrorFields(Run(OrderCommand(customer_, Rfq({.bids_close_at = At("2026-12-20T00:00:00Z")})))),
+      ElementsAre("bids_close_at"));
   EXPECT_TRUE(state().orders().empty());
 }
 
 TEST_F(RfqTest, AwardByBelongsToManualAwardsAndFallsAfterTheClose) {
-  EXPECT_THAT(ErrorFields(Run(OrderCommand(
-                  customer_, Rfq({.award_by = At("2026-11-28T00:00:00Z")})))),
-              ElementsAre("award_by"));
-  EXPECT_THAT(ErrorFields(Run(OrderCommand(customer_,
-                                           Rfq({.award = AwardMode::kManual,
-                                                .award_by = At("2026-11-25T11:00:00Z")})))),
-              ElementsAre("award_by"));
-  EXPECT_THAT(ErrorFields(Run(OrderCommand(
-                  customer_, {.bids_close_at = At("2026-11-25T12:00:00Z")}))),
-              ElementsAre("bids_close_at"));
+  EXPECT_THAT(
+      ErrorFields(Run(OrderCommand(customer_, Rfq({.award_by = At("2026-11-28T00:00:00Z")})))),
+      ElementsAre("award_by"));
+  EXPECT_THAT(
+      ErrorFields(Run(OrderCommand(
+          customer_, Rfq({.award = AwardMode::kManual, .award_by = At("2026-11-25T11:00:00Z")})))),
+      ElementsAre("award_by"));
+  EXPECT_THAT(
+      ErrorFields(Run(OrderCommand(customer_, {.bids_close_at = At("2026-11-25T12:00:00Z")}))),
+      ElementsAre("bids_close_at"));
 }
 
 TEST_F(RfqTest, AManualAwardIsDueSeventyTwoHoursAfterTheCloseByDefault) {
@@ -126,7 +125,8 @@ TEST_F(RfqTest, AManualAwardIsDueSeventyTwoHoursAfterTheCloseByDefault) {
 }
 
 TEST_F(RfqTest, TheDefaultAwardDeadlineNeverPassesTheDueDay) {
-  OrderId o = PlaceRfq({.start = D("2026-11-24"), .due = D("2026-11-26"), .award = AwardMode::kManual});
+  OrderId o =
+      PlaceRfq({.start = D("2026-11-24"), .due = D("2026-11-26"), .award = AwardMode::kManual});
   EXPECT_EQ(order(o).award_by, At("2026-11-27T00:00:00Z"));
 }
 
@@ -137,8 +137,8 @@ TEST_F(RfqTest, AnRfqOrderIsAnnouncedToTheEligibleSuppliersOnly) {
   MemberId far = Supplier({.location = kYekaterinburg, .certifications = {"ISO9001"}});
   MemberId uncertified = Supplier();
   MemberId casting_only = Supplier({.processes = {"casting"}, .certifications = {"ISO9001"}});
-  MemberId turning = Supplier({.processes = {"machining.milling.cnc_5axis"},
-                               .certifications = {"ISO9001"}});
+  MemberId turning =
+      Supplier({.processes = {"machining.milling.cnc_5axis"}, .certifications = {"ISO9001"}});
   MemberId blocked = Supplier({.certifications = {"ISO9001"}});
   MemberId blocking = Supplier({.certifications = {"ISO9001"}});
   MemberId suspended = Supplier({.certifications = {"ISO9001"}});
@@ -229,8 +229,8 @@ TEST_F(RfqTest, AnOrderTheSupplierMayNotSeeIsNotFoundForBidding) {
   MemberId blocker = Supplier();
   MemberId invited = Supplier();
   ASSERT_FALSE(Run(BlockMember{.by = customer_, .other = blocked}).rejection);
-  OrderId hidden = PlaceRfq({.visibility = Visibility::kInvited,
-                             .invited = {invited, blocked, blocker}});
+  OrderId hidden =
+      PlaceRfq({.visibility = Visibility::kInvited, .invited = {invited, blocked, blocker}});
   ASSERT_FALSE(Run(BlockMember{.by = blocker, .other = customer_}).rejection);
   for (MemberId m : {outsider, blocked, blocker}) {
     Engine::Outcome out = Run(BidCommand(m, hidden));
@@ -272,8 +272,7 @@ TEST_F(RfqTest, ABidMayOnlyDrawOnTheBiddersOwnOpenOffer) {
   ASSERT_FALSE(Run(WithdrawOffer{.by = s, .offer = withdrawn}).rejection);
   OrderId o = PlaceRfq();
   EXPECT_THAT(ErrorFields(Run(BidCommand(s, o, 300000, 16, 10, theirs))), ElementsAre("offer"));
-  EXPECT_THAT(ErrorFields(Run(BidCommand(s, o, 300000, 16, 10, withdrawn))),
-              ElementsAre("offer"));
+  EXPECT_THAT(ErrorFields(Run(BidCommand(s, o, 300000, 16, 10, withdrawn))), ElementsAre("offer"));
 }
 
 TEST_F(RfqTest, ABidOnAnOfferThatCannotServeTheOrderIsRefused) {
@@ -305,8 +304,7 @@ TEST_F(RfqTest, OnlyTheBidderWithdrawsAndOnlyBeforeTheClose) {
   EXPECT_EQ(Run(WithdrawBid{.by = rival, .bid = b}).rejection->code, RejectCode::kNotFound);
   EXPECT_EQ(Run(WithdrawBid{.by = customer_, .bid = b}).rejection->code, RejectCode::kNotFound);
   AdvanceTo("2026-11-25T12:00:00Z");
-  EXPECT_EQ(Run(WithdrawBid{.by = s, .bid = b}).rejection->code,
-            RejectCode::kFailedPrecondition);
+  EXPECT_EQ(Run(WithdrawBid{.by = s, .bid = b}).rejection->code, RejectCode::kFailedPrecondition);
   EXPECT_EQ(Run(BidCommand(rival, o)).rejection->code, RejectCode::kFailedPrecondition);
 }
 
@@ -322,9 +320,9 @@ TEST_F(RfqTest, TheCloseRanksBidsByScoreAndAwardsTheBestUntilCovered) {
   BidId b_middle = PlaceABid(middle, o, 280000, 16);
 
   EXPECT_TRUE(TickAt("2026-11-25T11:59:59Z").empty());
-  EXPECT_THAT(TickAt("2026-11-25T12:00:00Z"),
-              ElementsAre("order.bidding_closed", "contract.created", "contract.created",
-                          "order.awarded"));
+  EXPECT_THAT(
+      TickAt("2026-11-25T12:00:00Z"),
+      ElementsAre("order.bidding_closed", "contract.created", "contract.created", "order.awarded"));
   const BiddingClosed* closed = Last<BiddingClosed>();
   ASSERT_EQ(closed->bids.size(), 3u);
   EXPECT_TRUE(MaySee(*closed, customer_));
@@ -391,9 +389,9 @@ TEST_F(RfqTest, AnAwardTheOfferCannotHoldFailsWithAReasonAndTheNextBidIsTried) {
   OrderId o = PlaceRfq();
   BidId b_best = PlaceABid(best, o, 200000, 16, 10, small);
   BidId b_next = PlaceABid(next, o, 300000);
-  EXPECT_THAT(TickAt("2026-11-25T12:00:00Z"),
-              ElementsAre("order.bidding_closed", "bid.award_failed", "contract.created",
-                          "order.awarded"));
+  EXPECT_THAT(
+      TickAt("2026-11-25T12:00:00Z"),
+      ElementsAre("order.bidding_closed", "bid.award_failed", "contract.created", "order.awarded"));
   const AwardFailed* failed = Last<AwardFailed>();
   EXPECT_EQ(failed->bid, b_best);
   EXPECT_EQ(failed->reason, "capacity");
@@ -477,13 +475,12 @@ TEST_F(ManualAwardTest, TheCloseShowsTheCustomerEveryBidWithItsScoreAndWaits) {
 }
 
 TEST_F(ManualAwardTest, TheCustomerAwardsChosenBidsInItsOrder) {
-  EXPECT_EQ(Run(AwardBids{.by = customer_, .order = order_, .bids = {bid_b_}})
-                .rejection->code,
+  EXPECT_EQ(Run(AwardBids{.by = customer_, .order = order_, .bids = {bid_b_}}).rejection->code,
             RejectCode::kFailedPrecondition)
       << "bidding is still open";
   TickAt("2026-11-25T12:00:00Z");
-  ASSERT_FALSE(Run(AwardBids{.by = customer_, .order = order_, .bids = {bid_b_, bid_a_}})
-                   .rejection);
+  ASSERT_FALSE(
+      Run(AwardBids{.by = customer_, .order = order_, .bids = {bid_b_, bid_a_}}).rejection);
   EXPECT_THAT(last_types(), ElementsAre("contract.created", "order.awarded"));
   EXPECT_EQ(ContractOf(order_).bid, bid_b_);
   EXPECT_EQ(ContractOf(order_).quantity, 24);
@@ -501,12 +498,12 @@ TEST_F(ManualAwardTest, OnlyTheCustomerAwardsAndOnlyItsOrdersRankedBids) {
   MemberId other = Register({.roles = kRoleCustomer});
   EXPECT_EQ(Run(AwardBids{.by = other, .order = order_, .bids = {bid_a_}}).rejection->code,
             RejectCode::kNotFound);
-  EXPECT_THAT(ErrorFields(Run(AwardBids{.by = customer_, .order = order_,
-                                        .bids = {bid_a_, BidId{77}}})),
-              ElementsAre("bids[1]"));
-  EXPECT_THAT(ErrorFields(Run(AwardBids{.by = customer_, .order = order_,
-                                        .bids = {bid_a_, bid_a_}})),
-              ElementsAre("bids[1]"));
+  EXPECT_THAT(
+      ErrorFields(Run(AwardBids{.by = customer_, .order = order_, .bids = {bid_a_, BidId{77}}})),
+      ElementsAre("bids[1]"));
+  EXPECT_THAT(
+      ErrorFields(Run(AwardBids{.by = customer_, .order = order_, .bids = {bid_a_, bid_a_}})),
+      ElementsAre("bids[1]"));
   EXPECT_TRUE(ContractsOf(order_).empty());
 }
 

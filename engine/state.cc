@@ -412,7 +412,6 @@ void State::TakeDays(CapacityOffer& offer, const Contract& c) {
 
 void State::On(const KeyIssued& e) { keys_.insert_or_assign(e.hash, ApiKey{e.kind, e.member}); }
 
-
 void State::On(const OrderAnnounced&) {}
 
 void State::On(const BidPlaced& e) {
@@ -471,8 +470,7 @@ void State::On(const OrderUnawarded& e) {
 // Ends an rfq order: its timer stops, every bid still standing loses, and the customer's award
 // rate counts it if it closed with an eligible bid.
 void State::EndRfq(Order& o, OrderStatus status, bool awarded) {
-  rfq_timers_.erase({o.status == OrderStatus::kBidding ? o.bids_close_at : o.award_by,
-                     o.id.value});
+  rfq_timers_.erase({o.status == OrderStatus::kBidding ? o.bids_close_at : o.award_by, o.id.value});
   bool had_eligible = false;
   for (BidId id : o.bids) {
     Bid& b = bids_[id.value];

@@ -198,8 +198,7 @@ std::vector<Event> FullEvents() {
                       BidId{4'000}},
       KeyIssued{std::string(64, 'a'), KeyKind::kPlatform, MemberId{12'000}},
       OrderAnnounced{OrderId{90'000}, MemberId{7}, {MemberId{3}, MemberId{12'000}}},
-      BidPlaced{BidId{4'000}, OrderId{90'000}, MemberId{12'000}, 310'000, 80, 12,
-                OfferId{250'000}},
+      BidPlaced{BidId{4'000}, OrderId{90'000}, MemberId{12'000}, 310'000, 80, 12, OfferId{250'000}},
       BidWithdrawn{BidId{4'000}, OrderId{90'000}, MemberId{12'000}},
       BiddingClosed{OrderId{90'000},
                     MemberId{7},
@@ -601,10 +600,10 @@ class EngineJournalTest : public ::testing::Test {
         c.award = award;
       };
     };
-    const OrderId awarded = Place(pumps, "machining.milling", 16, D("2026-12-20"), 0,
-                                  rfq(AwardMode::kAuto));
-    const OrderId lapsing = Place(pumps, "machining", 8, D("2026-12-20"), 0,
-                                  rfq(AwardMode::kManual));
+    const OrderId awarded =
+        Place(pumps, "machining.milling", 16, D("2026-12-20"), 0, rfq(AwardMode::kAuto));
+    const OrderId lapsing =
+        Place(pumps, "machining", 8, D("2026-12-20"), 0, rfq(AwardMode::kManual));
     Run(PlaceBid{turning, awarded, 250000, 16, 5, turning_offer});
     Run(PlaceBid{mill, awarded, 300000, 16, 5, std::nullopt});
     Run(PlaceBid{works, awarded, 290000, 16, 5, std::nullopt});

@@ -65,10 +65,9 @@ inline constexpr OrderStatus kOrderStatuses[] = {
     OrderStatus::kCompleted, OrderStatus::kCancelled,          OrderStatus::kExpired,
     OrderStatus::kBidding,   OrderStatus::kAwarding,           OrderStatus::kUnawarded};
 inline constexpr AwardMode kAwardModes[] = {AwardMode::kAuto, AwardMode::kManual};
-inline constexpr BidStatus kBidStatuses[] = {BidStatus::kOpen,    BidStatus::kWithdrawn,
-                                             BidStatus::kIneligible, BidStatus::kRanked,
-                                             BidStatus::kAwarded, BidStatus::kFailed,
-                                             BidStatus::kLost};
+inline constexpr BidStatus kBidStatuses[] = {
+    BidStatus::kOpen,    BidStatus::kWithdrawn, BidStatus::kIneligible, BidStatus::kRanked,
+    BidStatus::kAwarded, BidStatus::kFailed,    BidStatus::kLost};
 
 inline constexpr KeyKind kKeyKinds[] = {KeyKind::kMember, KeyKind::kPlatform, KeyKind::kAnalyst};
 

@@ -264,10 +264,10 @@ std::string Recount(const State& s) {
 
 std::string Describe(const Command& command) {
   static const char* const kNames[] = {
-      "RegisterMember", "UpdateMember",  "CreateCluster", "JoinCluster", "LeaveCluster",
-      "BlockMember",    "UnblockMember", "SuspendMember", "PostOffer",   "WithdrawOffer",
-      "PlaceOrder",     "CancelOrder",   "Tick",          "PlaceBid",    "WithdrawBid",
-      "AwardBids"};
+      "RegisterMember", "UpdateMember",  "CreateCluster", "JoinCluster",
+      "LeaveCluster",   "BlockMember",   "UnblockMember", "SuspendMember",
+      "PostOffer",      "WithdrawOffer", "PlaceOrder",    "CancelOrder",
+      "Tick",           "PlaceBid",      "WithdrawBid",   "AwardBids"};
   std::string out = kNames[command.index()];
   std::visit(
       [&out](const auto& c) {
