@@ -143,7 +143,7 @@ class Body {
            return subex::ReadEnum(r, v, p, values);
          });
   }
-  // ["customer", "supplier"] as role bits.
+  // ["customer", "supplier"] or ["platform"] as role bits.
   template <class Out>
   void ReadRoles(std::string_view name, Out& out) {
     Read(name, FieldKind::kEnumList, out,
@@ -158,8 +158,10 @@ class Body {
                bits |= kRoleCustomer;
              } else if (role == "supplier") {
                bits |= kRoleSupplier;
+             } else if (role == "platform") {
+               bits |= kRolePlatform;
              } else {
-               r.Add(IndexPath(p, i), "must be customer or supplier");
+               r.Add(IndexPath(p, i), "must be customer, supplier or platform");
                ok = false;
              }
            }

@@ -143,9 +143,36 @@ struct CancelOrder {
 // Advances time to the command's `now` and fires every timer due by then.
 struct Tick {};
 
+// Operator only: a new key for a member or platform (`member`), or an analyst key (no member).
+struct IssueKey {
+  MemberId by = kOperator;
+  KeyKind kind = KeyKind::kMember;
+  MemberId member;
+  std::string label;
+  std::string key_hash;  // SHA-256 (lowercase hex) of the key.
+};
+
+// By the operator, or by the member a member key belongs to.
+struct RevokeKey {
+  MemberId by = kOperator;
+  KeyId key;
+};
+
+// `by` lets the platform act for it, or stops letting it.
+struct AuthorizePlatform {
+  MemberId by;
+  MemberId platform;
+};
+
+struct RevokePlatform {
+  MemberId by;
+  MemberId platform;
+};
+
 using Command = std::variant<RegisterMember, UpdateMember, CreateCluster, JoinCluster, LeaveCluster,
                              BlockMember, UnblockMember, SuspendMember, PostOffer, WithdrawOffer,
-                             PlaceOrder, CancelOrder, Tick>;
+                             PlaceOrder, CancelOrder, Tick, IssueKey, RevokeKey, AuthorizePlatform,
+                             RevokePlatform>;
 
 }  // namespace subex
 

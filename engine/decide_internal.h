@@ -30,6 +30,10 @@ Verdict DecideOn(const State& s, const WithdrawOffer& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const PlaceOrder& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const CancelOrder& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const Tick& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const IssueKey& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const RevokeKey& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const AuthorizePlatform& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const RevokePlatform& c, Instant now, Out& out);
 
 }  // namespace subex::internal
 

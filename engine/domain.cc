@@ -113,6 +113,9 @@ struct TypeName {
   const char* operator()(const OrderExpired&) const { return "order.expired"; }
   const char* operator()(const ContractCreated&) const { return "contract.created"; }
   const char* operator()(const KeyIssued&) const { return "key.issued"; }
+  const char* operator()(const KeyRevoked&) const { return "key.revoked"; }
+  const char* operator()(const PlatformAuthorized&) const { return "platform.authorized"; }
+  const char* operator()(const PlatformRevoked&) const { return "platform.revoked"; }
 };
 
 struct PartiesVisitor {
@@ -134,6 +137,9 @@ struct PartiesVisitor {
   Parties operator()(const ContractCreated& e) const { return {e.customer, e.supplier}; }
   // Key hashes are the operator's business only.
   Parties operator()(const KeyIssued&) const { return {}; }
+  Parties operator()(const KeyRevoked&) const { return {}; }
+  Parties operator()(const PlatformAuthorized& e) const { return {e.member, e.platform}; }
+  Parties operator()(const PlatformRevoked& e) const { return {e.member, e.platform}; }
 };
 
 }  // namespace

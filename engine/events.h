@@ -155,14 +155,33 @@ struct ContractCreated {
 struct KeyIssued {
   std::string hash;  // SHA-256 of the key, lowercase hex.
   KeyKind kind = KeyKind::kMember;
+  MemberId member;  // Invalid for an analyst key.
+  KeyId key;
+  std::string label;
+};
+
+// The key no longer opens anything.
+struct KeyRevoked {
+  KeyId key;
   MemberId member;
+};
+
+// `member` lets `platform` act for it (X-On-Behalf-Of), or stops letting it.
+struct PlatformAuthorized {
+  MemberId member;
+  MemberId platform;
+};
+
+struct PlatformRevoked {
+  MemberId member;
+  MemberId platform;
 };
 
 using EventBody =
     std::variant<MemberRegistered, MemberUpdated, ClusterCreated, ClusterMemberAdded,
                  ClusterMemberRemoved, MemberBlocked, MemberUnblocked, MemberSuspended, OfferPosted,
                  OfferWithdrawn, OfferExpired, OrderPlaced, OrderCancelled, OrderExpired,
-                 ContractCreated, KeyIssued>;
+                 ContractCreated, KeyIssued, KeyRevoked, PlatformAuthorized, PlatformRevoked>;
 
 struct Event {
   uint64_t seq = 0;  // Global, gap-free, from 1.

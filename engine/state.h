@@ -50,7 +50,7 @@ struct StateImage {
   ChunkedVector<CapacityOffer> offers;
   ChunkedVector<Order> orders;
   ChunkedVector<Contract> contracts;
-  std::vector<std::pair<std::string, ApiKey>> keys;  // By key hash.
+  std::vector<std::pair<std::string, ApiKey>> keys;  // Hash and key, by KeyId.
   Instant now;
   uint64_t last_seq = 0;
   double max_reliability = 0;
@@ -83,9 +83,12 @@ class State {
   const Order* order(OrderId id) const { return Get(orders_, id.value); }
   const Contract* contract(ContractId id) const { return Get(contracts_, id.value); }
   const Member* member_by_inn(std::string_view inn) const;
-  // The key whose SHA-256 (lowercase hex) is `hash`, if issued.
+  // The key whose SHA-256 (lowercase hex) is `hash`, if issued (revoked or not).
   const ApiKey* key(std::string_view hash) const;
-  const absl::flat_hash_map<std::string, ApiKey>& keys() const { return keys_; }
+  const ApiKey* key(KeyId id) const { return id.value < keys_.size() ? &keys_[id.value] : nullptr; }
+  // Every key ever issued, by id, and their hashes at the same index.
+  const std::vector<ApiKey>& key_list() const { return keys_; }
+  const std::vector<std::string>& key_hashes() const { return key_hashes_; }
 
   const ChunkedVector<Member>& members() const { return members_; }
   const ChunkedVector<Cluster>& clusters() const { return clusters_; }
@@ -140,6 +143,9 @@ class State {
   void On(const OrderExpired& e);
   void On(const ContractCreated& e);
   void On(const KeyIssued& e);
+  void On(const KeyRevoked& e);
+  void On(const PlatformAuthorized& e);
+  void On(const PlatformRevoked& e);
 
   void RebuildIndexes();
   NameList InternSorted(const std::vector<std::string>& names);
@@ -152,7 +158,9 @@ class State {
   NameTable names_;
   ChunkedVector<Member> members_;
   absl::flat_hash_map<std::string, MemberId> members_by_inn_;
-  absl::flat_hash_map<std::string, ApiKey> keys_;
+  std::vector<ApiKey> keys_;                  // By KeyId.
+  std::vector<std::string> key_hashes_;       // By KeyId.
+  absl::flat_hash_map<std::string, KeyId> key_by_hash_;
   ChunkedVector<Cluster> clusters_;
   ChunkedVector<CapacityOffer> offers_;
   ChunkedVector<Order> orders_;

@@ -64,6 +64,7 @@ using ClusterId = Id<struct ClusterTag>;
 using OfferId = Id<struct OfferTag>;
 using OrderId = Id<struct OrderTag>;
 using ContractId = Id<struct ContractTag>;
+using KeyId = Id<struct KeyTag>;
 using ProcessId = Id<struct ProcessTag>;
 
 // An interned short name (tag, certification, limit name).

@@ -39,6 +39,9 @@ constexpr EventTag Tag(const OrderCancelled*) { return EventTag::kOrderCancelled
 constexpr EventTag Tag(const OrderExpired*) { return EventTag::kOrderExpired; }
 constexpr EventTag Tag(const ContractCreated*) { return EventTag::kContractCreated; }
 constexpr EventTag Tag(const KeyIssued*) { return EventTag::kKeyIssued; }
+constexpr EventTag Tag(const KeyRevoked*) { return EventTag::kKeyRevoked; }
+constexpr EventTag Tag(const PlatformAuthorized*) { return EventTag::kPlatformAuthorized; }
+constexpr EventTag Tag(const PlatformRevoked*) { return EventTag::kPlatformRevoked; }
 
 template <typename T>
 constexpr uint8_t TagNumber() {
@@ -177,6 +180,19 @@ void Fields(F& f, Is<KeyIssued> auto& e) {
   f("hash", e.hash);
   f("kind", e.kind);
   f("member", e.member);
+  f("key", e.key);
+  f("label", e.label);
+}
+template <typename F>
+void Fields(F& f, Is<KeyRevoked> auto& e) {
+  f("key", e.key);
+  f("member", e.member);
+}
+template <typename F, typename E>
+requires Is<E, PlatformAuthorized> || Is<E, PlatformRevoked>
+void Fields(F& f, E& e) {
+  f("member", e.member);
+  f("platform", e.platform);
 }
 
 // The first failure, or bytes left unread after the last field, as DataLoss naming the type.

@@ -19,6 +19,7 @@
 //    4 cluster.member_added     9 offer.posted        14 order.expired
 //    5 cluster.member_removed  10 offer.withdrawn     15 contract.created
 //                                                     16 key.issued
+//   17 key.revoked  18 platform.authorized  19 platform.revoked
 //
 // Fields: unsigned integers and ids as LEB128 varints; signed integers (money, quantities, days)
 // zigzag-encoded varints; doubles as 8 raw little-endian bytes (IEEE 754 bits, so every value,
@@ -79,6 +80,9 @@ enum class EventTag : uint8_t {
   kOrderExpired = 14,
   kContractCreated = 15,
   kKeyIssued = 16,
+  kKeyRevoked = 17,
+  kPlatformAuthorized = 18,
+  kPlatformRevoked = 19,
 };
 
 EventTag TagOf(const EventBody& body);

@@ -64,7 +64,10 @@ auto Tie(const OrderPlaced& e) {
 }
 auto Tie(const OrderCancelled& e) { return std::tie(e.order, e.customer); }
 auto Tie(const OrderExpired& e) { return std::tie(e.order, e.customer); }
-auto Tie(const KeyIssued& e) { return std::tie(e.hash, e.kind, e.member); }
+auto Tie(const KeyIssued& e) { return std::tie(e.hash, e.kind, e.member, e.key, e.label); }
+auto Tie(const KeyRevoked& e) { return std::tie(e.key, e.member); }
+auto Tie(const PlatformAuthorized& e) { return std::tie(e.member, e.platform); }
+auto Tie(const PlatformRevoked& e) { return std::tie(e.member, e.platform); }
 auto Tie(const ContractCreated& e) {
   return std::tie(e.contract, e.order, e.offer, e.customer, e.supplier, e.quantity, e.unit_price,
                   e.days, e.score, e.state, e.confirm_by);
@@ -180,7 +183,10 @@ std::vector<Event> FullEvents() {
                       Score{320000, 8496, 328496, 0.8, 1.05, 5000, 339920.8, 212.4},
                       ContractState::kPendingConfirmation,
                       At("2026-11-25T08:00:00Z")},
-      KeyIssued{std::string(64, 'a'), KeyKind::kPlatform, MemberId{12'000}},
+      KeyIssued{std::string(64, 'a'), KeyKind::kPlatform, MemberId{12'000}, KeyId{7}, "ERP"},
+      KeyRevoked{KeyId{7}, MemberId{12'000}},
+      PlatformAuthorized{MemberId{3}, MemberId{12'000}},
+      PlatformRevoked{MemberId{3}, MemberId{12'000}},
   };
   std::vector<Event> events;
   for (const EventBody& body : bodies) events.push_back({1'234'567 + events.size(), at, body});
@@ -344,7 +350,7 @@ TEST(CodecTest, UnknownVersionIsRefusedByName) {
 }
 
 TEST(CodecTest, UnknownTypeIsRefusedByName) {
-  for (uint8_t tag : {0, 17, 200, 255}) {
+  for (uint8_t tag : {0, 39, 200, 255}) {
     std::string record = Encode(FullOf(EventTag::kOfferWithdrawn));
     record[1] = static_cast<char>(tag);
     absl::StatusOr<Event> back = DecodeEvent(Reseal(record));
@@ -412,8 +418,8 @@ TEST(CodecTest, MalformedFieldsAreRefusedByName) {
                   "'offer' holds 4294967296, out of range");
 
   std::string roles = Encode(Event{1, Instant{}, MemberUpdated{}});
-  roles[roles.size() - 7] = 0x04;  // roles, then two empty lists, then the checksum.
-  ExpectMalformed(Reseal(roles), "'roles' holds unknown role bits 0x04");
+  roles[roles.size() - 7] = 0x08;  // roles, then two empty lists, then the checksum.
+  ExpectMalformed(Reseal(roles), "'roles' holds unknown role bits 0x08");
 
   ExpectMalformed(Record(EventTag::kContractCreated,
                          [](Writer& w) {
@@ -529,6 +535,12 @@ class EngineJournalTest : public ::testing::Test {
       c.member = turning;
       c.location = GeoPoint{55.7963, 49.1088};
     }));
+    // A platform, authorised and then revoked by a member; an analyst key issued and revoked.
+    const MemberId portal = Register("Portal", {55.7558, 37.6173}, kRolePlatform, {}, {});
+    Run(AuthorizePlatform{works, portal});
+    Run(RevokePlatform{works, portal});
+    Run(IssueKey{kOperator, KeyKind::kAnalyst, {}, "cluster centre", std::string(64, 'c')});
+    Run(RevokeKey{kOperator, KeyId{static_cast<uint32_t>(engine_.state().key_list().size() - 1)}});
     Run(CreateCluster{kOperator, "Chernozemye", "RU-LIP", ClusterKind::kRegional});
     const ClusterId cluster{0};
     Run(JoinCluster{kOperator, cluster, works});

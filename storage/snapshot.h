@@ -53,8 +53,9 @@
 
 namespace subex {
 
-// Version 2 added the API keys after the contracts.
-inline constexpr uint8_t kSnapshotFormatVersion = 2;
+// Version 2 added the API keys after the contracts; version 3 key ids, labels and revocation,
+// and the platforms a member authorised.
+inline constexpr uint8_t kSnapshotFormatVersion = 3;
 
 // Appends the snapshot of `state` to `out`.
 void EncodeSnapshot(const State& state, std::string& out);
