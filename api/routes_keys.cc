@@ -78,7 +78,9 @@ void Service::IssueKey(Call& call) {
   Mutate(call, std::move(command), [key](const DurableEngine::Result& r, const State& s) {
     for (const Event& e : r.events) {
       if (const auto* issued = std::get_if<KeyIssued>(&e.body)) {
-        return KeyAnswer(s, issued->key, 201, *key);
+        Answer live = KeyAnswer(s, issued->key, 201, *key);
+        live.replay_body = KeyAnswer(s, issued->key, 201).body;
+        return live;
       }
     }
     return KeyAnswer(s, KeyId{}, 201);

@@ -340,7 +340,11 @@ void Service::Mutate(Call& call, Command command, View view) {
   req.render = [view = std::move(view), live, fingerprint, keyed = !req.idempotency_key.empty()](
                    const DurableEngine::Result& r, const State& s) -> std::string {
     *live = r.rejection ? ProblemAnswer(FromRejection(*r.rejection)) : view(r, s);
-    return keyed ? EncodeStored(fingerprint, *live) : std::string();
+    if (!keyed) return std::string();
+    if (!live->replay_body) return EncodeStored(fingerprint, *live);
+    Answer stored = *live;
+    stored.body = *live->replay_body;
+    return EncodeStored(fingerprint, stored);
   };
   req.reply = [respond = call.respond, live, fingerprint](DurableEngine::Result r) {
     if (!r.status.ok()) {

@@ -65,6 +65,9 @@ class Service : public HttpHandler {
     std::string location;  // For 201.
     int64_t revision = 0;  // ETag when positive.
     bool problem = false;
+    // What an idempotent replay answers instead of `body`, when that holds a secret shown once
+    // (a new API key): the secret is never stored.
+    std::optional<std::string> replay_body;
   };
 
   // One request on its way through a route.

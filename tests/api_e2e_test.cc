@@ -4,6 +4,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -361,6 +363,28 @@ TEST_F(ApiTest, AnIdempotentRetryGetsTheFirstAnswerAcrossARestart) {
   EXPECT_EQ(At(reused.body, "/errors/0/field"), "Idempotency-Key");
   // The key is the caller's own: another member may use the same one.
   EXPECT_EQ(Send("POST", "/v1/orders", other_key_, kOrderBody, key).status, 201);
+}
+
+TEST_F(ApiTest, ANewKeyIsShownOnceAndNeverStored) {
+  const std::vector<std::pair<std::string, std::string>> key = {{"Idempotency-Key", "reg-1"}};
+  const std::string body = MemberBody("Voronezh Mill", "3662000008", 51.66, 39.2, "\"supplier\"");
+  HttpClient::Response first = Send("POST", "/v1/members", kAdmin, body, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string api_key = At(first.body, "/api_key");
+  ASSERT_THAT(api_key, HasSubstr("sx_"));
+  HttpClient::Response again = Send("POST", "/v1/members", kAdmin, body, key);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(At(again.body, "/id"), At(first.body, "/id"));
+  EXPECT_EQ(At(again.body, "/api_key"), "<missing>");
+  Restart();
+  // Nothing on disk holds the key: not the journal, not the idempotency records.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(api_key), std::string::npos) << entry.path();
+  }
+  EXPECT_EQ(Send("GET", "/v1/members/" + At(first.body, "/id"), api_key).status, 200);
 }
 
 TEST_F(ApiTest, CyrillicTextRoundTripsExactly) {
