@@ -123,26 +123,18 @@ void Service::RevokeKey(Call& call) {
          [id = *id](const auto&, const State& s) { return KeyAnswer(s, id); });
 }
 
-void Service::PutPlatform(Call& call) {
+void Service::PutPlatform(Call& call) { ChangePlatform(call, /*authorize=*/true); }
+
+void Service::DeletePlatform(Call& call) { ChangePlatform(call, /*authorize=*/false); }
+
+void Service::ChangePlatform(Call& call, bool authorize) {
   std::optional<MemberId> id = ParsePublicId<MemberId>(call.params[0]);
   std::optional<MemberId> platform = ParsePublicId<MemberId>(call.params[1]);
   if (!id || !call.caller.ActsFor(*id)) return Fail(call, NotFound("member not found"));
   if (!platform) return Fail(call, NotFound("platform not found"));
-  Mutate(call, AuthorizePlatform{*id, *platform},
-         [id = *id, caller = call.caller](const auto&, const State& s) -> Answer {
-           JsonWriter w;
-           WriteMember(w, s, *s.member(id), caller);
-           return {.status = 200, .body = std::move(w).Take(), .location = {},
-                   .revision = s.member(id)->revision, .problem = false};
-         });
-}
-
-void Service::DeletePlatform(Call& call) {
-  std::optional<MemberId> id = ParsePublicId<MemberId>(call.params[0]);
-  std::optional<MemberId> platform = ParsePublicId<MemberId>(call.params[1]);
-  if (!id || !call.caller.ActsFor(*id)) return Fail(call, NotFound("member not found"));
-  if (!platform) return Fail(call, NotFound("platform authorisation not found"));
-  Mutate(call, RevokePlatform{*id, *platform},
+  Command command = authorize ? Command(AuthorizePlatform{*id, *platform})
+                              : Command(RevokePlatform{*id, *platform});
+  Mutate(call, std::move(command),
          [id = *id, caller = call.caller](const auto&, const State& s) -> Answer {
            JsonWriter w;
            WriteMember(w, s, *s.member(id), caller);

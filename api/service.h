@@ -127,6 +127,7 @@ class Service : public HttpHandler {
   void RevokeKey(Call& call);
   void PutPlatform(Call& call);
   void DeletePlatform(Call& call);
+  void ChangePlatform(Call& call, bool authorize);
 
   // Operations (api/service.cc).
   void Healthz(Call& call);
