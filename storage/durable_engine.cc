@@ -1,6 +1,12 @@
 #include "storage/durable_engine.h"
 
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <future>
 #include <utility>
 
@@ -71,26 +77,67 @@ absl::Status DurableEngine::Recover() {
 }
 
 void DurableEngine::MaybeSnapshot() {
+  if (snapshot_child_ > 0) {
+    ReapSnapshot(/*wait=*/false);
+    return;
+  }
   const uint64_t seq = engine_.state().last_seq();
   if (options_.snapshot_every_events == 0 ||
       seq - last_snapshot_seq_ < options_.snapshot_every_events) {
     return;
   }
-  auto start = std::chrono::steady_clock::now();
-  std::string bytes;
-  EncodeSnapshot(engine_.state(), bytes);
-  last_snapshot_stall_us_.store(static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                            start)
-          .count()));
-  // A snapshot that cannot be written costs only recovery time: the journal still holds every
-  // event, so the engine goes on acknowledging and tries again at the next interval.
-  if (!journal_->WriteSnapshot(seq, bytes).ok()) return;
+  StartSnapshot(seq);
+}
+
+// Every event up to `seq` is durable here (the batch that made them has been written), so the
+// snapshot never holds anything the journal could lose.
+void DurableEngine::StartSnapshot(uint64_t seq) {
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // The child: only this thread was copied, and the locks other threads held stay held, so it
+    // touches nothing they use (RocksDB, the queue), runs no destructors, and leaves by _exit.
+    // It dies with the engine thread, so a killed server leaves no writer behind.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(2);
+    std::string bytes;
+    EncodeSnapshot(engine_.state(), bytes);
+    _exit(journal_->WriteSnapshot(seq, bytes).ok() ? 0 : 1);
+  }
+  snapshot_fork_us_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::steady_clock::now() - start)
+                                                .count());
+  // A snapshot that cannot be made costs only recovery time: the journal still holds every
+  // event, so the engine goes on acknowledging and tries again an interval later.
   last_snapshot_seq_ = seq;
-  snapshots_.fetch_add(1);
+  if (pid < 0) return;
+  snapshot_child_ = pid;
+  snapshot_child_seq_ = seq;
+}
+
+void DurableEngine::ReapSnapshot(bool wait) {
+  if (snapshot_child_ <= 0) return;
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  pid_t done = 0;
+  do {
+    done = waitpid(snapshot_child_, &status, wait ? 0 : WNOHANG);
+  } while (done < 0 && errno == EINTR);
+  if (done == 0) return;  // Still writing.
+  snapshot_child_ = 0;
+  if (done < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return;
+  const uint64_t seq = snapshot_child_seq_;
   if (seq > options_.retain_events) {
     journal_->PruneBefore(seq - options_.retain_events).IgnoreError();
   }
+  last_snapshot_stall_us_.store(
+      snapshot_fork_us_ +
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count()));
+  // Counted last, so that whoever sees it counted sees the pruning done and the stall.
+  snapshots_.fetch_add(1);
 }
 
 void DurableEngine::Enqueue(Item item) {
@@ -124,8 +171,22 @@ void DurableEngine::Run() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // Stopping, and everything queued has been answered.
+      auto woken = [this] { return stopping_ || !queue_.empty(); };
+      if (snapshot_child_ > 0) {
+        // Come round now and then even when idle, to record the snapshot once it is written.
+        ready_.wait_for(lock, std::chrono::milliseconds(20), woken);
+      } else {
+        ready_.wait(lock, woken);
+      }
+      if (queue_.empty()) {
+        const bool stop = stopping_;
+        lock.unlock();
+        // Stopping, and everything queued has been answered: the snapshot being written is
+        // finished first, or this thread's end would kill it.
+        ReapSnapshot(/*wait=*/stop);
+        if (stop) return;
+        continue;
+      }
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();

@@ -22,6 +22,8 @@
 #ifndef SUBEX_STORAGE_DURABLE_ENGINE_H_
 #define SUBEX_STORAGE_DURABLE_ENGINE_H_
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -47,7 +49,9 @@ class DurableEngine {
     size_t max_batch = 1024;  // Requests decided per synced write at most.
     bool sync = true;         // Only benchmarks of the engine alone turn this off.
     // Write a snapshot once this many events have been journalled since the last one (0: never).
-    // The engine thread encodes it between batches; `last_snapshot_stall_us` says for how long.
+    // Between batches, the engine thread forks a child that encodes the state it inherited
+    // (copy-on-write) and writes it, while the engine goes on; `last_snapshot_stall_us` says how
+    // long the engine thread was held up.
     uint64_t snapshot_every_events = 0;
     // After a snapshot, keep this many events before it (so the feed can still replay them) and
     // prune older ones together with older snapshots.
@@ -97,7 +101,9 @@ class DurableEngine {
   // Counters for operations: batches written and requests answered so far.
   uint64_t batches() const { return batches_.load(); }
   uint64_t requests() const { return requests_.load(); }
-  // Snapshots written since start, and how long the latest one held up the engine thread.
+  // Snapshots written since start, and how long the latest one held up the engine thread: the
+  // fork, plus recording the finished snapshot and pruning. A snapshot still being written is
+  // not counted; closing the engine waits for it.
   uint64_t snapshots() const { return snapshots_.load(); }
   uint64_t last_snapshot_stall_us() const { return last_snapshot_stall_us_.load(); }
   // The state hash, computed on the engine thread (for tests and recovery checks).
@@ -114,6 +120,9 @@ class DurableEngine {
                 std::unique_ptr<Journal> journal);
   absl::Status Recover();
   void MaybeSnapshot();
+  void StartSnapshot(uint64_t seq);
+  // Records the child's snapshot once it has finished (waiting for it when `wait`).
+  void ReapSnapshot(bool wait);
   void Run();
   void Process(std::vector<Item>& batch);
   void Enqueue(Item item);
@@ -133,7 +142,10 @@ class DurableEngine {
   std::atomic<uint64_t> last_snapshot_stall_us_{0};
   std::shared_ptr<const Taxonomy> taxonomy_;
   Params params_;
-  uint64_t last_snapshot_seq_ = 0;
+  uint64_t last_snapshot_seq_ = 0;  // Of the newest snapshot recovered, started or tried.
+  pid_t snapshot_child_ = 0;        // The child writing a snapshot, if any.
+  uint64_t snapshot_child_seq_ = 0;
+  uint64_t snapshot_fork_us_ = 0;
   std::thread thread_;
 };
 

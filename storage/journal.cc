@@ -12,6 +12,7 @@
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "storage/codec.h"
+#include "storage/snapshot_files.h"
 
 namespace subex {
 namespace {
@@ -41,9 +42,9 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 //    instead of rewriting them; no bloom filters (reads are range scans); LZ4 because records
 //    share many bytes and the CPU cost is small next to the fsync.
 //  - idempotency: point lookups by key; bloom filters.
-//  - snapshots: a few large values, read once at start; no compression on top of their own
-//    compact encoding would pay off, so none. Values go to blob files, so compaction never
-//    rewrites hundreds of megabytes of state to move a key.
+//  - snapshots: unused. Snapshots are files beside the database (storage/snapshot_files.h), so
+//    that a forked child can write one without RocksDB; the family stays so that directories
+//    which have it still open.
 constexpr char kEvents[] = "events";
 constexpr char kIdempotency[] = "idempotency";
 constexpr char kSnapshots[] = "snapshots";
@@ -62,19 +63,11 @@ rocksdb::ColumnFamilyOptions IdempotencyOptions() {
   return o;
 }
 
-rocksdb::ColumnFamilyOptions SnapshotOptions() {
-  rocksdb::ColumnFamilyOptions o;
-  o.compression = rocksdb::kNoCompression;
-  o.enable_blob_files = true;
-  o.min_blob_size = 4096;
-  return o;
-}
-
 class RocksJournal final : public Journal {
  public:
   RocksJournal(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-               bool sync)
-      : db_(std::move(db)), cfs_(std::move(cfs)) {
+               bool sync, SnapshotFiles snapshots)
+      : db_(std::move(db)), cfs_(std::move(cfs)), snapshots_(std::move(snapshots)) {
     write_options_.sync = sync;
   }
 
@@ -86,13 +79,10 @@ class RocksJournal final : public Journal {
   // Finds the first and last event kept. When pruning has removed every event, the newest
   // snapshot says where the sequence stands, so the next Append continues after it.
   absl::Status Load() {
-    uint64_t last = 0;
-    {
-      std::unique_ptr<rocksdb::Iterator> snaps(db_->NewIterator({}, snapshots()));
-      snaps->SeekToLast();
-      if (snaps->Valid()) last = KeySeq(snaps->key());
-      if (absl::Status st = FromRocks(snaps->status(), "reading snapshots"); !st.ok()) return st;
-    }
+    if (absl::Status st = snapshots_.Open(); !st.ok()) return st;
+    absl::StatusOr<std::vector<uint64_t>> snaps = snapshots_.List();
+    if (!snaps.ok()) return snaps.status();
+    uint64_t last = snaps->empty() ? 0 : snaps->back();
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, events()));
     it->SeekToLast();
     if (it->Valid()) last = std::max(last, KeySeq(it->key()));
@@ -166,61 +156,60 @@ class RocksJournal final : public Journal {
     return std::optional<std::string>(std::move(value));
   }
 
+  // Only files, never RocksDB: a child forked from the writer thread may call it.
   absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
     if (seq > last_seq_) {
       return absl::FailedPreconditionError(absl::StrCat("journal: a snapshot at ", seq,
                                                         " would be newer than the last event, ",
                                                         last_seq_.load()));
     }
-    rocksdb::WriteOptions sync;
-    sync.sync = write_options_.sync;
-    return FromRocks(
-        db_->Put(sync, snapshots(), SeqKey(seq), rocksdb::Slice(bytes.data(), bytes.size())),
-        "writing a snapshot");
+    return snapshots_.Write(seq, bytes);
   }
 
   absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const override {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, snapshots()));
-    it->SeekToLast();
-    if (!it->Valid()) {
-      if (absl::Status st = FromRocks(it->status(), "reading snapshots"); !st.ok()) return st;
-      return std::optional<Snapshot>();
-    }
-    return std::optional<Snapshot>(Snapshot{KeySeq(it->key()), it->value().ToString()});
+    absl::StatusOr<std::vector<uint64_t>> seqs = snapshots_.List();
+    if (!seqs.ok()) return seqs.status();
+    if (seqs->empty()) return std::optional<Snapshot>();
+    absl::StatusOr<std::string> bytes = snapshots_.Read(seqs->back());
+    if (!bytes.ok()) return bytes.status();
+    return std::optional<Snapshot>(Snapshot{seqs->back(), *std::move(bytes)});
   }
 
   absl::Status PruneBefore(uint64_t seq) override {
     if (seq <= first_seq_) return absl::OkStatus();
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, snapshots()));
+    absl::StatusOr<std::vector<uint64_t>> snaps = snapshots_.List();
+    if (!snaps.ok()) return snaps.status();
     // Recovery needs a snapshot at seq - 1 or later to start from once events before seq are
     // gone; without one, pruning would lose state.
-    it->SeekToLast();
-    if (!it->Valid() || KeySeq(it->key()) + 1 < seq) {
-      if (absl::Status st = FromRocks(it->status(), "reading snapshots"); !st.ok()) return st;
+    if (snaps->empty() || snaps->back() + 1 < seq) {
       return absl::FailedPreconditionError(absl::StrCat("journal: events before ", seq,
                                                         " cannot be pruned without a snapshot at ",
                                                         seq - 1, " or later"));
     }
     rocksdb::WriteBatch batch;
     batch.DeleteRange(events(), SeqKey(0), SeqKey(seq));
-    it->SeekForPrev(SeqKey(seq));
-    if (it->Valid()) batch.DeleteRange(snapshots(), SeqKey(0), it->key());
-    if (absl::Status st = FromRocks(it->status(), "reading snapshots"); !st.ok()) return st;
     if (absl::Status st = FromRocks(db_->Write(write_options_, &batch), "pruning the journal");
         !st.ok()) {
       return st;
     }
     first_seq_ = std::min(seq, last_seq_ + 1);
+    // The newest snapshot at or before seq stays (with every later one); older ones go, after the
+    // events, so that a crash in between leaves only a redundant snapshot.
+    auto keep = std::upper_bound(snaps->begin(), snaps->end(), seq);
+    if (keep != snaps->begin()) --keep;
+    for (auto it = snaps->begin(); it != keep; ++it) {
+      if (absl::Status st = snapshots_.Remove(*it); !st.ok()) return st;
+    }
     return absl::OkStatus();
   }
 
  private:
   rocksdb::ColumnFamilyHandle* events() const { return cfs_[1]; }
   rocksdb::ColumnFamilyHandle* idempotency() const { return cfs_[2]; }
-  rocksdb::ColumnFamilyHandle* snapshots() const { return cfs_[3]; }
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  SnapshotFiles snapshots_;
   rocksdb::WriteOptions write_options_;
   // Written by the writer thread only; atomic so that readers on other threads may look.
   std::atomic<uint64_t> last_seq_{0};
@@ -239,7 +228,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(const Options& options) {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {kEvents, EventsOptions()},
       {kIdempotency, IdempotencyOptions()},
-      {kSnapshots, SnapshotOptions()},
+      {kSnapshots, rocksdb::ColumnFamilyOptions()},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -248,8 +237,9 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(const Options& options) {
     return absl::UnavailableError(
         absl::StrCat("cannot open the journal in ", options.dir, ": ", s.ToString()));
   }
-  auto journal = std::make_unique<RocksJournal>(std::unique_ptr<rocksdb::DB>(raw),
-                                                std::move(handles), options.sync);
+  auto journal =
+      std::make_unique<RocksJournal>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
+                                     options.sync, SnapshotFiles(options.dir + "/snapshots"));
   if (absl::Status loaded = journal->Load(); !loaded.ok()) return loaded;
   return journal;
 }
