@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <future>
@@ -155,6 +156,65 @@ class GatedJournal final : public Journal {
   std::unique_ptr<Journal> real_;
   const int read_end_;
   const int write_end_;
+};
+
+// The real journal, counting how far it has synced; its appends can be held at a gate, so a
+// test can see what the engine does while a batch is being written.
+class WatchedJournal final : public Journal {
+ public:
+  explicit WatchedJournal(std::unique_ptr<Journal> real) : real_(std::move(real)) {}
+  absl::Status Append(std::span<const Event> events,
+                      std::span<const IdempotencyRecord> records) override {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++appends_started_;
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return open_; });
+    }
+    absl::Status s = real_->Append(events, records);
+    if (s.ok() && !events.empty()) synced_through_.store(events.back().seq);
+    return s;
+  }
+  uint64_t last_seq() const override { return real_->last_seq(); }
+  uint64_t first_seq() const override { return real_->first_seq(); }
+  absl::Status Replay(uint64_t after,
+                      const std::function<absl::Status(const Event&)>& visit) const override {
+    return real_->Replay(after, visit);
+  }
+  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
+    return real_->FindIdempotency(key);
+  }
+  absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
+    return real_->WriteSnapshot(seq, bytes);
+  }
+  absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const override {
+    return real_->LatestSnapshot();
+  }
+  absl::Status PruneBefore(uint64_t seq) override { return real_->PruneBefore(seq); }
+
+  // The seq of the last event a finished Append made durable.
+  uint64_t synced_through() const { return synced_through_.load(); }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = false;
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  void WaitForAppends(int n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return appends_started_ >= n; });
+  }
+
+ private:
+  std::unique_ptr<Journal> real_;
+  std::atomic<uint64_t> synced_through_{0};
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool open_ = true;
+  int appends_started_ = 0;
 };
 
 class DurableEngineTest : public ::testing::Test {
@@ -388,6 +448,98 @@ TEST_F(DurableEngineTest, CommandsGoOnWhileASnapshotIsWrittenAndRecoveryUsesIt) 
   ASSERT_NE(engine, nullptr);
   EXPECT_EQ(engine->StateHashNow(), hash);
   EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
+}
+
+TEST_F(DurableEngineTest, TheNextBatchIsDecidedWhileThePreviousOneIsSynced) {
+  absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
+  ASSERT_TRUE(real.ok()) << real.status();
+  auto watched = std::make_unique<WatchedJournal>(*std::move(real));
+  WatchedJournal* journal = watched.get();
+  absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
+      DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path()}, std::move(watched));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  DurableEngine& engine = **opened;
+
+  std::mutex mu;
+  std::vector<std::string> answered;
+  journal->Close();
+  engine.Submit({.command = Member(0),
+                 .now = kNow,
+                 .idempotency_key = "",
+                 .render = {},
+                 .reply = [&](DurableEngine::Result r) {
+                   EXPECT_TRUE(r.status.ok()) << r.status;
+                   std::lock_guard<std::mutex> lock(mu);
+                   answered.push_back("register");
+                 }});
+  journal->WaitForAppends(1);  // The registration's batch is being written, and held there.
+
+  // A read queued behind it runs now, and sees the registration, but is not answered yet.
+  std::promise<std::string> seen;
+  engine.Query(
+      [&seen](const State& s) {
+        seen.set_value(std::to_string(s.members().size()));
+        return std::string("read");
+      },
+      [&](absl::StatusOr<std::string> r) {
+        EXPECT_TRUE(r.ok()) << r.status();
+        std::lock_guard<std::mutex> lock(mu);
+        answered.push_back(r.ok() ? *r : "failed");
+      });
+  EXPECT_EQ(seen.get_future().get(), "1");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_THAT(answered, ::testing::IsEmpty());
+  }
+  journal->Open();
+  EXPECT_EQ(engine.StateHashNow(), engine.StateHashNow());  // Everything before it answered.
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_THAT(answered, ::testing::ElementsAre("register", "read"));
+}
+
+TEST_F(DurableEngineTest, RepliesLeaveInOrderAndOnlyOnceTheirEventsAreSynced) {
+  absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
+  ASSERT_TRUE(real.ok()) << real.status();
+  auto watched = std::make_unique<WatchedJournal>(*std::move(real));
+  WatchedJournal* journal = watched.get();
+  absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+      taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = 16}, std::move(watched));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  DurableEngine& engine = **opened;
+  for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(engine, Member(i)).rejection);
+
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 150;
+  std::atomic<int> early{0}, out_of_order{0}, left{kThreads * kPerThread};
+  std::promise<void> all_answered;
+  std::vector<int> last_answered(kThreads, -1);  // Written by the journal thread only.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Command c = i % 2 == 0 ? Command(Offer(3 + t % 3, i)) : Command(Order(t % 3, i));
+        engine.Submit({.command = std::move(c),
+                       .now = kNow,
+                       .idempotency_key = "t" + std::to_string(t) + "-" + std::to_string(i),
+                       .render = {},
+                       .reply = [&, t, i](DurableEngine::Result r) {
+                         EXPECT_TRUE(r.status.ok()) << r.status;
+                         if (!r.events.empty() && r.events.back().seq > journal->synced_through()) {
+                           early.fetch_add(1);
+                         }
+                         if (i != last_answered[static_cast<size_t>(t)] + 1) {
+                           out_of_order.fetch_add(1);
+                         }
+                         last_answered[static_cast<size_t>(t)] = i;
+                         if (left.fetch_sub(1) == 1) all_answered.set_value();
+                       }});
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  all_answered.get_future().wait();
+  EXPECT_EQ(early.load(), 0);
+  EXPECT_EQ(out_of_order.load(), 0);
 }
 
 TEST_F(DurableEngineTest, AFailedWriteStopsEveryAcknowledgement) {

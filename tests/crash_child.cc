@@ -169,7 +169,7 @@ class Driver {
          .reply = [this, key](DurableEngine::Result r) { Acknowledge(key, r); }});
   }
 
-  // Runs on the engine thread, once the answer is durable.
+  // Runs on the journal thread, once the answer is durable.
   void Acknowledge(const std::string& key, const DurableEngine::Result& r) {
     if (r.status.ok()) {
       std::string line = key + " " + r.rendered + "\n";
