@@ -104,9 +104,10 @@ class DurableEngine {
   // Counters for operations: batches written and requests answered so far.
   uint64_t batches() const { return batches_.load(); }
   uint64_t requests() const { return requests_.load(); }
-  // Snapshots written since start, and how long the latest one held up the engine thread: the
-  // fork, plus recording the finished snapshot and pruning. A snapshot still being written is
-  // not counted; closing the engine waits for it.
+  // Snapshots written since start, and how long the latest one held up the engine thread: waiting
+  // for the batch being synced (a snapshot holds only durable events) and the fork, plus
+  // recording the finished snapshot and pruning. A snapshot still being written is not counted;
+  // closing the engine waits for it.
   uint64_t snapshots() const { return snapshots_.load(); }
   uint64_t last_snapshot_stall_us() const { return last_snapshot_stall_us_.load(); }
   // The state hash, computed on the engine thread (for tests and recovery checks).
