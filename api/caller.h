@@ -1,6 +1,9 @@
 // Caller — who is asking, once the request's key has been checked (PRODUCT §6).
 //
-// The operator's admin key acts for the platform as a whole; a member key acts as its member.
+// The operator's admin key acts for the exchange as a whole; a member key acts as its member; a
+// platform key (a portal front-end) acts for a member that authorised it and names in
+// X-On-Behalf-Of — then it is that member, with `platform` saying through whom — and without the
+// header may read what any member may, and the whole feed; an analyst key reads analytics only.
 // Object-level rules ask `ActsFor`: a member may see and change its own objects, the operator
 // every object; everything else answers 404 as if the object did not exist.
 //
@@ -18,20 +21,30 @@
 
 namespace subex {
 
+// The acting party of commands sent by a caller that is neither the operator nor a member (a
+// platform not acting for anyone, an analyst): a member id that names nobody, so the engine
+// finds no object of theirs and grants no operator rights.
+inline constexpr MemberId kNobody{MemberId::kNone - 1};
+
 struct Caller {
-  enum class Kind : uint8_t { kAdmin, kMember };
+  enum class Kind : uint8_t { kAdmin, kMember, kPlatform, kAnalyst };
 
   Kind kind = Kind::kMember;
-  MemberId member;  // The member a member key acts as; invalid for the admin key.
+  MemberId member;    // The member acted for; invalid for the admin, analyst and a bare platform.
+  MemberId platform;  // The platform the request came through, if any.
 
-  static Caller Admin() { return {Kind::kAdmin, {}}; }
-  static Caller Member(MemberId m) { return {Kind::kMember, m}; }
+  static Caller Admin() { return {Kind::kAdmin, {}, {}}; }
+  static Caller Member(MemberId m, MemberId via = {}) { return {Kind::kMember, m, via}; }
+  static Caller Platform(MemberId p) { return {Kind::kPlatform, {}, p}; }
+  static Caller Analyst() { return {Kind::kAnalyst, {}, {}}; }
 
   bool admin() const { return kind == Kind::kAdmin; }
+  // Reads every event of the feed (PRODUCT §5): the operator and platforms.
+  bool reads_whole_feed() const { return kind == Kind::kAdmin || kind == Kind::kPlatform; }
   // May read and change `owner`'s private objects.
   bool ActsFor(MemberId owner) const { return admin() || (owner.valid() && owner == member); }
   // The acting party of the engine commands this caller sends.
-  MemberId by() const { return admin() ? kOperator : member; }
+  MemberId by() const { return admin() ? kOperator : member.valid() ? member : kNobody; }
 };
 
 }  // namespace subex

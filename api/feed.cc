@@ -54,7 +54,7 @@ Feed::Page Feed::Read(const Caller& caller, uint64_t after, size_t limit) const 
     for (const Event& e : *events) {
       ++scanned;
       page.next = e.seq;
-      if (caller.admin() || PartiesOf(e.body).Includes(caller.member)) {
+      if (caller.reads_whole_feed() || MaySee(e.body, caller.member)) {
         WriteEvent(items, *taxonomy_, e);
         if (++page.count == limit) break;
       }
@@ -67,23 +67,25 @@ Feed::Page Feed::Read(const Caller& caller, uint64_t after, size_t limit) const 
 }
 
 HttpResponse Feed::Answer(const Page& page) {
+  HttpResponse response;
   if (!page.status.ok()) {
-    Problem p = absl::IsOutOfRange(page.status)
-                    ? Problem{.status = 410,
-                              .type = "gone",
-                              .title = "Gone",
-                              .detail = std::string(page.status.message()),
-                              .errors = {{"after", "is older than the retained history"}}}
-                    : Unavailable(std::string(page.status.message()));
-    return HttpResponse{.status = static_cast<unsigned>(p.status),
-                        .content_type = "application/problem+json",
-                        .body = RenderProblem(p),
-                        .headers = {}};
+    Problem p = Unavailable(std::string(page.status.message()));
+    if (absl::IsOutOfRange(page.status)) {
+      p.status = 410;
+      p.type = "gone";
+      p.title = "Gone";
+      p.errors.push_back({"after", "is older than the retained history"});
+    }
+    response.status = static_cast<unsigned>(p.status);
+    response.content_type = "application/problem+json";
+    response.body = RenderProblem(p);
+    return response;
   }
   JsonWriter w;
   w.BeginObject().KeyRaw("items", page.items).KeyString("next", std::to_string(page.next));
   w.EndObject();
-  return HttpResponse{.body = std::move(w).Take()};
+  response.body = std::move(w).Take();
+  return response;
 }
 
 void Feed::Get(const Caller& caller, uint64_t after, size_t limit, std::chrono::milliseconds wait,

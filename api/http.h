@@ -32,6 +32,7 @@ struct HttpRequest {
   std::string content_type;
   std::string idempotency_key;
   std::string if_match;
+  std::string on_behalf_of;  // X-On-Behalf-Of: the member a platform acts for.
   bool has_idempotency_key = false;
   bool has_if_match = false;
   std::string body;

@@ -194,6 +194,9 @@ class Session : public std::enable_shared_from_this<Session> {
     header(http::field::authorization, request.authorization);
     header(http::field::content_type, request.content_type);
     request.has_if_match = header(http::field::if_match, request.if_match);
+    if (auto it = req.find("X-On-Behalf-Of"); it != req.end()) {
+      request.on_behalf_of = std::string(it->value());
+    }
     if (auto it = req.find("Idempotency-Key"); it != req.end()) {
       request.has_idempotency_key = true;
       request.idempotency_key = std::string(it->value());

@@ -54,6 +54,16 @@ struct PublicIdKind<ContractId> {
   static constexpr std::string_view kPrefix = "c_";
   static constexpr uint32_t kKey = 0xc2b2ae35;
 };
+template <>
+struct PublicIdKind<BidId> {
+  static constexpr std::string_view kPrefix = "b_";
+  static constexpr uint32_t kKey = 0x165667b1;
+};
+template <>
+struct PublicIdKind<KeyId> {
+  static constexpr std::string_view kPrefix = "a_";
+  static constexpr uint32_t kKey = 0x27d4eb2f;
+};
 
 // The untyped forms the templates below are made of.
 std::string EncodePublicId(std::string_view prefix, uint32_t key, uint32_t index);

@@ -5,7 +5,7 @@
 // listener, which runs before any reply that mentions a new key leaves. The admin key is not in
 // the engine: its hash comes from the wiring.
 //
-//   std::optional<Caller> caller = ring.Authenticate(request.authorization);
+//   absl::StatusOr<Caller> caller = ring.Authenticate(request.authorization, on_behalf_of);
 //
 // Thread-safety: safe for concurrent use.
 
@@ -19,6 +19,8 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
 #include "api/caller.h"
 #include "engine/events.h"
 #include "engine/state.h"
@@ -34,14 +36,21 @@ class KeyRing {
   // Takes in the keys among durable events.
   void Observe(std::span<const Event> events);
 
-  // The caller an `Authorization: Bearer <key>` header names; nullopt for a missing, malformed
-  // or unknown key.
-  std::optional<Caller> Authenticate(std::string_view authorization) const;
+  // The caller an `Authorization: Bearer <key>` header names: Unauthenticated for a missing,
+  // malformed, unknown or revoked key; PermissionDenied for an X-On-Behalf-Of (`on_behalf_of`,
+  // a member's public id, empty when absent) sent with a key that is not a platform's, or naming
+  // a member that has not authorised the platform.
+  absl::StatusOr<Caller> Authenticate(std::string_view authorization,
+                                      std::string_view on_behalf_of = {}) const;
 
  private:
+  std::optional<Caller> Check(std::string_view authorization, std::optional<ApiKey>& key) const;
+
   const std::string admin_hash_;
   mutable std::shared_mutex mu_;
-  absl::flat_hash_map<std::string, ApiKey> keys_;  // By SHA-256 hex of the key.
+  absl::flat_hash_map<std::string, ApiKey> keys_;  // By SHA-256 hex of the key; live ones only.
+  absl::flat_hash_map<uint32_t, std::string> hashes_;  // KeyId → hash, for revocation.
+  absl::flat_hash_set<std::pair<uint32_t, uint32_t>> authorised_;  // (member, platform).
 };
 
 }  // namespace subex

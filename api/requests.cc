@@ -57,6 +57,7 @@ std::optional<E> ReadEnum(FieldReader& r, const JsonValue& v, std::string_view p
 constexpr ClusterKind kClusterKinds[] = {ClusterKind::kLocal, ClusterKind::kRegional,
                                          ClusterKind::kVirtual, ClusterKind::kInternational};
 constexpr OrderMode kOrderModes[] = {OrderMode::kAuto, OrderMode::kRfq};
+constexpr AwardMode kAwardModes[] = {AwardMode::kAuto, AwardMode::kManual};
 constexpr Visibility kVisibilities[] = {Visibility::kPublic, Visibility::kClusters,
                                         Visibility::kInvited};
 
@@ -143,7 +144,7 @@ class Body {
            return subex::ReadEnum(r, v, p, values);
          });
   }
-  // ["customer", "supplier"] as role bits.
+  // ["customer", "supplier"] or ["platform"] as role bits.
   template <class Out>
   void ReadRoles(std::string_view name, Out& out) {
     Read(name, FieldKind::kEnumList, out,
@@ -158,8 +159,10 @@ class Body {
                bits |= kRoleCustomer;
              } else if (role == "supplier") {
                bits |= kRoleSupplier;
+             } else if (role == "platform") {
+               bits |= kRolePlatform;
              } else {
-               r.Add(IndexPath(p, i), "must be customer or supplier");
+               r.Add(IndexPath(p, i), "must be customer, supplier or platform");
                ok = false;
              }
            }
@@ -315,6 +318,9 @@ Parsed<PlaceOrder> ParsePlaceOrder(std::string_view text, MemberId by) {
   body.ReadIds("prefer_clusters", "cluster", c.prefer_clusters);
   body.ReadMoney("cluster_bonus", c.cluster_bonus);
   body.ReadInstant("expires_at", c.expires_at);
+  body.ReadInstant("bids_close_at", c.bids_close_at);
+  body.ReadEnum("award", kAwardModes, c.award);
+  body.ReadInstant("award_by", c.award_by);
   return std::move(body).Finish(std::move(c));
 }
 

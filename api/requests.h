@@ -58,7 +58,7 @@ inline constexpr BodyField kRegisterMemberBody[] = {
     {"inn", FieldKind::kString, true},
     {"region", FieldKind::kString, true},
     {"location", FieldKind::kLocation, true},
-    {"roles", FieldKind::kEnumList, true, "customer|supplier"},
+    {"roles", FieldKind::kEnumList, true, "customer|supplier|platform"},
     {"processes", FieldKind::kStringList, false},
     {"certifications", FieldKind::kStringList, false},
 };
@@ -68,7 +68,7 @@ inline constexpr BodyField kUpdateMemberBody[] = {
     {"name", FieldKind::kString, false},
     {"region", FieldKind::kString, false},
     {"location", FieldKind::kLocation, false},
-    {"roles", FieldKind::kEnumList, false, "customer|supplier"},
+    {"roles", FieldKind::kEnumList, false, "customer|supplier|platform"},
     {"processes", FieldKind::kStringList, false},
     {"certifications", FieldKind::kStringList, false},
 };
@@ -111,6 +111,9 @@ inline constexpr BodyField kPlaceOrderBody[] = {
     {"prefer_clusters", FieldKind::kIdList, false, "k_"},
     {"cluster_bonus", FieldKind::kMoney, false},
     {"expires_at", FieldKind::kInstant, false},
+    {"bids_close_at", FieldKind::kInstant, false},  // rfq: required there; the engine says so.
+    {"award", FieldKind::kEnum, false, "auto|manual"},
+    {"award_by", FieldKind::kInstant, false},
 };
 
 // POST /v1/members (operator): `by` is kOperator.

@@ -137,7 +137,7 @@ TEST(RequestsTest, RegisterMemberReadsRolesAsBits) {
       R"({"name":"x","inn":4826012345,"region":"RU-LIP","location":{"lat":1,"lon":2},)"
       R"("roles":["buyer"]})"));
   EXPECT_EQ(p.errors, (std::vector<FieldError>{{"inn", "must be a string"},
-                                               {"roles[0]", "must be customer or supplier"}}));
+                                               {"roles[0]", "must be customer, supplier or platform"}}));
 }
 
 TEST(RequestsTest, UpdateMemberSetsOnlyWhatThePatchNames) {

@@ -79,6 +79,7 @@ void Service::CreateMember(Call& call) {
          [key, caller = call.caller](const DurableEngine::Result& r, const State& s) {
            const MemberRegistered* e = First<MemberRegistered>(r.events);
            Answer live = MemberAnswer(s, e->member, caller, 201, *key);
+           live.replay_body = MemberAnswer(s, e->member, caller, 201).body;
            return live;
          });
 }

@@ -95,7 +95,7 @@ Service::Answer ListAnswer(const JsonWriter& items, const std::string& next) {
 }  // namespace
 
 void Service::PostOffer(Call& call) {
-  Parsed<::subex::PostOffer> parsed = ParsePostOffer(call.request.body, call.caller.member);
+  Parsed<::subex::PostOffer> parsed = ParsePostOffer(call.request.body, call.caller.by());
   if (auto* p = std::get_if<Problem>(&parsed)) return Fail(call, *p);
   Mutate(call, std::get<::subex::PostOffer>(std::move(parsed)),
          [caller = call.caller](const DurableEngine::Result& r, const State& s) {
@@ -176,14 +176,14 @@ void Service::WithdrawOffer(Call& call) {
   if (!id) return Fail(call, NotFound("offer not found"));
   std::optional<int64_t> revision;
   if (auto p = IfMatch(call, revision)) return Fail(call, *p);
-  Mutate(call, ::subex::WithdrawOffer{call.caller.member, *id, revision},
+  Mutate(call, ::subex::WithdrawOffer{call.caller.by(), *id, revision},
          [id = *id, caller = call.caller](const auto&, const State& s) {
            return OfferAnswer(s, id, caller);
          });
 }
 
 void Service::PlaceOrder(Call& call) {
-  Parsed<::subex::PlaceOrder> parsed = ParsePlaceOrder(call.request.body, call.caller.member);
+  Parsed<::subex::PlaceOrder> parsed = ParsePlaceOrder(call.request.body, call.caller.by());
   if (auto* p = std::get_if<Problem>(&parsed)) return Fail(call, *p);
   Mutate(call, std::get<::subex::PlaceOrder>(std::move(parsed)),
          [caller = call.caller](const DurableEngine::Result& r, const State& s) {
@@ -244,7 +244,7 @@ void Service::CancelOrder(Call& call) {
   if (!id) return Fail(call, NotFound("order not found"));
   std::optional<int64_t> revision;
   if (auto p = IfMatch(call, revision)) return Fail(call, *p);
-  Mutate(call, ::subex::CancelOrder{call.caller.member, *id, revision},
+  Mutate(call, ::subex::CancelOrder{call.caller.by(), *id, revision},
          [id = *id, caller = call.caller](const auto&, const State& s) {
            return OrderAnswer(s, id, caller);
          });

@@ -140,6 +140,12 @@ const std::vector<Service::Route>& Service::Routes() {
       {"GET", "/v1/contracts", A::kAnyKey, &Service::ListContracts},
       {"GET", "/v1/contracts/{id}", A::kAnyKey, &Service::GetContract},
       {"GET", "/v1/events", A::kAnyKey, &Service::GetEvents},
+      {"POST", "/v1/keys", A::kAdmin, &Service::IssueKey},
+      {"GET", "/v1/keys", A::kAdmin, &Service::ListKeys},
+      {"GET", "/v1/keys/{id}", A::kAdmin, &Service::GetKey},
+      {"DELETE", "/v1/keys/{id}", A::kAnyKey, &Service::RevokeKey},
+      {"PUT", "/v1/members/{id}/platforms/{platform}", A::kMember, &Service::PutPlatform},
+      {"DELETE", "/v1/members/{id}/platforms/{platform}", A::kMember, &Service::DeletePlatform},
   };
   return routes;
 }
@@ -203,18 +209,17 @@ void Service::Handle(HttpRequest request, Respond respond) {
   Matches(*segments, route->pattern, call.params);
 
   if (route->access != Access::kPublic) {
-    std::optional<Caller> caller = keys_.Authenticate(request.authorization);
-    if (!caller) {
+    absl::StatusOr<Caller> caller =
+        keys_.Authenticate(request.authorization, request.on_behalf_of);
+    if (!caller.ok()) {
+      if (absl::IsPermissionDenied(caller.status())) {
+        return Fail(call, Forbidden(std::string(caller.status().message())));
+      }
       return Fail(call, Unauthorized(request.authorization.empty()
                                          ? "send an API key as Authorization: Bearer <key>"
                                          : "the API key is not valid"));
     }
-    if (route->access == Access::kAdmin && !caller->admin()) {
-      return Fail(call, Forbidden("only the operator's admin key may do this"));
-    }
-    if (route->access == Access::kMember && caller->admin()) {
-      return Fail(call, Forbidden("only a member's key may do this"));
-    }
+    if (std::optional<Problem> p = CheckAccess(route->access, *caller)) return Fail(call, *p);
     call.caller = *caller;
   }
   call.request = std::move(request);
@@ -223,6 +228,27 @@ void Service::Handle(HttpRequest request, Respond respond) {
   }
   call.query = SplitTarget(call.request.target).second;
   (this->*(route->handler))(call);
+}
+
+std::optional<Problem> Service::CheckAccess(Access access, const Caller& caller) {
+  using K = Caller::Kind;
+  switch (access) {
+    case Access::kPublic:
+      return std::nullopt;
+    case Access::kAdmin:
+      if (caller.admin()) return std::nullopt;
+      return Forbidden("only the operator's admin key may do this");
+    case Access::kMember:
+      if (caller.kind == K::kMember) return std::nullopt;
+      if (caller.kind == K::kPlatform) {
+        return Forbidden("a platform acts for a member: name it in X-On-Behalf-Of");
+      }
+      return Forbidden("only a member's key, or a platform acting for a member, may do this");
+    case Access::kAnyKey:
+      if (caller.kind != K::kAnalyst) return std::nullopt;
+      return Forbidden("an analyst key reads analytics only");
+  }
+  return Forbidden("not allowed");
 }
 
 std::optional<Problem> Service::RequireJson(const Call& call) const {
@@ -281,6 +307,7 @@ template std::optional<Service::Page> Service::ReadPage<ClusterId>(QueryParams&)
 template std::optional<Service::Page> Service::ReadPage<OfferId>(QueryParams&) const;
 template std::optional<Service::Page> Service::ReadPage<OrderId>(QueryParams&) const;
 template std::optional<Service::Page> Service::ReadPage<ContractId>(QueryParams&) const;
+template std::optional<Service::Page> Service::ReadPage<KeyId>(QueryParams&) const;
 
 void Service::Mutate(Call& call, Command command, View view) {
   std::string key, fingerprint;
@@ -294,8 +321,12 @@ void Service::Mutate(Call& call, Command command, View view) {
                                                         "characters"}}));
     }
     // Scoped to the caller: one member's key never finds another's answer.
+    // A platform acting for a member shares the member's keys: a retry through either is one
+    // request.
     key = absl::StrCat(call.caller.admin() ? std::string("admin")
-                                           : absl::StrCat("m", call.caller.member.value),
+                       : call.caller.member.valid()
+                           ? absl::StrCat("m", call.caller.member.value)
+                           : absl::StrCat("p", call.caller.platform.value),
                        "\x1f", k);
     fingerprint = Sha256Hex(absl::StrCat(call.request.method, " ", call.request.target, "\n",
                                          call.request.body));
@@ -309,7 +340,11 @@ void Service::Mutate(Call& call, Command command, View view) {
   req.render = [view = std::move(view), live, fingerprint, keyed = !req.idempotency_key.empty()](
                    const DurableEngine::Result& r, const State& s) -> std::string {
     *live = r.rejection ? ProblemAnswer(FromRejection(*r.rejection)) : view(r, s);
-    return keyed ? EncodeStored(fingerprint, *live) : std::string();
+    if (!keyed) return std::string();
+    if (!live->replay_body) return EncodeStored(fingerprint, *live);
+    Answer stored = *live;
+    stored.body = *live->replay_body;
+    return EncodeStored(fingerprint, stored);
   };
   req.reply = [respond = call.respond, live, fingerprint](DurableEngine::Result r) {
     if (!r.status.ok()) {

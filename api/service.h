@@ -7,7 +7,8 @@
 //
 // Rules every route shares:
 // - `Authorization: Bearer <key>` on everything but /healthz, /readyz and the OpenAPI document:
-//   401 without a valid key, 403 for a route the key's kind may not use;
+//   401 without a valid key, 403 for a route the key's kind may not use; a platform key acts
+//   for the member named in `X-On-Behalf-Of` if that member authorised the platform;
 // - another member's private object answers 404, exactly like a missing one, and changes nothing;
 // - every POST accepts `Idempotency-Key` (scoped to the caller): the same key and request return
 //   the first answer, even after a restart; the same key with another request is 422;
@@ -64,6 +65,9 @@ class Service : public HttpHandler {
     std::string location;  // For 201.
     int64_t revision = 0;  // ETag when positive.
     bool problem = false;
+    // What an idempotent replay answers instead of `body`, when that holds a secret shown once
+    // (a new API key): the secret is never stored.
+    std::optional<std::string> replay_body;
   };
 
   // One request on its way through a route.
@@ -116,6 +120,15 @@ class Service : public HttpHandler {
   void ListContracts(Call& call);
   void GetEvents(Call& call);
 
+  // Keys and platform authorisations (api/routes_keys.cc).
+  void IssueKey(Call& call);
+  void ListKeys(Call& call);
+  void GetKey(Call& call);
+  void RevokeKey(Call& call);
+  void PutPlatform(Call& call);
+  void DeletePlatform(Call& call);
+  void ChangePlatform(Call& call, bool authorize);
+
   // Operations (api/service.cc).
   void Healthz(Call& call);
   void Readyz(Call& call);
@@ -130,6 +143,8 @@ class Service : public HttpHandler {
 
   // The revision If-Match names: nullopt when absent; a problem when malformed or required.
   std::optional<Problem> IfMatch(const Call& call, std::optional<int64_t>& revision) const;
+  // 403 unless `caller` may use a route of `access`.
+  static std::optional<Problem> CheckAccess(Access access, const Caller& caller);
   // 415 unless the body is JSON.
   std::optional<Problem> RequireJson(const Call& call) const;
   // The list's `limit` and the id after the `cursor`.

@@ -29,7 +29,7 @@ void WriteId(JsonWriter& w, IdT id) {
 }
 
 template <class IdT>
-void KeyId(JsonWriter& w, std::string_view key, IdT id) {
+void KeyPublicId(JsonWriter& w, std::string_view key, IdT id) {
   w.Key(key);
   WriteId(w, id);
 }
@@ -79,6 +79,7 @@ void KeyRoles(JsonWriter& w, std::string_view key, uint8_t roles) {
   w.Key(key).BeginArray();
   if (roles & kRoleCustomer) w.String("customer");
   if (roles & kRoleSupplier) w.String("supplier");
+  if (roles & kRolePlatform) w.String("platform");
   w.EndArray();
 }
 
@@ -171,7 +172,7 @@ void WriteMember(JsonWriter& w, const State& state, const Member& member, const 
                  std::string_view api_key) {
   const Day today = DayOf(state.now());
   w.BeginObject();
-  KeyId(w, "id", member.id);
+  KeyPublicId(w, "id", member.id);
   w.KeyString("name", member.name).KeyString("inn", member.inn).KeyString("region", member.region);
   KeyLocation(w, "location", member.location);
   KeyRoles(w, "roles", member.roles);
@@ -188,6 +189,7 @@ void WriteMember(JsonWriter& w, const State& state, const Member& member, const 
     for (uint32_t b : blocked) WriteId(w, MemberId{b});
     w.EndArray();
     KeyOptionalDay(w, "suspended_until", member.suspended_until);
+    KeyIds(w, "platforms", member.platforms);
     w.Key("counts")
         .BeginObject()
         .KeyInt("offers", static_cast<int64_t>(member.offers.size()))
@@ -201,7 +203,7 @@ void WriteMember(JsonWriter& w, const State& state, const Member& member, const 
 
 void WriteCluster(JsonWriter& w, const State& /*state*/, const Cluster& cluster) {
   w.BeginObject();
-  KeyId(w, "id", cluster.id);
+  KeyPublicId(w, "id", cluster.id);
   w.KeyString("name", cluster.name).KeyString("region", cluster.region);
   w.KeyString("kind", ToString(cluster.kind));
   KeyIds(w, "members", cluster.members);
@@ -228,10 +230,10 @@ namespace {
 
 // The terms a contract and its allocation view share, after the id.
 void KeyContractTerms(JsonWriter& w, const Contract& contract) {
-  KeyId(w, "order", contract.order);
-  KeyId(w, "offer", contract.offer);
-  KeyId(w, "customer", contract.customer);
-  KeyId(w, "supplier", contract.supplier);
+  KeyPublicId(w, "order", contract.order);
+  KeyPublicId(w, "offer", contract.offer);
+  KeyPublicId(w, "customer", contract.customer);
+  KeyPublicId(w, "supplier", contract.supplier);
   w.KeyInt("quantity", contract.quantity).KeyMoney("unit_price", contract.unit_price);
   KeyDays(w, "days", contract.days);
   w.KeyFixed("distance_km", contract.score.distance_km, kDistanceDigits);
@@ -243,7 +245,7 @@ void KeyContractTerms(JsonWriter& w, const Contract& contract) {
 
 void WriteAllocation(JsonWriter& w, const State& /*state*/, const Contract& contract) {
   w.BeginObject();
-  KeyId(w, "contract", contract.id);
+  KeyPublicId(w, "contract", contract.id);
   KeyContractTerms(w, contract);
   w.EndObject();
 }
@@ -251,8 +253,8 @@ void WriteAllocation(JsonWriter& w, const State& /*state*/, const Contract& cont
 void WriteOffer(JsonWriter& w, const State& state, const CapacityOffer& offer,
                 const Caller& caller) {
   w.BeginObject();
-  KeyId(w, "id", offer.id);
-  KeyId(w, "supplier", offer.supplier);
+  KeyPublicId(w, "id", offer.id);
+  KeyPublicId(w, "supplier", offer.supplier);
   KeyProcess(w, "process", state.taxonomy(), offer.process);
   w.KeyInt("daily_capacity", offer.daily_capacity);
   w.KeyDay("from", offer.from).KeyDay("to", offer.to);
@@ -286,8 +288,8 @@ void WriteOffer(JsonWriter& w, const State& state, const CapacityOffer& offer,
 void WriteOrder(JsonWriter& w, const State& state, const Order& order, const Caller& caller) {
   const bool owner = caller.ActsFor(order.customer);
   w.BeginObject();
-  KeyId(w, "id", order.id);
-  KeyId(w, "customer", order.customer);
+  KeyPublicId(w, "id", order.id);
+  KeyPublicId(w, "customer", order.customer);
   w.KeyString("title", order.title);
   KeyProcess(w, "process", state.taxonomy(), order.process);
   w.KeyInt("quantity", order.quantity).KeyInt("allocated", order.allocated);
@@ -321,7 +323,7 @@ void WriteOrder(JsonWriter& w, const State& state, const Order& order, const Cal
 
 void WriteContract(JsonWriter& w, const State& /*state*/, const Contract& contract) {
   w.BeginObject();
-  KeyId(w, "id", contract.id);
+  KeyPublicId(w, "id", contract.id);
   KeyContractTerms(w, contract);
   w.KeyInstant("created_at", contract.created_at);
   KeyOptionalInstant(w, "confirm_by", contract.confirm_by);
@@ -337,7 +339,7 @@ struct EventData {
   const Taxonomy& taxonomy;
 
   void operator()(const MemberRegistered& e) const {
-    KeyId(w, "member", e.member);
+    KeyPublicId(w, "member", e.member);
     w.KeyString("name", e.name).KeyString("inn", e.inn).KeyString("region", e.region);
     KeyLocation(w, "location", e.location);
     KeyRoles(w, "roles", e.roles);
@@ -345,7 +347,7 @@ struct EventData {
     KeyStrings(w, "certifications", e.certifications);
   }
   void operator()(const MemberUpdated& e) const {
-    KeyId(w, "member", e.member);
+    KeyPublicId(w, "member", e.member);
     w.KeyString("name", e.name).KeyString("region", e.region);
     KeyLocation(w, "location", e.location);
     KeyRoles(w, "roles", e.roles);
@@ -353,33 +355,33 @@ struct EventData {
     KeyStrings(w, "certifications", e.certifications);
   }
   void operator()(const ClusterCreated& e) const {
-    KeyId(w, "cluster", e.cluster);
+    KeyPublicId(w, "cluster", e.cluster);
     w.KeyString("name", e.name).KeyString("region", e.region);
     w.KeyString("kind", ToString(e.kind));
   }
   void operator()(const ClusterMemberAdded& e) const {
-    KeyId(w, "cluster", e.cluster);
-    KeyId(w, "member", e.member);
+    KeyPublicId(w, "cluster", e.cluster);
+    KeyPublicId(w, "member", e.member);
   }
   void operator()(const ClusterMemberRemoved& e) const {
-    KeyId(w, "cluster", e.cluster);
-    KeyId(w, "member", e.member);
+    KeyPublicId(w, "cluster", e.cluster);
+    KeyPublicId(w, "member", e.member);
   }
   void operator()(const MemberBlocked& e) const {
-    KeyId(w, "member", e.member);
-    KeyId(w, "other", e.other);
+    KeyPublicId(w, "member", e.member);
+    KeyPublicId(w, "other", e.other);
   }
   void operator()(const MemberUnblocked& e) const {
-    KeyId(w, "member", e.member);
-    KeyId(w, "other", e.other);
+    KeyPublicId(w, "member", e.member);
+    KeyPublicId(w, "other", e.other);
   }
   void operator()(const MemberSuspended& e) const {
-    KeyId(w, "member", e.member);
+    KeyPublicId(w, "member", e.member);
     KeyOptionalDay(w, "until", e.until);
   }
   void operator()(const OfferPosted& e) const {
-    KeyId(w, "offer", e.offer);
-    KeyId(w, "supplier", e.supplier);
+    KeyPublicId(w, "offer", e.offer);
+    KeyPublicId(w, "supplier", e.supplier);
     KeyProcess(w, "process", taxonomy, e.process);
     w.KeyInt("daily_capacity", e.daily_capacity);
     w.KeyDay("from", e.from).KeyDay("to", e.to);
@@ -389,16 +391,16 @@ struct EventData {
     w.KeyBool("auto_accept", e.auto_accept);
   }
   void operator()(const OfferWithdrawn& e) const {
-    KeyId(w, "offer", e.offer);
-    KeyId(w, "supplier", e.supplier);
+    KeyPublicId(w, "offer", e.offer);
+    KeyPublicId(w, "supplier", e.supplier);
   }
   void operator()(const OfferExpired& e) const {
-    KeyId(w, "offer", e.offer);
-    KeyId(w, "supplier", e.supplier);
+    KeyPublicId(w, "offer", e.offer);
+    KeyPublicId(w, "supplier", e.supplier);
   }
   void operator()(const OrderPlaced& e) const {
-    KeyId(w, "order", e.order);
-    KeyId(w, "customer", e.customer);
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "customer", e.customer);
     w.KeyString("title", e.title);
     KeyProcess(w, "process", taxonomy, e.process);
     w.KeyInt("quantity", e.quantity);
@@ -418,19 +420,19 @@ struct EventData {
     w.KeyInstant("expires_at", e.expires_at);
   }
   void operator()(const OrderCancelled& e) const {
-    KeyId(w, "order", e.order);
-    KeyId(w, "customer", e.customer);
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "customer", e.customer);
   }
   void operator()(const OrderExpired& e) const {
-    KeyId(w, "order", e.order);
-    KeyId(w, "customer", e.customer);
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "customer", e.customer);
   }
   void operator()(const ContractCreated& e) const {
-    KeyId(w, "contract", e.contract);
-    KeyId(w, "order", e.order);
-    KeyId(w, "offer", e.offer);
-    KeyId(w, "customer", e.customer);
-    KeyId(w, "supplier", e.supplier);
+    KeyPublicId(w, "contract", e.contract);
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "offer", e.offer);
+    KeyPublicId(w, "customer", e.customer);
+    KeyPublicId(w, "supplier", e.supplier);
     w.KeyInt("quantity", e.quantity).KeyMoney("unit_price", e.unit_price);
     KeyDays(w, "days", e.days);
     w.KeyFixed("distance_km", e.score.distance_km, kDistanceDigits);
@@ -441,12 +443,86 @@ struct EventData {
   // Only the holder of a key may know it; its hash is not shown either, since a hash of a
   // guessable key would let anyone check guesses offline.
   void operator()(const KeyIssued& e) const {
-    KeyId(w, "member", e.member);
-    w.KeyString("kind", ToString(e.kind));
+    KeyPublicId(w, "key", e.key);
+    if (e.member.valid()) KeyPublicId(w, "member", e.member);
+    w.KeyString("kind", ToString(e.kind)).KeyString("label", e.label);
+  }
+  // The announcement names its order only: which suppliers it went to is the customer's business.
+  void operator()(const OrderAnnounced& e) const {
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "customer", e.customer);
+  }
+  void operator()(const BidPlaced& e) const {
+    KeyPublicId(w, "bid", e.bid);
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "supplier", e.supplier);
+    w.KeyMoney("unit_price", e.unit_price).KeyInt("quantity", e.quantity);
+    w.KeyInt("lead_days", e.lead_days);
+    KeyPublicId(w, "offer", e.offer);
+  }
+  void operator()(const BidWithdrawn& e) const {
+    KeyPublicId(w, "bid", e.bid);
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "supplier", e.supplier);
+  }
+  void operator()(const BiddingClosed& e) const {
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "customer", e.customer);
+    w.Key("bids").BeginArray();
+    for (const BidVerdict& v : e.bids) {
+      w.BeginObject();
+      KeyPublicId(w, "bid", v.bid);
+      KeyPublicId(w, "supplier", v.supplier);
+      if (v.reason.empty()) {
+        KeyScore(w, "score", v.score);
+      } else {
+        w.KeyString("ineligible", v.reason);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  void operator()(const AwardFailed& e) const {
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "bid", e.bid);
+    KeyPublicId(w, "customer", e.customer);
+    KeyPublicId(w, "supplier", e.supplier);
+    w.KeyString("reason", e.reason);
+  }
+  void operator()(const OrderAwarded& e) const {
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "customer", e.customer);
+    w.KeyInt("quantity", e.quantity);
+  }
+  void operator()(const OrderUnawarded& e) const {
+    KeyPublicId(w, "order", e.order);
+    KeyPublicId(w, "customer", e.customer);
+  }
+  void operator()(const KeyRevoked& e) const {
+    KeyPublicId(w, "key", e.key);
+    if (e.member.valid()) KeyPublicId(w, "member", e.member);
+  }
+  void operator()(const PlatformAuthorized& e) const {
+    KeyPublicId(w, "member", e.member);
+    KeyPublicId(w, "platform", e.platform);
+  }
+  void operator()(const PlatformRevoked& e) const {
+    KeyPublicId(w, "member", e.member);
+    KeyPublicId(w, "platform", e.platform);
   }
 };
 
 }  // namespace
+
+void WriteKey(JsonWriter& w, const ApiKey& key, std::string_view api_key) {
+  w.BeginObject();
+  KeyPublicId(w, "id", key.id);
+  w.KeyString("kind", ToString(key.kind));
+  if (key.member.valid()) KeyPublicId(w, "member", key.member);
+  w.KeyString("label", key.label).KeyBool("revoked", key.revoked);
+  if (!api_key.empty()) w.KeyString("api_key", api_key);
+  w.EndObject();
+}
 
 void WriteEvent(JsonWriter& w, const Taxonomy& taxonomy, const Event& event) {
   w.BeginObject();

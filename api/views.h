@@ -65,6 +65,10 @@ void WriteOrder(JsonWriter& w, const State& state, const Order& order, const Cal
 // distance_km, score, state, created_at, confirm_by, revision.
 void WriteContract(JsonWriter& w, const State& state, const Contract& contract);
 
+// An API key's record, for the operator: id, kind, member (absent for an analyst key), label,
+// revoked. Never the key nor its hash; a non-empty `api_key` adds it, shown once at issue.
+void WriteKey(JsonWriter& w, const ApiKey& key, std::string_view api_key = {});
+
 // One feed entry: {"seq","type","at","data"}. `data` holds the event's fields in the words of the
 // views above (process codes through `taxonomy`). A key.issued event shows only the member and the
 // key kind, never the key's hash.

@@ -248,7 +248,7 @@ TEST_F(ViewsTest, EventDataNeverCarriesAKeyHash) {
   EXPECT_EQ(Str(root, "type"), "key.issued");
   simdjson::dom::element data;
   ASSERT_EQ(root["data"].get(data), simdjson::SUCCESS);
-  EXPECT_EQ(Keys(data), (std::set<std::string>{"member", "kind"}));
+  EXPECT_EQ(Keys(data), (std::set<std::string>{"key", "member", "kind", "label"}));
 }
 
 TEST_F(ViewsTest, EveryEventOfATradeRendersWithItsTypeAndPublicIds) {

@@ -41,7 +41,7 @@ TEST_F(AccessTest, RegistrationWithAKeyHashIssuesTheKeyForTheNewMember) {
 TEST_F(AccessTest, RegistrationWithoutAKeyHashIssuesNoKey) {
   ASSERT_FALSE(Run(Registration(CompanyInn("100000001"), "")).rejection);
   EXPECT_THAT(last_types(), ElementsAre("member.registered"));
-  EXPECT_TRUE(state().keys().empty());
+  EXPECT_TRUE(state().key_list().empty());
 }
 
 TEST_F(AccessTest, AMalformedOrReusedKeyHashIsRefusedAndChangesNothing) {
@@ -54,7 +54,7 @@ TEST_F(AccessTest, AMalformedOrReusedKeyHashIsRefusedAndChangesNothing) {
     EXPECT_EQ(out.rejection->errors[0].field, "key_hash");
   }
   EXPECT_EQ(state().members().size(), members);
-  EXPECT_EQ(state().keys().size(), 1u);
+  EXPECT_EQ(state().key_list().size(), 1u);
 }
 
 TEST_F(AccessTest, AStaleRevisionIsRefusedAsAMismatchAndChangesNothing) {
@@ -129,6 +129,86 @@ TEST_F(AccessTest, ABlockIsSeenByTheBlockerOnly) {
   EXPECT_TRUE(p.Includes(a));
   EXPECT_FALSE(p.Includes(b));
   EXPECT_FALSE(Parties{}.Includes(MemberId{}));
+}
+
+}  // namespace
+}  // namespace subex::test
+
+namespace subex::test {
+namespace {
+
+class KeysTest : public ExchangeTest {
+ protected:
+  MemberId Platform() {
+    Engine::Outcome out = Run(RegisterMember{.name = "Portal",
+                                             .inn = CompanyInn("770000001"),
+                                             .region = "RU-MOW",
+                                             .location = kMoscow,
+                                             .roles = kRolePlatform,
+                                             .key_hash = std::string(64, 'e')});
+    EXPECT_FALSE(out.rejection);
+    return std::get<MemberRegistered>(out.events[0].body).member;
+  }
+};
+
+TEST_F(KeysTest, APlatformIsRegisteredWithAPlatformKeyAndNeverTrades) {
+  const MemberId portal = Platform();
+  EXPECT_EQ(state().key(std::string(64, 'e'))->kind, KeyKind::kPlatform);
+  Engine::Outcome out = Run(OfferCommand(portal));
+  ASSERT_TRUE(out.rejection);
+  EXPECT_EQ(out.rejection->code, RejectCode::kPermissionDenied);
+  // A platform is a platform only.
+  out = Run(RegisterMember{.name = "Both",
+                           .inn = CompanyInn("770000002"),
+                           .region = "RU-MOW",
+                           .location = kMoscow,
+                           .roles = kRolePlatform | kRoleCustomer});
+  ASSERT_TRUE(out.rejection);
+  EXPECT_EQ(out.rejection->errors[0].field, "roles");
+}
+
+TEST_F(KeysTest, OnlyTheOperatorIssuesKeysAndEachKindGoesToItsOwnHolder) {
+  const MemberId member = Register();
+  const MemberId portal = Platform();
+  const std::string h1(64, '1'), h2(64, '2'), h3(64, '3');
+  EXPECT_EQ(Run(IssueKey{member, KeyKind::kMember, member, "mine", h1}).rejection->code,
+            RejectCode::kPermissionDenied);
+  EXPECT_TRUE(Run(IssueKey{kOperator, KeyKind::kPlatform, member, "x", h1}).rejection);
+  EXPECT_TRUE(Run(IssueKey{kOperator, KeyKind::kMember, portal, "x", h1}).rejection);
+  EXPECT_TRUE(Run(IssueKey{kOperator, KeyKind::kAnalyst, member, "x", h1}).rejection);
+  EXPECT_FALSE(Run(IssueKey{kOperator, KeyKind::kMember, member, "ERP", h1}).rejection);
+  EXPECT_FALSE(Run(IssueKey{kOperator, KeyKind::kPlatform, portal, "rotation", h2}).rejection);
+  EXPECT_FALSE(Run(IssueKey{kOperator, KeyKind::kAnalyst, {}, "cluster centre", h3}).rejection);
+  EXPECT_EQ(state().key(h3)->kind, KeyKind::kAnalyst);
+  EXPECT_EQ(state().key(h1)->label, "ERP");
+}
+
+TEST_F(KeysTest, AMemberRevokesItsOwnMemberKeysOnlyAndOnce) {
+  const MemberId a = Register();
+  const MemberId b = Register({.location = kVoronezh});
+  ASSERT_FALSE(Run(IssueKey{kOperator, KeyKind::kMember, a, "ERP", std::string(64, '1')}).rejection);
+  const KeyId key = state().key(std::string(64, '1'))->id;
+  EXPECT_EQ(Run(RevokeKey{b, key}).rejection->code, RejectCode::kNotFound);
+  EXPECT_FALSE(Run(RevokeKey{a, key}).rejection);
+  EXPECT_TRUE(state().key(key)->revoked);
+  EXPECT_EQ(Run(RevokeKey{kOperator, key}).rejection->code, RejectCode::kFailedPrecondition);
+}
+
+TEST_F(KeysTest, AMemberAuthorisesAPlatformOnceAndMayWithdrawIt) {
+  const MemberId member = Register();
+  const MemberId other = Register({.location = kVoronezh});
+  const MemberId portal = Platform();
+  EXPECT_EQ(Run(AuthorizePlatform{member, other}).rejection->code, RejectCode::kNotFound);
+  EXPECT_FALSE(Run(AuthorizePlatform{member, portal}).rejection);
+  EXPECT_EQ(Run(AuthorizePlatform{member, portal}).rejection->code,
+            RejectCode::kFailedPrecondition);
+  EXPECT_EQ(this->member(member).platforms, std::vector<MemberId>{portal});
+  EXPECT_EQ(Run(RevokePlatform{other, portal}).rejection->code, RejectCode::kNotFound);
+  EXPECT_FALSE(Run(RevokePlatform{member, portal}).rejection);
+  EXPECT_TRUE(this->member(member).platforms.empty());
+  const Parties p = PartiesOf(events().back().body);
+  EXPECT_TRUE(p.Includes(member));
+  EXPECT_TRUE(p.Includes(portal));
 }
 
 }  // namespace

@@ -181,9 +181,35 @@ struct AwardBids {
 };
 
 // The commands of rfq mode close the variant, in one block.
+// Operator only: a new key for a member or platform (`member`), or an analyst key (no member).
+struct IssueKey {
+  MemberId by = kOperator;
+  KeyKind kind = KeyKind::kMember;
+  MemberId member;
+  std::string label;
+  std::string key_hash;  // SHA-256 (lowercase hex) of the key.
+};
+
+// By the operator, or by the member a member key belongs to.
+struct RevokeKey {
+  MemberId by = kOperator;
+  KeyId key;
+};
+
+// `by` lets the platform act for it, or stops letting it.
+struct AuthorizePlatform {
+  MemberId by;
+  MemberId platform;
+};
+
+struct RevokePlatform {
+  MemberId by;
+  MemberId platform;
+};
 using Command = std::variant<RegisterMember, UpdateMember, CreateCluster, JoinCluster, LeaveCluster,
                              BlockMember, UnblockMember, SuspendMember, PostOffer, WithdrawOffer,
-                             PlaceOrder, CancelOrder, Tick, PlaceBid, WithdrawBid, AwardBids>;
+                             PlaceOrder, CancelOrder, Tick, PlaceBid, WithdrawBid, AwardBids,
+                             IssueKey, RevokeKey, AuthorizePlatform, RevokePlatform>;
 
 }  // namespace subex
 

@@ -38,6 +38,10 @@ Verdict DecideOn(const State& s, const AwardBids& c, Instant now, Out& out);
 // The rfq timers due by `now`: closes bidding (awarding at once when the award is automatic)
 // and lapses the manual awards nobody made.
 void DecideRfqTimers(const State& s, Instant now, Out& out);
+Verdict DecideOn(const State& s, const IssueKey& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const RevokeKey& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const AuthorizePlatform& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const RevokePlatform& c, Instant now, Out& out);
 
 }  // namespace subex::internal
 

@@ -49,11 +49,15 @@ void CheckKeyHash(const State& s, FieldErrors& errors, const std::string& hash) 
   }
 }
 
+// A trader is a customer, a supplier or both; a platform is only a platform.
 void CheckRoles(FieldErrors& errors, uint8_t roles) {
-  if (roles == 0 || (roles & ~(kRoleCustomer | kRoleSupplier)) != 0) {
-    errors.Add("roles", "must be customer, supplier or both");
+  const bool trader = roles != 0 && (roles & ~(kRoleCustomer | kRoleSupplier)) == 0;
+  if (!trader && roles != kRolePlatform) {
+    errors.Add("roles", "must be customer, supplier or both, or platform alone");
   }
 }
+
+KeyId NextKey(const State& s) { return KeyId{static_cast<uint32_t>(s.key_list().size())}; }
 
 }  // namespace
 
@@ -77,7 +81,10 @@ Verdict DecideOn(const State& s, const RegisterMember& c, Instant, Out& out) {
   const MemberId id{static_cast<uint32_t>(s.members().size())};
   out.push_back(MemberRegistered{id, c.name, c.inn, c.region, c.location, c.roles,
                                  std::move(processes), std::move(certs)});
-  if (!c.key_hash.empty()) out.push_back(KeyIssued{c.key_hash, KeyKind::kMember, id});
+  if (!c.key_hash.empty()) {
+    const KeyKind kind = c.roles == kRolePlatform ? KeyKind::kPlatform : KeyKind::kMember;
+    out.push_back(KeyIssued{c.key_hash, kind, id, NextKey(s), "registration"});
+  }
   return std::nullopt;
 }
 
@@ -176,6 +183,56 @@ Verdict DecideOn(const State& s, const SuspendMember& c, Instant now, Out& out) 
     return Rejection::Invalid({{"until", "must not be in the past"}});
   }
   out.push_back(MemberSuspended{c.member, c.until});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const IssueKey& c, Instant, Out& out) {
+  if (!IsOperator(c.by)) return OperatorOnly();
+  FieldErrors errors;
+  CheckText(errors, "label", c.label, s.params().limits.max_text_length);
+  CheckKeyHash(s, errors, c.key_hash);
+  const Member* m = s.member(c.member);
+  if (c.kind == KeyKind::kAnalyst) {
+    if (c.member.valid()) errors.Add("member", "an analyst key acts for no member");
+  } else if (m == nullptr) {
+    errors.Add("member", "is not a member");
+  } else if (m->is(kRolePlatform) != (c.kind == KeyKind::kPlatform)) {
+    errors.Add("kind", m->is(kRolePlatform) ? "a platform gets platform keys"
+                                            : "only a platform gets platform keys");
+  }
+  if (!errors.ok()) return std::move(errors).Reject();
+  out.push_back(KeyIssued{c.key_hash, c.kind, c.member, NextKey(s), c.label});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const RevokeKey& c, Instant, Out& out) {
+  const ApiKey* key = s.key(c.key);
+  // A member may revoke its own member keys; anything else is the operator's.
+  const bool own = key != nullptr && key->kind == KeyKind::kMember && key->member == c.by;
+  if (key == nullptr || (!IsOperator(c.by) && !own)) return Rejection::NotFound("key");
+  if (key->revoked) return Rejection::Conflict("the key is already revoked");
+  out.push_back(KeyRevoked{c.key, key->member});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const AuthorizePlatform& c, Instant, Out& out) {
+  const Member* m = s.member(c.by);
+  const Member* p = s.member(c.platform);
+  if (m == nullptr || m->is(kRolePlatform)) return Rejection::Forbidden("only a member may do this");
+  if (p == nullptr || !p->is(kRolePlatform)) return Rejection::NotFound("platform");
+  if (std::binary_search(m->platforms.begin(), m->platforms.end(), c.platform)) {
+    return Rejection::Conflict("the platform is already authorised");
+  }
+  out.push_back(PlatformAuthorized{c.by, c.platform});
+  return std::nullopt;
+}
+
+Verdict DecideOn(const State& s, const RevokePlatform& c, Instant, Out& out) {
+  const Member* m = s.member(c.by);
+  if (m == nullptr || !std::binary_search(m->platforms.begin(), m->platforms.end(), c.platform)) {
+    return Rejection::NotFound("platform authorisation");
+  }
+  out.push_back(PlatformRevoked{c.by, c.platform});
   return std::nullopt;
 }
 

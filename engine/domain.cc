@@ -140,6 +140,9 @@ struct TypeName {
   const char* operator()(const AwardFailed&) const { return "bid.award_failed"; }
   const char* operator()(const OrderAwarded&) const { return "order.awarded"; }
   const char* operator()(const OrderUnawarded&) const { return "order.unawarded"; }
+  const char* operator()(const KeyRevoked&) const { return "key.revoked"; }
+  const char* operator()(const PlatformAuthorized&) const { return "platform.authorized"; }
+  const char* operator()(const PlatformRevoked&) const { return "platform.revoked"; }
 };
 
 struct PartiesVisitor {
@@ -171,6 +174,9 @@ struct PartiesVisitor {
   Parties operator()(const AwardFailed& e) const { return {e.customer, e.supplier}; }
   Parties operator()(const OrderAwarded& e) const { return {e.customer, {}}; }
   Parties operator()(const OrderUnawarded& e) const { return {e.customer, {}}; }
+  Parties operator()(const KeyRevoked&) const { return {}; }
+  Parties operator()(const PlatformAuthorized& e) const { return {e.member, e.platform}; }
+  Parties operator()(const PlatformRevoked& e) const { return {e.member, e.platform}; }
 };
 
 }  // namespace

@@ -23,7 +23,9 @@ namespace subex {
 using NameList = absl::InlinedVector<NameId, 3>;
 
 // Role bits of a member.
-enum Role : uint8_t { kRoleCustomer = 1, kRoleSupplier = 2 };
+// A platform (a portal front-end, PRODUCT §6) is a member of its own kind: it neither buys nor
+// sells, and acts for the members that authorised it.
+enum Role : uint8_t { kRoleCustomer = 1, kRoleSupplier = 2, kRolePlatform = 4 };
 
 // A contract outcome that counts towards a supplier's reliability (PRODUCT §2).
 struct ReliabilityOutcome {
@@ -54,6 +56,7 @@ struct Member {
   // the award rate is awarded / (awarded + unawarded)).
   int32_t rfq_awarded = 0;
   int32_t rfq_unawarded = 0;
+  std::vector<MemberId> platforms;  // Platforms this member authorised to act for it; sorted.
 
   bool is(Role r) const { return (roles & r) != 0; }
   bool SuspendedOn(Day today) const { return suspended_until && today <= *suspended_until; }
@@ -63,9 +66,13 @@ struct Member {
 // What an API key may do (PRODUCT §6). Admin keys are the operator's and live outside the engine.
 enum class KeyKind : uint8_t { kMember, kPlatform, kAnalyst };
 
+// Member and platform keys act for `member`; analyst keys for nobody (read-only analytics).
 struct ApiKey {
+  KeyId id;
   KeyKind kind = KeyKind::kMember;
   MemberId member;
+  std::string label;
+  bool revoked = false;
 };
 
 enum class ClusterKind : uint8_t { kLocal, kRegional, kVirtual, kInternational };

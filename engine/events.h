@@ -162,6 +162,14 @@ struct ContractCreated {
 struct KeyIssued {
   std::string hash;  // SHA-256 of the key, lowercase hex.
   KeyKind kind = KeyKind::kMember;
+  MemberId member;  // Invalid for an analyst key.
+  KeyId key;
+  std::string label;
+};
+
+// The key no longer opens anything.
+struct KeyRevoked {
+  KeyId key;
   MemberId member;
 };
 
@@ -234,12 +242,24 @@ struct OrderUnawarded {
 };
 
 // The events of rfq mode close the variant, in one block.
+// `member` lets `platform` act for it (X-On-Behalf-Of), or stops letting it.
+struct PlatformAuthorized {
+  MemberId member;
+  MemberId platform;
+};
+
+struct PlatformRevoked {
+  MemberId member;
+  MemberId platform;
+};
+
 using EventBody =
     std::variant<MemberRegistered, MemberUpdated, ClusterCreated, ClusterMemberAdded,
                  ClusterMemberRemoved, MemberBlocked, MemberUnblocked, MemberSuspended, OfferPosted,
                  OfferWithdrawn, OfferExpired, OrderPlaced, OrderCancelled, OrderExpired,
                  ContractCreated, KeyIssued, OrderAnnounced, BidPlaced, BidWithdrawn, BiddingClosed,
-                 AwardFailed, OrderAwarded, OrderUnawarded>;
+                 AwardFailed, OrderAwarded, OrderUnawarded, KeyRevoked, PlatformAuthorized,
+                 PlatformRevoked>;
 
 struct Event {
   uint64_t seq = 0;  // Global, gap-free, from 1.

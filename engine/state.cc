@@ -44,7 +44,11 @@ std::unique_ptr<State> State::Restore(std::shared_ptr<const Taxonomy> taxonomy, 
   s->orders_ = std::move(image.orders);
   s->contracts_ = std::move(image.contracts);
   s->bids_ = std::move(image.bids);
-  for (auto& [hash, key] : image.keys) s->keys_.emplace(std::move(hash), key);
+  for (auto& [hash, key] : image.keys) {
+    s->key_by_hash_.emplace(hash, key.id);
+    s->key_hashes_.push_back(std::move(hash));
+    s->keys_.push_back(std::move(key));
+  }
   s->now_ = image.now;
   s->last_seq_ = image.last_seq;
   s->max_reliability_ = image.max_reliability;
@@ -152,8 +156,8 @@ double State::Reliability(const Member& supplier, Day today) const {
 }
 
 const ApiKey* State::key(std::string_view hash) const {
-  auto it = keys_.find(absl::string_view(hash.data(), hash.size()));
-  return it == keys_.end() ? nullptr : &it->second;
+  auto it = key_by_hash_.find(absl::string_view(hash.data(), hash.size()));
+  return it == key_by_hash_.end() ? nullptr : &keys_[it->second.value];
 }
 
 const Member* State::member_by_inn(std::string_view inn) const {
@@ -410,7 +414,27 @@ void State::TakeDays(CapacityOffer& offer, const Contract& c) {
   }
 }
 
-void State::On(const KeyIssued& e) { keys_.insert_or_assign(e.hash, ApiKey{e.kind, e.member}); }
+void State::On(const KeyIssued& e) {
+  assert(e.key.value == keys_.size());
+  keys_.push_back(ApiKey{e.key, e.kind, e.member, e.label, false});
+  key_hashes_.push_back(e.hash);
+  key_by_hash_.emplace(e.hash, e.key);
+}
+
+void State::On(const KeyRevoked& e) { keys_[e.key.value].revoked = true; }
+
+void State::On(const PlatformAuthorized& e) {
+  Member& m = members_[e.member.value];
+  m.platforms.insert(std::lower_bound(m.platforms.begin(), m.platforms.end(), e.platform),
+                     e.platform);
+  ++m.revision;
+}
+
+void State::On(const PlatformRevoked& e) {
+  Member& m = members_[e.member.value];
+  m.platforms.erase(std::find(m.platforms.begin(), m.platforms.end(), e.platform));
+  ++m.revision;
+}
 
 void State::On(const OrderAnnounced&) {}
 

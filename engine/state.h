@@ -51,7 +51,7 @@ struct StateImage {
   ChunkedVector<CapacityOffer> offers;
   ChunkedVector<Order> orders;
   ChunkedVector<Contract> contracts;
-  std::vector<std::pair<std::string, ApiKey>> keys;  // By key hash.
+  std::vector<std::pair<std::string, ApiKey>> keys;  // Hash and key, by KeyId.
   ChunkedVector<Bid> bids;
   Instant now;
   uint64_t last_seq = 0;
@@ -86,9 +86,12 @@ class State {
   const Contract* contract(ContractId id) const { return Get(contracts_, id.value); }
   const Bid* bid(BidId id) const { return Get(bids_, id.value); }
   const Member* member_by_inn(std::string_view inn) const;
-  // The key whose SHA-256 (lowercase hex) is `hash`, if issued.
+  // The key whose SHA-256 (lowercase hex) is `hash`, if issued (revoked or not).
   const ApiKey* key(std::string_view hash) const;
-  const absl::flat_hash_map<std::string, ApiKey>& keys() const { return keys_; }
+  const ApiKey* key(KeyId id) const { return id.value < keys_.size() ? &keys_[id.value] : nullptr; }
+  // Every key ever issued, by id, and their hashes at the same index.
+  const std::vector<ApiKey>& key_list() const { return keys_; }
+  const std::vector<std::string>& key_hashes() const { return key_hashes_; }
 
   const ChunkedVector<Member>& members() const { return members_; }
   const ChunkedVector<Cluster>& clusters() const { return clusters_; }
@@ -154,6 +157,9 @@ class State {
   void On(const AwardFailed& e);
   void On(const OrderAwarded& e);
   void On(const OrderUnawarded& e);
+  void On(const KeyRevoked& e);
+  void On(const PlatformAuthorized& e);
+  void On(const PlatformRevoked& e);
 
   void RebuildIndexes();
   NameList InternSorted(const std::vector<std::string>& names);
@@ -168,7 +174,9 @@ class State {
   NameTable names_;
   ChunkedVector<Member> members_;
   absl::flat_hash_map<std::string, MemberId> members_by_inn_;
-  absl::flat_hash_map<std::string, ApiKey> keys_;
+  std::vector<ApiKey> keys_;                  // By KeyId.
+  std::vector<std::string> key_hashes_;       // By KeyId.
+  absl::flat_hash_map<std::string, KeyId> key_by_hash_;
   ChunkedVector<Cluster> clusters_;
   ChunkedVector<CapacityOffer> offers_;
   ChunkedVector<Order> orders_;

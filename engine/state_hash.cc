@@ -78,7 +78,7 @@ uint64_t HashMember(const State& s, const Member& m) {
   h.Add(m.id).Add(std::string_view(m.name)).Add(std::string_view(m.inn));
   h.Add(std::string_view(m.region)).Add(m.location).Add(uint32_t{m.roles});
   h.AddList(m.processes).AddNames(s.names(), m.certifications).AddList(m.clusters);
-  h.Add(m.suspended_until).Add(m.created_at).Add(m.revision);
+  h.Add(m.suspended_until).Add(m.created_at).Add(m.revision).AddList(m.platforms);
   uint64_t blocked = 0;  // A hash set: summed, so its iteration order does not matter.
   for (uint32_t other : m.blocked) blocked += Hasher(7).Add(other).value();
   h.Add(blocked);
@@ -149,8 +149,15 @@ uint64_t StateHash(const State& s) {
   for (const Order& o : s.orders()) sum += HashOrder(s, o);
   for (const Contract& c : s.contracts()) sum += HashContract(c);
   for (const Bid& b : s.bids()) sum += HashBid(b);
-  for (const auto& [hash, key] : s.keys()) {
-    sum += Hasher(6).Add(std::string_view(hash)).Add(key.kind).Add(key.member).value();
+  for (const ApiKey& key : s.key_list()) {
+    sum += Hasher(6)
+               .Add(std::string_view(s.key_hashes()[key.id.value]))
+               .Add(key.id)
+               .Add(key.kind)
+               .Add(key.member)
+               .Add(std::string_view(key.label))
+               .Add(key.revoked)
+               .value();
   }
   return sum;
 }

@@ -65,6 +65,7 @@ using OfferId = Id<struct OfferTag>;
 using OrderId = Id<struct OrderTag>;
 using ContractId = Id<struct ContractTag>;
 using BidId = Id<struct BidTag>;
+using KeyId = Id<struct KeyTag>;
 using ProcessId = Id<struct ProcessTag>;
 
 // An interned short name (tag, certification, limit name).

@@ -88,13 +88,14 @@ std::string Time(Instant t) {
   return absl::StrCat(s.substr(0, 10), " ", s.substr(11, 5), " UTC");
 }
 
-const char* CommandName(const Command& c) {
+// The demo's commands by name; any other kind by its place in the Command variant.
+std::string CommandName(const Command& c) {
   static constexpr const char* kNames[] = {
       "RegisterMember", "UpdateMember",  "CreateCluster", "JoinCluster", "LeaveCluster",
       "BlockMember",    "UnblockMember", "SuspendMember", "PostOffer",   "WithdrawOffer",
       "PlaceOrder",     "CancelOrder",   "Tick"};
-  static_assert(std::size(kNames) == std::variant_size_v<Command>);
-  return kNames[c.index()];
+  if (c.index() < std::size(kNames)) return kNames[c.index()];
+  return absl::StrCat("command #", c.index());
 }
 
 std::string Describe(const Rejection& r) {
@@ -383,7 +384,7 @@ int RunDemoReport(const std::string& config_path, bool quiet) {
     Engine::Outcome out = engine.Execute(step.command, step.now);
     if (out.rejection) {
       std::fprintf(stderr, "subexd: demo step %zu (%s at %s) was rejected: %s\n", i + 1,
-                   CommandName(step.command), FormatInstant(step.now).c_str(),
+                   CommandName(step.command).c_str(), FormatInstant(step.now).c_str(),
                    Describe(*out.rejection).c_str());
       return 1;
     }

@@ -46,6 +46,9 @@ constexpr EventTag Tag(const BiddingClosed*) { return EventTag::kBiddingClosed; 
 constexpr EventTag Tag(const AwardFailed*) { return EventTag::kAwardFailed; }
 constexpr EventTag Tag(const OrderAwarded*) { return EventTag::kOrderAwarded; }
 constexpr EventTag Tag(const OrderUnawarded*) { return EventTag::kOrderUnawarded; }
+constexpr EventTag Tag(const KeyRevoked*) { return EventTag::kKeyRevoked; }
+constexpr EventTag Tag(const PlatformAuthorized*) { return EventTag::kPlatformAuthorized; }
+constexpr EventTag Tag(const PlatformRevoked*) { return EventTag::kPlatformRevoked; }
 
 template <typename T>
 constexpr uint8_t TagNumber() {
@@ -188,6 +191,19 @@ void Fields(F& f, Is<KeyIssued> auto& e) {
   f("hash", e.hash);
   f("kind", e.kind);
   f("member", e.member);
+  f("key", e.key);
+  f("label", e.label);
+}
+template <typename F>
+void Fields(F& f, Is<KeyRevoked> auto& e) {
+  f("key", e.key);
+  f("member", e.member);
+}
+template <typename F, typename E>
+requires Is<E, PlatformAuthorized> || Is<E, PlatformRevoked>
+void Fields(F& f, E& e) {
+  f("member", e.member);
+  f("platform", e.platform);
 }
 template <typename F>
 void Fields(F& f, Is<OrderAnnounced> auto& e) {

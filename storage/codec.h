@@ -19,6 +19,7 @@
 //    4 cluster.member_added     9 offer.posted        14 order.expired
 //    5 cluster.member_removed  10 offer.withdrawn     15 contract.created
 //                                                     16 key.issued
+//   17 key.revoked  18 platform.authorized  19 platform.revoked
 //
 //   40 order.announced         43 order.bidding_closed  46 order.unawarded
 //   41 bid.placed              44 bid.award_failed
@@ -63,8 +64,8 @@
 namespace subex {
 
 // Version 2 added the owner to offer.withdrawn/expired and order.cancelled/expired, and key.issued.
-// Version 3 added the rfq terms to order.placed, the awarded bid to contract.created, and the rfq
-// events (tags 40 on).
+// Version 3 added the key id and label to key.issued, the key and platform events (17–19), the rfq
+// terms to order.placed, the awarded bid to contract.created, and the rfq events (tags 40 on).
 inline constexpr uint8_t kEventFormatVersion = 3;
 
 // The type tags of the table above.
@@ -93,6 +94,9 @@ enum class EventTag : uint8_t {
   kAwardFailed = 44,
   kOrderAwarded = 45,
   kOrderUnawarded = 46,
+  kKeyRevoked = 17,
+  kPlatformAuthorized = 18,
+  kPlatformRevoked = 19,
 };
 
 EventTag TagOf(const EventBody& body);

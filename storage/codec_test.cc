@@ -65,7 +65,10 @@ auto Tie(const OrderPlaced& e) {
 }
 auto Tie(const OrderCancelled& e) { return std::tie(e.order, e.customer); }
 auto Tie(const OrderExpired& e) { return std::tie(e.order, e.customer); }
-auto Tie(const KeyIssued& e) { return std::tie(e.hash, e.kind, e.member); }
+auto Tie(const KeyIssued& e) { return std::tie(e.hash, e.kind, e.member, e.key, e.label); }
+auto Tie(const KeyRevoked& e) { return std::tie(e.key, e.member); }
+auto Tie(const PlatformAuthorized& e) { return std::tie(e.member, e.platform); }
+auto Tie(const PlatformRevoked& e) { return std::tie(e.member, e.platform); }
 auto Tie(const ContractCreated& e) {
   return std::tie(e.contract, e.order, e.offer, e.customer, e.supplier, e.quantity, e.unit_price,
                   e.days, e.score, e.state, e.confirm_by, e.bid);
@@ -196,7 +199,6 @@ std::vector<Event> FullEvents() {
                       ContractState::kPendingConfirmation,
                       At("2026-11-25T08:00:00Z"),
                       BidId{4'000}},
-      KeyIssued{std::string(64, 'a'), KeyKind::kPlatform, MemberId{12'000}},
       OrderAnnounced{OrderId{90'000}, MemberId{7}, {MemberId{3}, MemberId{12'000}}},
       BidPlaced{BidId{4'000}, OrderId{90'000}, MemberId{12'000}, 310'000, 80, 12, OfferId{250'000}},
       BidWithdrawn{BidId{4'000}, OrderId{90'000}, MemberId{12'000}},
@@ -208,6 +210,10 @@ std::vector<Event> FullEvents() {
       AwardFailed{OrderId{90'000}, BidId{4'001}, MemberId{7}, MemberId{3}, "capacity"},
       OrderAwarded{OrderId{90'000}, MemberId{7}, 80},
       OrderUnawarded{OrderId{90'001}, MemberId{20}},
+      KeyIssued{std::string(64, 'a'), KeyKind::kPlatform, MemberId{12'000}, KeyId{7}, "ERP"},
+      KeyRevoked{KeyId{7}, MemberId{12'000}},
+      PlatformAuthorized{MemberId{3}, MemberId{12'000}},
+      PlatformRevoked{MemberId{3}, MemberId{12'000}},
   };
   std::vector<Event> events;
   for (const EventBody& body : bodies) events.push_back({1'234'567 + events.size(), at, body});
@@ -371,7 +377,7 @@ TEST(CodecTest, UnknownVersionIsRefusedByName) {
 }
 
 TEST(CodecTest, UnknownTypeIsRefusedByName) {
-  for (uint8_t tag : {0, 17, 200, 255}) {
+  for (uint8_t tag : {0, 39, 200, 255}) {
     std::string record = Encode(FullOf(EventTag::kOfferWithdrawn));
     record[1] = static_cast<char>(tag);
     absl::StatusOr<Event> back = DecodeEvent(Reseal(record));
@@ -439,8 +445,8 @@ TEST(CodecTest, MalformedFieldsAreRefusedByName) {
                   "'offer' holds 4294967296, out of range");
 
   std::string roles = Encode(Event{1, Instant{}, MemberUpdated{}});
-  roles[roles.size() - 7] = 0x04;  // roles, then two empty lists, then the checksum.
-  ExpectMalformed(Reseal(roles), "'roles' holds unknown role bits 0x04");
+  roles[roles.size() - 7] = 0x08;  // roles, then two empty lists, then the checksum.
+  ExpectMalformed(Reseal(roles), "'roles' holds unknown role bits 0x08");
 
   ExpectMalformed(Record(EventTag::kContractCreated,
                          [](Writer& w) {
@@ -556,6 +562,12 @@ class EngineJournalTest : public ::testing::Test {
       c.member = turning;
       c.location = GeoPoint{55.7963, 49.1088};
     }));
+    // A platform, authorised and then revoked by a member; an analyst key issued and revoked.
+    const MemberId portal = Register("Portal", {55.7558, 37.6173}, kRolePlatform, {}, {});
+    Run(AuthorizePlatform{works, portal});
+    Run(RevokePlatform{works, portal});
+    Run(IssueKey{kOperator, KeyKind::kAnalyst, {}, "cluster centre", std::string(64, 'c')});
+    Run(RevokeKey{kOperator, KeyId{static_cast<uint32_t>(engine_.state().key_list().size() - 1)}});
     Run(CreateCluster{kOperator, "Chernozemye", "RU-LIP", ClusterKind::kRegional});
     const ClusterId cluster{0};
     Run(JoinCluster{kOperator, cluster, works});

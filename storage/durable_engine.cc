@@ -1,7 +1,13 @@
 #include "storage/durable_engine.h"
 
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <future>
 #include <utility>
 
@@ -27,6 +33,7 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::Open(
       new DurableEngine(std::move(taxonomy), params, std::move(options), std::move(journal)));
   if (absl::Status s = engine->Recover(); !s.ok()) return s;
   engine->durable_seq_.store(engine->engine_.state().last_seq(), std::memory_order_release);
+  engine->writer_ = std::thread([e = engine.get()] { e->Write(); });
   engine->thread_ = std::thread([e = engine.get()] { e->Run(); });
   return engine;
 }
@@ -46,6 +53,12 @@ DurableEngine::~DurableEngine() {
   }
   ready_.notify_one();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    write_stop_ = true;
+  }
+  write_ready_.notify_all();
+  if (writer_.joinable()) writer_.join();
 }
 
 absl::Status DurableEngine::Recover() {
@@ -73,26 +86,69 @@ absl::Status DurableEngine::Recover() {
 }
 
 void DurableEngine::MaybeSnapshot() {
+  if (snapshot_child_ > 0) {
+    ReapSnapshot(/*wait=*/false);
+    return;
+  }
   const uint64_t seq = engine_.state().last_seq();
   if (options_.snapshot_every_events == 0 ||
       seq - last_snapshot_seq_ < options_.snapshot_every_events) {
     return;
   }
-  auto start = std::chrono::steady_clock::now();
-  std::string bytes;
-  EncodeSnapshot(engine_.state(), bytes);
-  last_snapshot_stall_us_.store(static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                            start)
-          .count()));
-  // A snapshot that cannot be written costs only recovery time: the journal still holds every
-  // event, so the engine goes on acknowledging and tries again at the next interval.
-  if (!journal_->WriteSnapshot(seq, bytes).ok()) return;
+  StartSnapshot(seq);
+}
+
+// Every event up to `seq` is made durable first (the batch on its way to the journal is waited
+// for), so the snapshot never holds anything the journal could lose.
+void DurableEngine::StartSnapshot(uint64_t seq) {
+  const auto start = std::chrono::steady_clock::now();
+  WaitWritten();
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // The child: only this thread was copied, and the locks other threads held stay held, so it
+    // touches nothing they use (RocksDB, the queue), runs no destructors, and leaves by _exit.
+    // It dies with the engine thread, so a killed server leaves no writer behind.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(2);
+    std::string bytes;
+    EncodeSnapshot(engine_.state(), bytes);
+    _exit(journal_->WriteSnapshot(seq, bytes).ok() ? 0 : 1);
+  }
+  snapshot_fork_us_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::steady_clock::now() - start)
+                                                .count());
+  // A snapshot that cannot be made costs only recovery time: the journal still holds every
+  // event, so the engine goes on acknowledging and tries again an interval later.
   last_snapshot_seq_ = seq;
-  snapshots_.fetch_add(1);
+  if (pid < 0) return;
+  snapshot_child_ = pid;
+  snapshot_child_seq_ = seq;
+}
+
+void DurableEngine::ReapSnapshot(bool wait) {
+  if (snapshot_child_ <= 0) return;
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  pid_t done = 0;
+  do {
+    done = waitpid(snapshot_child_, &status, wait ? 0 : WNOHANG);
+  } while (done < 0 && errno == EINTR);
+  if (done == 0) return;  // Still writing.
+  snapshot_child_ = 0;
+  if (done < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return;
+  const uint64_t seq = snapshot_child_seq_;
   if (seq > options_.retain_events) {
+    WaitWritten();  // The journal has one writer at a time.
     journal_->PruneBefore(seq - options_.retain_events).IgnoreError();
   }
+  last_snapshot_stall_us_.store(
+      snapshot_fork_us_ +
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count()));
+  // Counted last, so that whoever sees it counted sees the pruning done and the stall.
+  snapshots_.fetch_add(1);
 }
 
 void DurableEngine::Enqueue(Item item) {
@@ -141,102 +197,198 @@ absl::StatusOr<std::vector<Event>> DurableEngine::ReadEvents(uint64_t after,
   return s;
 }
 
+// The engine thread decides whatever is queued into the pending batch, and hands that batch to
+// the journal thread as soon as it is idle: while a batch is synced the next one grows with every
+// request that arrives meanwhile (up to max_batch), as the batch used to grow while the engine
+// thread itself waited for the sync.
 void DurableEngine::Run() {
-  std::vector<Item> batch;
+  Decided pending;
   for (;;) {
+    std::vector<Item> taken;
+    bool stop = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // Stopping, and everything queued has been answered.
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(std::move(queue_.front()));
+      auto woken = [&] {
+        return stopping_ || !queue_.empty() || (!pending.items.empty() && writer_idle_);
+      };
+      if (snapshot_child_ > 0 && pending.items.empty()) {
+        // Come round now and then even when idle, to record the snapshot once it is written.
+        ready_.wait_for(lock, std::chrono::milliseconds(20), woken);
+      } else {
+        ready_.wait(lock, woken);
+      }
+      while (!queue_.empty() && pending.items.size() + taken.size() < options_.max_batch) {
+        taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      stop = stopping_ && queue_.empty();
     }
-    Process(batch);
-    batch.clear();
+    if (!taken.empty()) Decide(pending, taken);
+    if (!pending.items.empty()) {
+      if (pending.items.size() >= options_.max_batch || stop) WaitWriterIdle();
+      if (WriterIdle()) {
+        Hand(std::move(pending));
+        pending = Decided();
+        // Between batches, with the next one free to be decided while this one is written.
+        if (!failed_.load(std::memory_order_acquire)) MaybeSnapshot();
+      }
+      continue;
+    }
+    if (!taken.empty()) continue;
+    // Stopping, and everything queued has been decided: it is written and answered, and the
+    // snapshot being written is finished, or this thread's end would kill it.
+    if (stop) WaitWritten();
+    ReapSnapshot(/*wait=*/stop);
+    if (stop) return;
   }
 }
 
-void DurableEngine::Process(std::vector<Item>& batch) {
-  std::vector<Result> results(batch.size());
-  std::vector<std::string> answers(batch.size());
-  if (!failed_) {
-    std::vector<Event> events;
-    std::vector<IdempotencyRecord> records;
-    // Answers stored by this batch, not yet in the journal: a repeated key inside one batch.
-    absl::flat_hash_map<std::string, size_t> batch_records;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      Item& item = batch[i];
-      if (!item.request) {
-        answers[i] = item.read(engine_.state());
-        continue;
-      }
-      Request& req = *item.request;
-      Result& r = results[i];
-      if (!req.idempotency_key.empty()) {
-        if (auto it = batch_records.find(req.idempotency_key); it != batch_records.end()) {
-          r.rendered = records[it->second].value;
-          r.replayed = true;
-          continue;
-        }
-        absl::StatusOr<std::optional<std::string>> stored =
-            journal_->FindIdempotency(req.idempotency_key);
-        if (!stored.ok()) {
-          // Without the lookup the command might run twice; it is not run at all.
-          r.status = absl::UnavailableError(absl::StrCat("cannot read the idempotency record: ",
-                                                         std::string(stored.status().message())));
-          continue;
-        }
-        if (stored->has_value()) {
-          r.rendered = **std::move(stored);
-          r.replayed = true;
-          continue;
-        }
-      }
-      Engine::Outcome out = engine_.Execute(req.command, req.now);
-      r.rejection = std::move(out.rejection);
-      r.events.assign(out.events.begin(), out.events.end());
-      events.insert(events.end(), out.events.begin(), out.events.end());
-      if (req.render) r.rendered = req.render(r, engine_.state());
-      if (!req.idempotency_key.empty()) {
-        batch_records.emplace(req.idempotency_key, records.size());
-        records.push_back({req.idempotency_key, r.rendered});
-      }
+bool DurableEngine::WriterIdle() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return writer_idle_;
+}
+
+void DurableEngine::WaitWriterIdle() {
+  std::unique_lock<std::mutex> lock(mu_);
+  ready_.wait(lock, [this] { return writer_idle_; });
+}
+
+void DurableEngine::Decide(Decided& d, std::vector<Item>& taken) {
+  const size_t first = d.items.size();
+  for (Item& item : taken) d.items.push_back(std::move(item));
+  d.results.resize(d.items.size());
+  d.answers.resize(d.items.size());
+  if (failed_.load(std::memory_order_acquire)) return;  // The journal thread answers them.
+  for (size_t i = first; i < d.items.size(); ++i) Decide(d, i);
+}
+
+void DurableEngine::Decide(Decided& d, size_t i) {
+  Item& item = d.items[i];
+  if (!item.request) {
+    d.answers[i] = item.read(engine_.state());
+    return;
+  }
+  Request& req = *item.request;
+  Result& r = d.results[i];
+  if (!req.idempotency_key.empty()) {
+    // A key repeated inside the batch, not yet handed to the journal thread.
+    if (auto it = d.keys.find(req.idempotency_key); it != d.keys.end()) {
+      r.rendered = d.records[it->second].value;
+      r.replayed = true;
+      return;
     }
-    if (!events.empty() || !records.empty()) {
-      if (absl::Status s = journal_->Append(events, records); !s.ok()) {
+    absl::StatusOr<std::optional<std::string>> stored = FindAnswer(req.idempotency_key);
+    if (!stored.ok()) {
+      // Without the lookup the command might run twice; it is not run at all.
+      r.status = absl::UnavailableError(absl::StrCat("cannot read the idempotency record: ",
+                                                     std::string(stored.status().message())));
+      return;
+    }
+    if (stored->has_value()) {
+      r.rendered = **std::move(stored);
+      r.replayed = true;
+      return;
+    }
+  }
+  Engine::Outcome out = engine_.Execute(req.command, req.now);
+  r.rejection = std::move(out.rejection);
+  r.events.assign(out.events.begin(), out.events.end());
+  d.events.insert(d.events.end(), out.events.begin(), out.events.end());
+  if (req.render) r.rendered = req.render(r, engine_.state());
+  if (!req.idempotency_key.empty()) {
+    d.keys.emplace(req.idempotency_key, d.records.size());
+    d.records.push_back({req.idempotency_key, r.rendered});
+  }
+}
+
+// An answer handed to the journal thread but perhaps not written yet is found here first; once
+// written it is in the journal before it leaves this map, so no lookup falls between the two.
+absl::StatusOr<std::optional<std::string>> DurableEngine::FindAnswer(const std::string& key) {
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    if (auto it = unwritten_answers_.find(key); it != unwritten_answers_.end()) {
+      return std::optional<std::string>(it->second);
+    }
+  }
+  return journal_->FindIdempotency(key);
+}
+
+// Only when the journal thread is idle: one batch is written while the next is decided.
+void DurableEngine::Hand(Decided d) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    writer_idle_ = false;
+  }
+  std::lock_guard<std::mutex> lock(write_mu_);
+  for (const IdempotencyRecord& r : d.records) unwritten_answers_.emplace(r.key, r.value);
+  to_write_.push_back(std::move(d));
+  write_ready_.notify_all();
+}
+
+void DurableEngine::WaitWritten() {
+  std::unique_lock<std::mutex> lock(write_mu_);
+  write_ready_.wait(lock, [this] { return to_write_.empty() && !writing_; });
+}
+
+void DurableEngine::Write() {
+  for (;;) {
+    Decided d;
+    {
+      std::unique_lock<std::mutex> lock(write_mu_);
+      write_ready_.wait(lock, [this] { return write_stop_ || !to_write_.empty(); });
+      if (to_write_.empty()) return;  // Stopping, and everything handed over is answered.
+      d = std::move(to_write_.front());
+      to_write_.pop_front();
+      writing_ = true;
+      write_ready_.notify_all();  // Room for the next batch.
+    }
+    if (!failed_.load(std::memory_order_acquire) && (!d.events.empty() || !d.records.empty())) {
+      if (absl::Status s = journal_->Append(d.events, d.records); !s.ok()) {
         // The state in memory is now ahead of the disk: acknowledge nothing, ever again.
-        failed_ = true;
         failure_ = absl::UnavailableError(absl::StrCat(
             "the journal cannot write; not acknowledging: ", std::string(s.message())));
-      } else if (!events.empty()) {
-        durable_seq_.store(events.back().seq, std::memory_order_release);
-        if (options_.on_durable) options_.on_durable(events);
+        failed_.store(true, std::memory_order_release);
+      } else if (!d.events.empty()) {
+        durable_seq_.store(d.events.back().seq, std::memory_order_release);
+        if (options_.on_durable) options_.on_durable(d.events);
       }
       batches_.fetch_add(1);
     }
+    Answer(d);
+    {
+      std::lock_guard<std::mutex> lock(write_mu_);
+      for (const IdempotencyRecord& r : d.records) unwritten_answers_.erase(r.key);
+      writing_ = false;
+      write_ready_.notify_all();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      writer_idle_ = true;
+    }
+    ready_.notify_one();
   }
+}
+
+void DurableEngine::Answer(Decided& d) {
+  const bool failed = failed_.load(std::memory_order_acquire);
   // Counted before the answers leave, so that whoever gets an answer sees it counted.
-  requests_.fetch_add(batch.size());
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Item& item = batch[i];
+  requests_.fetch_add(d.items.size());
+  for (size_t i = 0; i < d.items.size(); ++i) {
+    Item& item = d.items[i];
     if (item.request) {
-      if (failed_) {
-        results[i] = Result();
-        results[i].status = failure_;
+      if (failed) {
+        d.results[i] = Result();
+        d.results[i].status = failure_;
       }
-      if (item.request->reply) item.request->reply(std::move(results[i]));
+      if (item.request->reply) item.request->reply(std::move(d.results[i]));
     } else if (item.done) {
-      if (failed_) {
+      if (failed) {
         item.done(failure_);
       } else {
-        item.done(std::move(answers[i]));
+        item.done(std::move(d.answers[i]));
       }
     }
   }
-  // Between batches, after the answers have left.
-  if (!failed_) MaybeSnapshot();
 }
 
 }  // namespace subex

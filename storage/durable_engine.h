@@ -1,14 +1,16 @@
 // DurableEngine — the engine thread of PRODUCT §8: one thread owns the engine; callers queue
-// requests; the thread takes a batch, decides and applies each command in order, writes the whole
-// batch's events and idempotency records to the journal in one synced write, and only then
-// releases the batch's replies. Reads queue the same way, so no caller ever sees state that is
-// not yet durable.
+// requests; the thread takes a batch, decides and applies each command in order, and hands the
+// batch to the journal thread, which writes the whole batch's events and idempotency records in
+// one synced write and only then releases the batch's replies, batch after batch in order. The
+// engine thread decides the next batch meanwhile (one batch ahead at most), so deciding and
+// syncing overlap. Reads queue the same way and are answered with their batch, so no caller ever
+// sees state that is not yet durable.
 //
 // The batch is whatever is queued when the thread comes round, up to `max_batch`: one request
 // when idle, hundreds under load, so the cost of one fsync is shared by everything that arrived
-// while the previous one ran. If a write fails the engine stops acknowledging: that batch and
-// every later request is answered Unavailable (HTTP 503), and nothing claims durability it does
-// not have.
+// while the previous one ran. If a write fails the engine stops acknowledging: that batch, the
+// one decided behind it and every later request is answered Unavailable (HTTP 503), and nothing
+// claims durability it does not have.
 //
 // A request's idempotency key is looked up on the engine thread before the command runs, so two
 // requests with one key never both run, even in one batch or across a restart.
@@ -16,11 +18,13 @@
 //   SUBEX_ASSIGN_OR_RETURN(auto engine, DurableEngine::Open(taxonomy, params, {.dir = "data"}));
 //   engine->Submit({.command = PlaceOrder{...}, .now = clock(), .reply = [](Result r) {...}});
 //
-// Thread-safety: Submit and Query are safe from any thread; replies run on the engine thread and
-// must not block.
+// Thread-safety: Submit and Query are safe from any thread; `render` and `read` run on the engine
+// thread, replies and `done` on the journal thread, and none of them may block.
 
 #ifndef SUBEX_STORAGE_DURABLE_ENGINE_H_
 #define SUBEX_STORAGE_DURABLE_ENGINE_H_
+
+#include <sys/types.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -35,6 +39,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "engine/engine.h"
 #include "storage/journal.h"
@@ -48,12 +53,14 @@ class DurableEngine {
     size_t max_batch = 1024;  // Requests decided per synced write at most.
     bool sync = true;         // Only benchmarks of the engine alone turn this off.
     // Write a snapshot once this many events have been journalled since the last one (0: never).
-    // The engine thread encodes it between batches; `last_snapshot_stall_us` says for how long.
+    // Between batches, the engine thread forks a child that encodes the state it inherited
+    // (copy-on-write) and writes it, while the engine goes on; `last_snapshot_stall_us` says how
+    // long the engine thread was held up.
     uint64_t snapshot_every_events = 0;
     // After a snapshot, keep this many events before it (so the feed can still replay them) and
     // prune older ones together with older snapshots.
     uint64_t retain_events = 1'000'000;
-    // Called on the engine thread with each batch's events once they are durable, before any
+    // Called on the journal thread with each batch's events once they are durable, before any
     // of the batch's replies leave: whoever hears of an event from a reply can already read it
     // (the API's key ring and feed listen here). Must not block.
     std::function<void(std::span<const Event>)> on_durable;
@@ -110,7 +117,10 @@ class DurableEngine {
   // Counters for operations: batches written and requests answered so far.
   uint64_t batches() const { return batches_.load(); }
   uint64_t requests() const { return requests_.load(); }
-  // Snapshots written since start, and how long the latest one held up the engine thread.
+  // Snapshots written since start, and how long the latest one held up the engine thread: waiting
+  // for the batch being synced (a snapshot holds only durable events) and the fork, plus
+  // recording the finished snapshot and pruning. A snapshot still being written is not counted;
+  // closing the engine waits for it.
   uint64_t snapshots() const { return snapshots_.load(); }
   uint64_t last_snapshot_stall_us() const { return last_snapshot_stall_us_.load(); }
   // The state hash, computed on the engine thread (for tests and recovery checks).
@@ -122,13 +132,34 @@ class DurableEngine {
     std::function<std::string(const State&)> read;
     std::function<void(absl::StatusOr<std::string>)> done;
   };
+  // A batch decided and applied, on its way to the journal thread.
+  struct Decided {
+    std::vector<Item> items;
+    std::vector<Result> results;
+    std::vector<std::string> answers;  // Of the reads.
+    std::vector<Event> events;
+    std::vector<IdempotencyRecord> records;
+    absl::flat_hash_map<std::string, size_t> keys;  // Index in `records` of each key.
+  };
 
   DurableEngine(std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options,
                 std::unique_ptr<Journal> journal);
   absl::Status Recover();
   void MaybeSnapshot();
+  void StartSnapshot(uint64_t seq);
+  // Records the child's snapshot once it has finished (waiting for it when `wait`).
+  void ReapSnapshot(bool wait);
   void Run();
-  void Process(std::vector<Item>& batch);
+  // Moves `taken` into `d` and decides each.
+  void Decide(Decided& d, std::vector<Item>& taken);
+  void Decide(Decided& d, size_t i);
+  bool WriterIdle();
+  void WaitWriterIdle();
+  absl::StatusOr<std::optional<std::string>> FindAnswer(const std::string& key);
+  void Hand(Decided d);
+  void WaitWritten();  // Until every batch handed over is written and answered.
+  void Write();        // The journal thread.
+  void Answer(Decided& d);
   void Enqueue(Item item);
 
   Options options_;
@@ -138,17 +169,32 @@ class DurableEngine {
   std::condition_variable ready_;
   std::deque<Item> queue_;
   bool stopping_ = false;
-  bool failed_ = false;  // Engine thread only: the journal failed; nothing more is acknowledged.
+  bool writer_idle_ = true;  // Guarded by mu_: the journal thread holds no batch.
+  // Set by the journal thread when a write fails; nothing more is acknowledged. `failure_` is
+  // written before it.
+  std::atomic<bool> failed_{false};
   absl::Status failure_;
   std::atomic<uint64_t> durable_seq_{0};
+  // Between the engine thread and the journal thread.
+  std::mutex write_mu_;
+  std::condition_variable write_ready_;
+  std::deque<Decided> to_write_;  // Handed over only to an idle journal thread.
+  bool writing_ = false;          // The journal thread holds a batch.
+  bool write_stop_ = false;
+  // The idempotency answers of batches handed over and not yet written.
+  absl::flat_hash_map<std::string, std::string> unwritten_answers_;
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> requests_{0};
   std::atomic<uint64_t> snapshots_{0};
   std::atomic<uint64_t> last_snapshot_stall_us_{0};
   std::shared_ptr<const Taxonomy> taxonomy_;
   Params params_;
-  uint64_t last_snapshot_seq_ = 0;
+  uint64_t last_snapshot_seq_ = 0;  // Of the newest snapshot recovered, started or tried.
+  pid_t snapshot_child_ = 0;        // The child writing a snapshot, if any.
+  uint64_t snapshot_child_seq_ = 0;
+  uint64_t snapshot_fork_us_ = 0;
   std::thread thread_;
+  std::thread writer_;
 };
 
 }  // namespace subex

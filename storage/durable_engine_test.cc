@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <future>
@@ -103,8 +105,7 @@ class FailingJournal final : public Journal {
                       const std::function<absl::Status(const Event&)>& visit) const override {
     return real_->Replay(after, visit);
   }
-  absl::StatusOr<std::optional<std::string>> FindIdempotency(
-      std::string_view key) const override {
+  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
     return real_->FindIdempotency(key);
   }
   absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
@@ -120,14 +121,112 @@ class FailingJournal final : public Journal {
   int good_;
 };
 
+// The real journal, whose snapshots wait at a gate (a pipe) until the test closes it. The wait
+// runs in the child that writes the snapshot, so the engine thread must never be waiting on it.
+class GatedJournal final : public Journal {
+ public:
+  GatedJournal(std::unique_ptr<Journal> real, const int gate[2])
+      : real_(std::move(real)), read_end_(gate[0]), write_end_(gate[1]) {}
+  absl::Status Append(std::span<const Event> events,
+                      std::span<const IdempotencyRecord> records) override {
+    return real_->Append(events, records);
+  }
+  uint64_t last_seq() const override { return real_->last_seq(); }
+  uint64_t first_seq() const override { return real_->first_seq(); }
+  absl::Status Replay(uint64_t after,
+                      const std::function<absl::Status(const Event&)>& visit) const override {
+    return real_->Replay(after, visit);
+  }
+  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
+    return real_->FindIdempotency(key);
+  }
+  absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
+    close(write_end_);  // The child's copy, so that only the test's can hold the gate shut.
+    char byte = 0;
+    while (read(read_end_, &byte, 1) > 0) {
+    }
+    return real_->WriteSnapshot(seq, bytes);
+  }
+  absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const override {
+    return real_->LatestSnapshot();
+  }
+  absl::Status PruneBefore(uint64_t seq) override { return real_->PruneBefore(seq); }
+
+ private:
+  std::unique_ptr<Journal> real_;
+  const int read_end_;
+  const int write_end_;
+};
+
+// The real journal, counting how far it has synced; its appends can be held at a gate, so a
+// test can see what the engine does while a batch is being written.
+class WatchedJournal final : public Journal {
+ public:
+  explicit WatchedJournal(std::unique_ptr<Journal> real) : real_(std::move(real)) {}
+  absl::Status Append(std::span<const Event> events,
+                      std::span<const IdempotencyRecord> records) override {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++appends_started_;
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return open_; });
+    }
+    absl::Status s = real_->Append(events, records);
+    if (s.ok() && !events.empty()) synced_through_.store(events.back().seq);
+    return s;
+  }
+  uint64_t last_seq() const override { return real_->last_seq(); }
+  uint64_t first_seq() const override { return real_->first_seq(); }
+  absl::Status Replay(uint64_t after,
+                      const std::function<absl::Status(const Event&)>& visit) const override {
+    return real_->Replay(after, visit);
+  }
+  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
+    return real_->FindIdempotency(key);
+  }
+  absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
+    return real_->WriteSnapshot(seq, bytes);
+  }
+  absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const override {
+    return real_->LatestSnapshot();
+  }
+  absl::Status PruneBefore(uint64_t seq) override { return real_->PruneBefore(seq); }
+
+  // The seq of the last event a finished Append made durable.
+  uint64_t synced_through() const { return synced_through_.load(); }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = false;
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  void WaitForAppends(int n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return appends_started_ >= n; });
+  }
+
+ private:
+  std::unique_ptr<Journal> real_;
+  std::atomic<uint64_t> synced_through_{0};
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool open_ = true;
+  int appends_started_ = 0;
+};
+
 class DurableEngineTest : public ::testing::Test {
  protected:
   std::unique_ptr<DurableEngine> Open(size_t max_batch = 1024, uint64_t snapshot_every = 0,
                                       uint64_t retain = 1'000'000) {
-    absl::StatusOr<std::unique_ptr<DurableEngine>> e = DurableEngine::Open(
-        taxonomy_, Params{},
-        {.dir = dir_.path(), .max_batch = max_batch, .snapshot_every_events = snapshot_every,
-         .retain_events = retain});
+    absl::StatusOr<std::unique_ptr<DurableEngine>> e =
+        DurableEngine::Open(taxonomy_, Params{},
+                            {.dir = dir_.path(),
+                             .max_batch = max_batch,
+                             .snapshot_every_events = snapshot_every,
+                             .retain_events = retain});
     EXPECT_TRUE(e.ok()) << e.status();
     return e.ok() ? *std::move(e) : nullptr;
   }
@@ -279,7 +378,6 @@ TEST_F(DurableEngineTest, RecoversFromTheNewestSnapshotAfterPruning) {
           Run(*engine, i % 3 == 0 ? Command(Order(i % 3, i)) : Command(Offer(3 + i % 3, i)));
       ASSERT_TRUE(r.status.ok()) << r.status;
     }
-    EXPECT_GE(engine->snapshots(), 2u);
     hash = engine->StateHashNow();
     last_seq =
         std::stoull(Read(*engine, [](const State& s) { return std::to_string(s.last_seq()); }));
@@ -302,13 +400,155 @@ TEST_F(DurableEngineTest, RecoversFromTheNewestSnapshotAfterPruning) {
   EXPECT_EQ(r.events.front().seq, last_seq + 1);
 }
 
+TEST_F(DurableEngineTest, CommandsGoOnWhileASnapshotIsWrittenAndRecoveryUsesIt) {
+  int gate[2];
+  ASSERT_EQ(pipe(gate), 0);
+  uint64_t hash = 0;
+  uint64_t last_seq = 0;
+  {
+    absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
+    ASSERT_TRUE(real.ok()) << real.status();
+    const Journal* journal = real->get();
+    absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+        taxonomy_, Params{},
+        {.dir = dir_.path(), .max_batch = 1, .snapshot_every_events = 20, .retain_events = 5},
+        std::make_unique<GatedJournal>(*std::move(real), gate));
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    DurableEngine& engine = **opened;
+    for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(engine, Member(i)).rejection);
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(Run(engine, Offer(3 + i % 3, i)).status.ok());
+    // The snapshot of event 20 or so is held at the gate, in the child, and yet every command
+    // after it was answered.
+    for (int i = 0; i < 30; ++i) {
+      DurableEngine::Result r =
+          Run(engine, i % 3 == 0 ? Command(Order(i % 3, i)) : Command(Offer(3 + i % 3, i)));
+      ASSERT_TRUE(r.status.ok()) << r.status;
+    }
+    EXPECT_EQ(engine.snapshots(), 0u);
+    absl::StatusOr<std::optional<Journal::Snapshot>> none = journal->LatestSnapshot();
+    ASSERT_TRUE(none.ok()) << none.status();
+    EXPECT_FALSE(none->has_value());
+    EXPECT_EQ(journal->first_seq(), 1u);
+
+    // Opened, the snapshot lands, and the engine records it and prunes behind it by itself.
+    close(gate[1]);
+    while (engine.snapshots() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_GT(journal->first_seq(), 1u);
+    absl::StatusOr<std::optional<Journal::Snapshot>> written = journal->LatestSnapshot();
+    ASSERT_TRUE(written.ok() && written->has_value());
+    EXPECT_GE((*written)->seq, 20u);
+    hash = engine.StateHashNow();
+    last_seq =
+        std::stoull(Read(engine, [](const State& s) { return std::to_string(s.last_seq()); }));
+    EXPECT_GT(last_seq, (*written)->seq);
+  }
+  close(gate[0]);
+  // The events before the snapshot are gone: the state comes back through it.
+  std::unique_ptr<DurableEngine> engine = Open();
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->StateHashNow(), hash);
+  EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
+}
+
+TEST_F(DurableEngineTest, TheNextBatchIsDecidedWhileThePreviousOneIsSynced) {
+  absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
+  ASSERT_TRUE(real.ok()) << real.status();
+  auto watched = std::make_unique<WatchedJournal>(*std::move(real));
+  WatchedJournal* journal = watched.get();
+  absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
+      DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path()}, std::move(watched));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  DurableEngine& engine = **opened;
+
+  std::mutex mu;
+  std::vector<std::string> answered;
+  journal->Close();
+  engine.Submit({.command = Member(0),
+                 .now = kNow,
+                 .idempotency_key = "",
+                 .render = {},
+                 .reply = [&](DurableEngine::Result r) {
+                   EXPECT_TRUE(r.status.ok()) << r.status;
+                   std::lock_guard<std::mutex> lock(mu);
+                   answered.push_back("register");
+                 }});
+  journal->WaitForAppends(1);  // The registration's batch is being written, and held there.
+
+  // A read queued behind it runs now, and sees the registration, but is not answered yet.
+  std::promise<std::string> seen;
+  engine.Query(
+      [&seen](const State& s) {
+        seen.set_value(std::to_string(s.members().size()));
+        return std::string("read");
+      },
+      [&](absl::StatusOr<std::string> r) {
+        EXPECT_TRUE(r.ok()) << r.status();
+        std::lock_guard<std::mutex> lock(mu);
+        answered.push_back(r.ok() ? *r : "failed");
+      });
+  EXPECT_EQ(seen.get_future().get(), "1");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_THAT(answered, ::testing::IsEmpty());
+  }
+  journal->Open();
+  EXPECT_EQ(engine.StateHashNow(), engine.StateHashNow());  // Everything before it answered.
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_THAT(answered, ::testing::ElementsAre("register", "read"));
+}
+
+TEST_F(DurableEngineTest, RepliesLeaveInOrderAndOnlyOnceTheirEventsAreSynced) {
+  absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
+  ASSERT_TRUE(real.ok()) << real.status();
+  auto watched = std::make_unique<WatchedJournal>(*std::move(real));
+  WatchedJournal* journal = watched.get();
+  absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+      taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = 16}, std::move(watched));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  DurableEngine& engine = **opened;
+  for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(engine, Member(i)).rejection);
+
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 150;
+  std::atomic<int> early{0}, out_of_order{0}, left{kThreads * kPerThread};
+  std::promise<void> all_answered;
+  std::vector<int> last_answered(kThreads, -1);  // Written by the journal thread only.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Command c = i % 2 == 0 ? Command(Offer(3 + t % 3, i)) : Command(Order(t % 3, i));
+        engine.Submit({.command = std::move(c),
+                       .now = kNow,
+                       .idempotency_key = "t" + std::to_string(t) + "-" + std::to_string(i),
+                       .render = {},
+                       .reply = [&, t, i](DurableEngine::Result r) {
+                         EXPECT_TRUE(r.status.ok()) << r.status;
+                         if (!r.events.empty() && r.events.back().seq > journal->synced_through()) {
+                           early.fetch_add(1);
+                         }
+                         if (i != last_answered[static_cast<size_t>(t)] + 1) {
+                           out_of_order.fetch_add(1);
+                         }
+                         last_answered[static_cast<size_t>(t)] = i;
+                         if (left.fetch_sub(1) == 1) all_answered.set_value();
+                       }});
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  all_answered.get_future().wait();
+  EXPECT_EQ(early.load(), 0);
+  EXPECT_EQ(out_of_order.load(), 0);
+}
+
 TEST_F(DurableEngineTest, AFailedWriteStopsEveryAcknowledgement) {
   {
     absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
     ASSERT_TRUE(real.ok()) << real.status();
-    absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
-        taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = 1},
-        std::make_unique<FailingJournal>(*std::move(real), /*good=*/2));
+    absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
+        DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = 1},
+                            std::make_unique<FailingJournal>(*std::move(real), /*good=*/2));
     ASSERT_TRUE(opened.ok()) << opened.status();
     DurableEngine& engine = **opened;
     EXPECT_TRUE(Run(engine, Member(0)).status.ok());

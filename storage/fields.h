@@ -71,7 +71,7 @@ inline constexpr BidStatus kBidStatuses[] = {
 
 inline constexpr KeyKind kKeyKinds[] = {KeyKind::kMember, KeyKind::kPlatform, KeyKind::kAnalyst};
 
-inline constexpr uint8_t kKnownRoles = kRoleCustomer | kRoleSupplier;
+inline constexpr uint8_t kKnownRoles = kRoleCustomer | kRoleSupplier | kRolePlatform;
 
 // An enumerator missing from its table is written as 0xFF, which no decoder accepts.
 template <typename E, size_t N>

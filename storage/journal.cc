@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -12,6 +16,7 @@
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "storage/codec.h"
+#include "storage/snapshot_files.h"
 
 namespace subex {
 namespace {
@@ -41,9 +46,9 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 //    instead of rewriting them; no bloom filters (reads are range scans); LZ4 because records
 //    share many bytes and the CPU cost is small next to the fsync.
 //  - idempotency: point lookups by key; bloom filters.
-//  - snapshots: a few large values, read once at start; no compression on top of their own
-//    compact encoding would pay off, so none. Values go to blob files, so compaction never
-//    rewrites hundreds of megabytes of state to move a key.
+//  - snapshots: unused. Snapshots are files beside the database (storage/snapshot_files.h), so
+//    that a forked child can write one without RocksDB; the family stays so that directories
+//    which have it still open.
 constexpr char kEvents[] = "events";
 constexpr char kIdempotency[] = "idempotency";
 constexpr char kSnapshots[] = "snapshots";
@@ -62,19 +67,91 @@ rocksdb::ColumnFamilyOptions IdempotencyOptions() {
   return o;
 }
 
-rocksdb::ColumnFamilyOptions SnapshotOptions() {
-  rocksdb::ColumnFamilyOptions o;
-  o.compression = rocksdb::kNoCompression;
-  o.enable_blob_files = true;
-  o.min_blob_size = 4096;
-  return o;
-}
+// The hand-over between the thread that reads and decodes events and the one that applies them:
+// a few blocks of decoded events in flight, reused, so the reader runs at most that far ahead.
+class DecodedBlocks {
+ public:
+  static constexpr size_t kEvents = 4096;  // Per block.
+  static constexpr size_t kBlocks = 4;     // In flight.
+
+  DecodedBlocks() {
+    for (std::vector<Event>& b : storage_) {
+      b.reserve(kEvents);
+      free_.push_back(&b);
+    }
+  }
+
+  // Reader: an empty block to fill, or nullptr once the consumer has stopped. The events a
+  // block held are destroyed here, on the thread that allocated them: freeing them on the other
+  // would contend for its malloc arena.
+  std::vector<Event>* Fresh() {
+    std::vector<Event>* b = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      changed_.wait(lock, [&] { return stopped_ || !free_.empty(); });
+      if (stopped_) return nullptr;
+      b = free_.back();
+      free_.pop_back();
+    }
+    b->clear();
+    return b;
+  }
+  // Reader: hands a filled block over; false once the consumer has stopped.
+  bool Give(std::vector<Event>* block) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return false;
+    full_.push_back(block);
+    changed_.notify_all();
+    return true;
+  }
+  // Reader: no more blocks will come; `status` says why.
+  void Finish(absl::Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    finished_ = true;
+    status_ = std::move(status);
+    changed_.notify_all();
+  }
+
+  // Consumer: the next filled block, or nullptr at the end.
+  std::vector<Event>* Take() {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return finished_ || !full_.empty(); });
+    if (full_.empty()) return nullptr;
+    std::vector<Event>* b = full_.front();
+    full_.pop_front();
+    return b;
+  }
+  // Consumer: done with a block's events.
+  void Recycle(std::vector<Event>* block) {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(block);
+    changed_.notify_all();
+  }
+  // Consumer: wants no more (done, or its visitor failed).
+  void Stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+  // Why the reader finished; read after joining it.
+  const absl::Status& status() const { return status_; }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::vector<Event> storage_[kBlocks];
+  std::vector<std::vector<Event>*> free_;
+  std::deque<std::vector<Event>*> full_;
+  bool stopped_ = false;
+  bool finished_ = false;
+  absl::Status status_;
+};
 
 class RocksJournal final : public Journal {
  public:
   RocksJournal(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
-               bool sync)
-      : db_(std::move(db)), cfs_(std::move(cfs)) {
+               bool sync, SnapshotFiles snapshots)
+      : db_(std::move(db)), cfs_(std::move(cfs)), snapshots_(std::move(snapshots)) {
     write_options_.sync = sync;
   }
 
@@ -86,13 +163,10 @@ class RocksJournal final : public Journal {
   // Finds the first and last event kept. When pruning has removed every event, the newest
   // snapshot says where the sequence stands, so the next Append continues after it.
   absl::Status Load() {
-    uint64_t last = 0;
-    {
-      std::unique_ptr<rocksdb::Iterator> snaps(db_->NewIterator({}, snapshots()));
-      snaps->SeekToLast();
-      if (snaps->Valid()) last = KeySeq(snaps->key());
-      if (absl::Status st = FromRocks(snaps->status(), "reading snapshots"); !st.ok()) return st;
-    }
+    if (absl::Status st = snapshots_.Open(); !st.ok()) return st;
+    absl::StatusOr<std::vector<uint64_t>> snaps = snapshots_.List();
+    if (!snaps.ok()) return snaps.status();
+    uint64_t last = snaps->empty() ? 0 : snaps->back();
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, events()));
     it->SeekToLast();
     if (it->Valid()) last = std::max(last, KeySeq(it->key()));
@@ -129,33 +203,25 @@ class RocksJournal final : public Journal {
   uint64_t last_seq() const override { return last_seq_; }
   uint64_t first_seq() const override { return first_seq_; }
 
+  // Reading and decoding run on a thread of their own, a block of events ahead of `visit` (which
+  // stays on the caller's thread), so that recovery costs about the larger of the two instead of
+  // their sum.
   absl::Status Replay(uint64_t after,
                       const std::function<absl::Status(const Event&)>& visit) const override {
-    rocksdb::ReadOptions read;
-    read.fill_cache = false;  // One pass over the whole journal would only evict what is hot.
-    read.readahead_size = 4 << 20;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events()));
-    uint64_t expect = after + 1;
-    for (it->Seek(SeqKey(expect)); it->Valid(); it->Next()) {
-      uint64_t seq = KeySeq(it->key());
-      if (seq != expect) {
-        return absl::DataLossError(
-            absl::StrCat("journal: event ", expect, " is missing (next stored is ", seq, ")"));
+    DecodedBlocks blocks;
+    std::thread reader([&] { blocks.Finish(ReadBlocks(after, blocks)); });
+    absl::Status visited;
+    for (std::vector<Event>* block; visited.ok() && (block = blocks.Take()) != nullptr;) {
+      for (const Event& e : *block) {
+        visited = visit(e);
+        if (!visited.ok()) break;
       }
-      absl::StatusOr<Event> e =
-          DecodeEvent(std::string_view(it->value().data(), it->value().size()));
-      if (!e.ok()) {
-        return absl::DataLossError(
-            absl::StrCat("journal: event ", seq, " cannot be read: ", e.status().message()));
-      }
-      if (e->seq != seq) {
-        return absl::DataLossError(
-            absl::StrCat("journal: event stored at ", seq, " says it is ", e->seq));
-      }
-      if (absl::Status s = visit(*e); !s.ok()) return s;
-      ++expect;
+      blocks.Recycle(block);
     }
-    return FromRocks(it->status(), "reading the journal");
+    blocks.Stop();
+    reader.join();
+    if (!visited.ok()) return visited;
+    return blocks.status();
   }
 
   absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
@@ -166,61 +232,105 @@ class RocksJournal final : public Journal {
     return std::optional<std::string>(std::move(value));
   }
 
+  // Only files, never RocksDB: a child forked from the writer thread may call it.
   absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
     if (seq > last_seq_) {
       return absl::FailedPreconditionError(absl::StrCat("journal: a snapshot at ", seq,
                                                         " would be newer than the last event, ",
                                                         last_seq_.load()));
     }
-    rocksdb::WriteOptions sync;
-    sync.sync = write_options_.sync;
-    return FromRocks(
-        db_->Put(sync, snapshots(), SeqKey(seq), rocksdb::Slice(bytes.data(), bytes.size())),
-        "writing a snapshot");
+    return snapshots_.Write(seq, bytes);
   }
 
   absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const override {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, snapshots()));
-    it->SeekToLast();
-    if (!it->Valid()) {
-      if (absl::Status st = FromRocks(it->status(), "reading snapshots"); !st.ok()) return st;
-      return std::optional<Snapshot>();
-    }
-    return std::optional<Snapshot>(Snapshot{KeySeq(it->key()), it->value().ToString()});
+    absl::StatusOr<std::vector<uint64_t>> seqs = snapshots_.List();
+    if (!seqs.ok()) return seqs.status();
+    if (seqs->empty()) return std::optional<Snapshot>();
+    absl::StatusOr<std::string> bytes = snapshots_.Read(seqs->back());
+    if (!bytes.ok()) return bytes.status();
+    return std::optional<Snapshot>(Snapshot{seqs->back(), *std::move(bytes)});
   }
 
   absl::Status PruneBefore(uint64_t seq) override {
     if (seq <= first_seq_) return absl::OkStatus();
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, snapshots()));
+    absl::StatusOr<std::vector<uint64_t>> snaps = snapshots_.List();
+    if (!snaps.ok()) return snaps.status();
     // Recovery needs a snapshot at seq - 1 or later to start from once events before seq are
     // gone; without one, pruning would lose state.
-    it->SeekToLast();
-    if (!it->Valid() || KeySeq(it->key()) + 1 < seq) {
-      if (absl::Status st = FromRocks(it->status(), "reading snapshots"); !st.ok()) return st;
+    if (snaps->empty() || snaps->back() + 1 < seq) {
       return absl::FailedPreconditionError(absl::StrCat("journal: events before ", seq,
                                                         " cannot be pruned without a snapshot at ",
                                                         seq - 1, " or later"));
     }
     rocksdb::WriteBatch batch;
     batch.DeleteRange(events(), SeqKey(0), SeqKey(seq));
-    it->SeekForPrev(SeqKey(seq));
-    if (it->Valid()) batch.DeleteRange(snapshots(), SeqKey(0), it->key());
-    if (absl::Status st = FromRocks(it->status(), "reading snapshots"); !st.ok()) return st;
     if (absl::Status st = FromRocks(db_->Write(write_options_, &batch), "pruning the journal");
         !st.ok()) {
       return st;
     }
     first_seq_ = std::min(seq, last_seq_ + 1);
+    // The newest snapshot at or before seq stays (with every later one); older ones go, after the
+    // events, so that a crash in between leaves only a redundant snapshot.
+    auto keep = std::upper_bound(snaps->begin(), snaps->end(), seq);
+    if (keep != snaps->begin()) --keep;
+    for (auto it = snaps->begin(); it != keep; ++it) {
+      if (absl::Status st = snapshots_.Remove(*it); !st.ok()) return st;
+    }
     return absl::OkStatus();
   }
 
  private:
+  // Reads and decodes the events after `after` into blocks, until the end, a damaged record, or
+  // the consumer stops.
+  absl::Status ReadBlocks(uint64_t after, DecodedBlocks& blocks) const {
+    rocksdb::ReadOptions read;
+    read.fill_cache = false;  // One pass over the whole journal would only evict what is hot.
+    read.readahead_size = 4 << 20;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events()));
+    std::vector<Event>* block = blocks.Fresh();
+    if (block == nullptr) return absl::OkStatus();
+    absl::Status status = ReadInto(*it, after + 1, block, blocks);
+    // The events before a damaged one are still delivered, as without the reader thread.
+    if (block != nullptr && !block->empty()) blocks.Give(block);
+    return status;
+  }
+
+  // Fills blocks from `it` (events from `expect` on), handing each over when full; `block` is
+  // the one being filled, nullptr once the consumer has stopped.
+  absl::Status ReadInto(rocksdb::Iterator& it, uint64_t expect, std::vector<Event>*& block,
+                        DecodedBlocks& blocks) const {
+    for (it.Seek(SeqKey(expect)); it.Valid(); it.Next()) {
+      uint64_t seq = KeySeq(it.key());
+      if (seq != expect) {
+        return absl::DataLossError(
+            absl::StrCat("journal: event ", expect, " is missing (next stored is ", seq, ")"));
+      }
+      absl::StatusOr<Event> e = DecodeEvent(std::string_view(it.value().data(), it.value().size()));
+      if (!e.ok()) {
+        return absl::DataLossError(
+            absl::StrCat("journal: event ", seq, " cannot be read: ", e.status().message()));
+      }
+      if (e->seq != seq) {
+        return absl::DataLossError(
+            absl::StrCat("journal: event stored at ", seq, " says it is ", e->seq));
+      }
+      block->push_back(*std::move(e));
+      if (block->size() == DecodedBlocks::kEvents) {
+        std::vector<Event>* full = block;
+        block = nullptr;
+        if (!blocks.Give(full) || (block = blocks.Fresh()) == nullptr) return absl::OkStatus();
+      }
+      ++expect;
+    }
+    return FromRocks(it.status(), "reading the journal");
+  }
+
   rocksdb::ColumnFamilyHandle* events() const { return cfs_[1]; }
   rocksdb::ColumnFamilyHandle* idempotency() const { return cfs_[2]; }
-  rocksdb::ColumnFamilyHandle* snapshots() const { return cfs_[3]; }
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  SnapshotFiles snapshots_;
   rocksdb::WriteOptions write_options_;
   // Written by the writer thread only; atomic so that readers on other threads may look.
   std::atomic<uint64_t> last_seq_{0};
@@ -239,7 +349,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(const Options& options) {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {kEvents, EventsOptions()},
       {kIdempotency, IdempotencyOptions()},
-      {kSnapshots, SnapshotOptions()},
+      {kSnapshots, rocksdb::ColumnFamilyOptions()},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -248,8 +358,9 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(const Options& options) {
     return absl::UnavailableError(
         absl::StrCat("cannot open the journal in ", options.dir, ": ", s.ToString()));
   }
-  auto journal = std::make_unique<RocksJournal>(std::unique_ptr<rocksdb::DB>(raw),
-                                                std::move(handles), options.sync);
+  auto journal =
+      std::make_unique<RocksJournal>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
+                                     options.sync, SnapshotFiles(options.dir + "/snapshots"));
   if (absl::Status loaded = journal->Load(); !loaded.ok()) return loaded;
   return journal;
 }

@@ -1,6 +1,7 @@
 // Journal — the durable record of everything the engine decided: its events, keyed by their
 // gap-free sequence number, the idempotency records written with them, and state snapshots
-// (PRODUCT §8). Backed by RocksDB; nothing outside storage/ sees RocksDB.
+// (PRODUCT §8). Backed by RocksDB, with the snapshots as files beside it; nothing outside
+// storage/ sees RocksDB.
 //
 // A batch of events and the idempotency records of the commands that caused them go in one
 // atomic write, synced to disk before `Append` returns OK; only then may the batch's answers be
@@ -66,7 +67,9 @@ class Journal {
       std::string_view key) const = 0;
 
   // Snapshots: an opaque encoding of the state as of event `seq`, which must not be newer than
-  // last_seq(). Synced like a batch.
+  // last_seq(). Synced before it returns; after a crash a snapshot is whole or absent. It only
+  // writes a file (storage/snapshot_files.h) and reads last_seq(), so a child process forked
+  // from the writer thread may call it while the parent goes on appending.
   virtual absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) = 0;
   struct Snapshot {
     uint64_t seq = 0;

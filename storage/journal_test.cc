@@ -188,6 +188,38 @@ TEST(JournalTest, ACorruptRecordStopsTheReplayNamingItsSeq) {
   EXPECT_THAT(seen, ::testing::ElementsAre(1u, 2u));  // Never a silent skip past it.
 }
 
+// Many more events than the replay reads ahead of its visitor.
+TEST(JournalTest, ALongReplayKeepsOrderAndStopsWhereTheDamageOrTheVisitorSays) {
+  constexpr uint64_t kEvents = 40'000;
+  TempDir dir;
+  {
+    std::unique_ptr<Journal> j = OpenOrDie(dir.path());
+    for (uint64_t from = 1; from <= kEvents; from += 1'000) {
+      ASSERT_TRUE(j->Append(Events(from, from + 999), {}).ok());
+    }
+  }
+  absl::Status st;
+  std::vector<uint64_t> seen = ReplaySeqs(*OpenOrDie(dir.path()), 0, &st);
+  EXPECT_TRUE(st.ok()) << st;
+  ASSERT_EQ(seen.size(), kEvents);
+  for (uint64_t i = 0; i < kEvents; ++i) ASSERT_EQ(seen[i], i + 1);
+
+  uint64_t visited = 0;
+  st = OpenOrDie(dir.path())->Replay(100, [&](const Event& e) {
+    ++visited;
+    return e.seq == 30'000 ? absl::AbortedError("enough") : absl::OkStatus();
+  });
+  EXPECT_EQ(st.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(visited, 29'900u);
+
+  Tamper(dir.path(), 25'001, std::string("\x01\x09garbage bytes", 15));
+  seen = ReplaySeqs(*OpenOrDie(dir.path()), 0, &st);
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(st.message(), HasSubstr("event 25001"));
+  ASSERT_EQ(seen.size(), 25'000u);  // Every event before the damaged one, and none after.
+  EXPECT_EQ(seen.back(), 25'000u);
+}
+
 TEST(JournalTest, AnUnknownVersionStopsTheReplayNamingItsSeq) {
   TempDir dir;
   ASSERT_TRUE(OpenOrDie(dir.path())->Append(Events(1, 3), {}).ok());

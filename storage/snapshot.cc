@@ -71,6 +71,7 @@ void Fields(F& f, Is<Member> auto& m) {
   f("revision", m.revision);
   f("rfq_awarded", m.rfq_awarded);
   f("rfq_unawarded", m.rfq_unawarded);
+  f("platforms", m.platforms);
 }
 template <typename F>
 void Fields(F& f, Is<Cluster> auto& c) {
@@ -292,17 +293,15 @@ bool ReadSection(SnapshotFieldReader& f, const char* kind, ChunkedVector<T>& rec
   return f.ok();
 }
 
-// API keys by hash, sorted so that equal states encode to equal bytes.
+// API keys by id, each with its hash.
 void WriteKeys(SnapshotFieldWriter& f, const State& state) {
-  std::vector<const std::pair<const std::string, ApiKey>*> keys;
-  keys.reserve(state.keys().size());
-  for (const auto& entry : state.keys()) keys.push_back(&entry);
-  std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  f.Section(keys.size());
-  for (const auto* k : keys) {
-    f("hash", k->first);
-    f("kind", k->second.kind);
-    f("member", k->second.member);
+  f.Section(state.key_list().size());
+  for (const ApiKey& k : state.key_list()) {
+    f("hash", state.key_hashes()[k.id.value]);
+    f("kind", k.kind);
+    f("member", k.member);
+    f("label", k.label);
+    f("revoked", k.revoked);
   }
 }
 
@@ -312,9 +311,12 @@ bool ReadKeys(SnapshotFieldReader& f, StateImage& image) {
   for (size_t i = 0; i < n && f.ok(); ++i) {
     f.Record(i);
     auto& [hash, key] = image.keys.emplace_back();
+    key.id = KeyId{static_cast<uint32_t>(i)};
     f("hash", hash);
     f("kind", key.kind);
     f("member", key.member);
+    f("label", key.label);
+    f("revoked", key.revoked);
   }
   return f.ok();
 }
@@ -380,6 +382,7 @@ absl::Status CheckReferences(const StateImage& im, const Taxonomy& taxonomy) {
     c.Refs("certifications", m.certifications, names);
     c.Refs("clusters", m.clusters, clusters);
     c.Refs("blocked", m.blocked, members);
+    c.Refs("platforms", m.platforms, members);
   }
   for (const CapacityOffer& o : im.offers) {
     c.At("offers", o.id.value);
@@ -418,7 +421,9 @@ absl::Status CheckReferences(const StateImage& im, const Taxonomy& taxonomy) {
   for (size_t i = 0; i < im.keys.size(); ++i) {
     c.At("keys", i);
     c.Unique("hash", seen, im.keys[i].first);
-    c.Ref("member", im.keys[i].second.member.value, members);
+    if (im.keys[i].second.kind != KeyKind::kAnalyst) {
+      c.Ref("member", im.keys[i].second.member.value, members);
+    }
   }
   return c.status();
 }

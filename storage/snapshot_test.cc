@@ -429,6 +429,8 @@ TEST(SnapshotTest, AnotherVersionOrTaxonomyIsRefusedByName) {
   r = DecodeSnapshot(bytes, m.taxonomy, Params{});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr("version 3"));
+  EXPECT_THAT(r.status().message(),
+              HasSubstr(absl::StrCat("version ", kSnapshotFormatVersion + 1)));
 
   r = DecodeSnapshot("SXSX" + bytes.substr(4), m.taxonomy, Params{});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -363,6 +365,28 @@ TEST_F(ApiTest, AnIdempotentRetryGetsTheFirstAnswerAcrossARestart) {
   EXPECT_EQ(Send("POST", "/v1/orders", other_key_, kOrderBody, key).status, 201);
 }
 
+TEST_F(ApiTest, ANewKeyIsShownOnceAndNeverStored) {
+  const std::vector<std::pair<std::string, std::string>> key = {{"Idempotency-Key", "reg-1"}};
+  const std::string body = MemberBody("Voronezh Mill", "3662000008", 51.66, 39.2, "\"supplier\"");
+  HttpClient::Response first = Send("POST", "/v1/members", kAdmin, body, key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string api_key = At(first.body, "/api_key");
+  ASSERT_THAT(api_key, HasSubstr("sx_"));
+  HttpClient::Response again = Send("POST", "/v1/members", kAdmin, body, key);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(At(again.body, "/id"), At(first.body, "/id"));
+  EXPECT_EQ(At(again.body, "/api_key"), "<missing>");
+  Restart();
+  // Nothing on disk holds the key: not the journal, not the idempotency records.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(api_key), std::string::npos) << entry.path();
+  }
+  EXPECT_EQ(Send("GET", "/v1/members/" + At(first.body, "/id"), api_key).status, 200);
+}
+
 TEST_F(ApiTest, CyrillicTextRoundTripsExactly) {
   const std::string name = "ООО «Липецкий завод литья» — цех №3";
   HttpClient::Response created =
@@ -395,6 +419,75 @@ TEST_F(ApiTest, TheAdminKeyIsKeptAcrossRestartsAndMemberKeysToo) {
   Restart();
   EXPECT_EQ(Send("GET", "/v1/members/" + supplier_, supplier_key_).status, 200);
   EXPECT_EQ(Send("GET", "/v1/members/" + supplier_, kAdmin).status, 200);
+}
+
+TEST_F(ApiTest, APlatformActsOnlyForMembersThatAuthorisedIt) {
+  MakeMarket();
+  auto [platform, platform_key] =
+      Register("Portal of Lipetsk region", "4826000019", 52.6, 39.6, "\"platform\"");
+  ASSERT_FALSE(platform_key.empty());
+  const std::vector<std::pair<std::string, std::string>> for_customer = {
+      {"X-On-Behalf-Of", customer_}};
+  // Not authorised yet: refused, and nothing is placed.
+  HttpClient::Response r = Send("POST", "/v1/orders", platform_key, kOrderBody, for_customer);
+  EXPECT_EQ(r.status, 403) << r.body;
+  // Without naming a member a platform may read, but not act.
+  EXPECT_EQ(Send("POST", "/v1/orders", platform_key, kOrderBody).status, 403);
+  EXPECT_EQ(Send("GET", "/v1/orders", platform_key).status, 200);
+  // A member key may not name another member.
+  EXPECT_EQ(Send("GET", "/v1/orders", other_key_, "", for_customer).status, 403);
+
+  HttpClient::Response authorised =
+      Send("PUT", "/v1/members/" + customer_ + "/platforms/" + platform, customer_key_);
+  ASSERT_EQ(authorised.status, 200) << authorised.body;
+  EXPECT_EQ(At(authorised.body, "/platforms/0"), platform);
+  r = Send("POST", "/v1/orders", platform_key, kOrderBody, for_customer);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(At(r.body, "/customer"), customer_);
+  // It acts for that member only.
+  EXPECT_EQ(Send("POST", "/v1/orders", platform_key, kOrderBody, {{"X-On-Behalf-Of", other_}})
+                .status,
+            403);
+  // The platform reads the whole feed, the other member's events included.
+  EXPECT_THAT(Send("GET", "/v1/events?limit=1000", platform_key).body,
+              HasSubstr("\"member\":\"" + other_ + "\""));
+
+  ASSERT_EQ(
+      Send("DELETE", "/v1/members/" + customer_ + "/platforms/" + platform, customer_key_).status,
+      200);
+  EXPECT_EQ(Send("POST", "/v1/orders", platform_key, kOrderBody, for_customer).status, 403);
+}
+
+TEST_F(ApiTest, TheOperatorIssuesAndRevokesKeys) {
+  MakeMarket();
+  HttpClient::Response analyst =
+      Send("POST", "/v1/keys", kAdmin, R"({"kind":"analyst","label":"cluster centre"})");
+  ASSERT_EQ(analyst.status, 201) << analyst.body;
+  EXPECT_EQ(analyst.header("location"), "/v1/keys/" + At(analyst.body, "/id"));
+  const std::string analyst_key = At(analyst.body, "/api_key");
+  EXPECT_EQ(Send("GET", "/v1/orders", analyst_key).status, 403);  // Analytics only.
+
+  HttpClient::Response erp = Send("POST", "/v1/keys", kAdmin,
+                                  R"({"kind":"member","member":")" + supplier_ +
+                                      R"(","label":"ERP integration"})");
+  ASSERT_EQ(erp.status, 201) << erp.body;
+  const std::string erp_key = At(erp.body, "/api_key"), erp_id = At(erp.body, "/id");
+  EXPECT_EQ(Send("POST", "/v1/offers", erp_key, kOfferBody).status, 201);
+  EXPECT_EQ(Count(Send("GET", "/v1/keys", kAdmin).body, "/items"), 5u);
+  EXPECT_EQ(At(Send("GET", "/v1/keys/" + erp_id, kAdmin).body, "/label"), "ERP integration");
+  EXPECT_THAT(Send("GET", "/v1/keys", kAdmin).body, Not(HasSubstr(erp_key)));
+
+  // Another member cannot revoke it; its own member can, and it stops working at once.
+  EXPECT_EQ(Send("DELETE", "/v1/keys/" + erp_id, customer_key_).status, 404);
+  HttpClient::Response revoked = Send("DELETE", "/v1/keys/" + erp_id, supplier_key_);
+  EXPECT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(At(revoked.body, "/revoked"), "true");
+  EXPECT_EQ(Send("GET", "/v1/orders", erp_key).status, 401);
+  EXPECT_EQ(Send("GET", "/v1/orders", supplier_key_).status, 200);
+  Restart();
+  EXPECT_EQ(Send("GET", "/v1/orders", erp_key).status, 401);
+  EXPECT_EQ(Send("DELETE", "/v1/keys/" + At(analyst.body, "/id"), kAdmin).status, 200);
+  EXPECT_EQ(Send("GET", "/v1/processes", analyst_key).status, 401);
 }
 
 // A server with small limits, from a config file of the test's own.

@@ -1,7 +1,8 @@
 // subex_crash_child — the process that tests/crash_test.cc kills. It opens a DurableEngine on a
-// data directory (recovering whatever an earlier, killed run left), makes sure the exchange's
-// members exist exactly once, then drives the engine from a few threads with random commands
-// until it is killed. Each command carries a unique idempotency key; each answer the engine
+// data directory (recovering whatever an earlier, killed run left, from its newest snapshot),
+// makes sure the exchange's members exist exactly once, then drives the engine from a few threads
+// with random commands until it is killed, a snapshot being written every few hundred events.
+// Each command carries a unique idempotency key; each answer the engine
 // releases is appended to the ack log as one line, "key answer", with one write() to an
 // O_APPEND descriptor, so a line the kernel has taken survives SIGKILL.
 //
@@ -53,6 +54,11 @@ constexpr uint32_t kMembers = 10;
 constexpr GeoPoint kPlaces[] = {{52.60, 39.57}, {51.66, 39.20}, {55.76, 37.62}, {54.19, 37.62},
                                 {52.97, 36.06}, {54.63, 39.69}, {51.73, 36.19}, {52.72, 41.45},
                                 {53.25, 34.37}, {54.53, 36.28}};
+
+// Snapshots come often, so that kills land while a forked child is writing one and recovery
+// starts from them; nothing is pruned, so that the parent can check the whole journal.
+constexpr uint64_t kSnapshotEveryEvents = 500;
+constexpr uint64_t kRetainEvents = uint64_t{1} << 62;
 
 // Exchange time: each cycle starts six hours after the one before, so timers fire across runs.
 Instant CycleStart(int cycle) {
@@ -163,7 +169,7 @@ class Driver {
          .reply = [this, key](DurableEngine::Result r) { Acknowledge(key, r); }});
   }
 
-  // Runs on the engine thread, once the answer is durable.
+  // Runs on the journal thread, once the answer is durable.
   void Acknowledge(const std::string& key, const DurableEngine::Result& r) {
     if (r.status.ok()) {
       std::string line = key + " " + r.rendered + "\n";
@@ -268,7 +274,11 @@ int Main(int argc, char** argv) {
 
   const World world = MakeWorld();
   absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
-      DurableEngine::Open(world.taxonomy, Params{}, {.dir = dir, .max_batch = 256});
+      DurableEngine::Open(world.taxonomy, Params{},
+                          {.dir = dir,
+                           .max_batch = 256,
+                           .snapshot_every_events = kSnapshotEveryEvents,
+                           .retain_events = kRetainEvents});
   if (!opened.ok()) Die("recovery failed: " + opened.status().ToString(), 3);
   DurableEngine& engine = **opened;
 

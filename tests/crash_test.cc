@@ -7,8 +7,9 @@
 //     the events it reported are in the journal;
 //   - every event of the journal belongs to exactly one command's record: nothing acknowledged
 //     was lost, nothing was applied twice, nothing was written without its record;
-//   - the journal is gap-free from seq 1, the recovered state satisfies every invariant, and its
-//     hash equals that of a fresh engine fed the journal's events.
+//   - the journal is gap-free from seq 1, the recovered state (from the newest snapshot, which
+//     a kill may have caught half-written, and the events after it) satisfies every invariant,
+//     and its hash equals that of a fresh engine fed the journal's events.
 //
 // SUBEX_CRASH_CYCLES sets the number of kills (20 by default; scripts/crash_soak.sh runs
 // hundreds), SUBEX_CRASH_SEED the seed of the kill timings.
