@@ -31,6 +31,9 @@ Verdict DecideOn(const State& s, const WithdrawOffer& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const PlaceOrder& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const CancelOrder& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const Tick& c, Instant now, Out& out);
+
+// Why `m` may not trade in `role` today (unregistered, lacking the role, suspended), if it may not.
+std::optional<Rejection> CheckTrader(const Member* m, Role role, Day today);
 Verdict DecideOn(const State& s, const PlaceBid& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const WithdrawBid& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const AwardBids& c, Instant now, Out& out);

@@ -22,16 +22,6 @@
 namespace subex::internal {
 namespace {
 
-std::optional<Rejection> CheckActor(const Member* m, Role role, Day today) {
-  if (m == nullptr) return Rejection::Forbidden("only a registered member may trade");
-  if (!m->is(role)) {
-    return Rejection::Forbidden(role == kRoleSupplier ? "the member is not a supplier"
-                                                      : "the member is not a customer");
-  }
-  if (m->SuspendedOn(today)) return Rejection::Forbidden("the member is suspended");
-  return std::nullopt;
-}
-
 // Whether the order exists for `m`: visible to it, and no block between it and the customer.
 bool Sees(const State& s, const Order& order, const Member& m) {
   const Member& customer = *s.member(order.customer);
@@ -68,7 +58,7 @@ void CheckBidTerms(const State& s, const PlaceBid& c, const Order& order, FieldE
 
 Verdict DecideOn(const State& s, const PlaceBid& c, Instant now, Out& out) {
   const Member* supplier = s.member(c.by);
-  if (auto r = CheckActor(supplier, kRoleSupplier, DayOf(now))) return r;
+  if (auto r = CheckTrader(supplier, kRoleSupplier, DayOf(now))) return r;
   const Order* order = s.order(c.order);
   if (order == nullptr || !Sees(s, *order, *supplier)) return Rejection::NotFound("order");
   if (order->customer == c.by) {
@@ -118,7 +108,7 @@ Verdict DecideOn(const State& s, const WithdrawBid& c, Instant now, Out& out) {
 
 Verdict DecideOn(const State& s, const AwardBids& c, Instant now, Out& out) {
   const Member* customer = s.member(c.by);
-  if (auto r = CheckActor(customer, kRoleCustomer, DayOf(now))) return r;
+  if (auto r = CheckTrader(customer, kRoleCustomer, DayOf(now))) return r;
   const Order* order = s.order(c.order);
   if (order == nullptr || order->customer != c.by) return Rejection::NotFound("order");
   if (c.if_match && *c.if_match != order->revision) {

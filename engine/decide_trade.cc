@@ -37,7 +37,8 @@ LimitList ResolveLimits(const NameTable& names, const NamedValues& values) {
   return limits;
 }
 
-// Why `m` may not trade in `role` today, if it may not.
+}  // namespace
+
 std::optional<Rejection> CheckTrader(const Member* m, Role role, Day today) {
   if (m == nullptr) return Rejection::Forbidden("only a registered member may trade");
   if (!m->is(role)) {
@@ -47,6 +48,8 @@ std::optional<Rejection> CheckTrader(const Member* m, Role role, Day today) {
   if (m->SuspendedOn(today)) return Rejection::Forbidden("the member is suspended");
   return std::nullopt;
 }
+
+namespace {
 
 template <typename IdT, typename Lookup>
 std::vector<IdT> CheckIds(FieldErrors& errors, std::string_view field, std::vector<IdT> ids,
