@@ -89,14 +89,12 @@ PlaceOrder Order(int customer, int i) {
   return c;
 }
 
-// The real journal, made to fail every write after the first `good` ones, as a full or failing
-// disk would.
-class FailingJournal final : public Journal {
+// The real journal, every call passed through; the test journals below change one or two.
+class ForwardingJournal : public Journal {
  public:
-  FailingJournal(std::unique_ptr<Journal> real, int good) : real_(std::move(real)), good_(good) {}
+  explicit ForwardingJournal(std::unique_ptr<Journal> real) : real_(std::move(real)) {}
   absl::Status Append(std::span<const Event> events,
                       std::span<const IdempotencyRecord> records) override {
-    if (good_-- <= 0) return absl::UnavailableError("no space left on device");
     return real_->Append(events, records);
   }
   uint64_t last_seq() const override { return real_->last_seq(); }
@@ -116,30 +114,32 @@ class FailingJournal final : public Journal {
   }
   absl::Status PruneBefore(uint64_t seq) override { return real_->PruneBefore(seq); }
 
- private:
+ protected:
   std::unique_ptr<Journal> real_;
+};
+
+// The real journal, made to fail every write after the first `good` ones, as a full or failing
+// disk would.
+class FailingJournal final : public ForwardingJournal {
+ public:
+  FailingJournal(std::unique_ptr<Journal> real, int good)
+      : ForwardingJournal(std::move(real)), good_(good) {}
+  absl::Status Append(std::span<const Event> events,
+                      std::span<const IdempotencyRecord> records) override {
+    if (good_-- <= 0) return absl::UnavailableError("no space left on device");
+    return real_->Append(events, records);
+  }
+
+ private:
   int good_;
 };
 
 // The real journal, whose snapshots wait at a gate (a pipe) until the test closes it. The wait
 // runs in the child that writes the snapshot, so the engine thread must never be waiting on it.
-class GatedJournal final : public Journal {
+class GatedJournal final : public ForwardingJournal {
  public:
   GatedJournal(std::unique_ptr<Journal> real, const int gate[2])
-      : real_(std::move(real)), read_end_(gate[0]), write_end_(gate[1]) {}
-  absl::Status Append(std::span<const Event> events,
-                      std::span<const IdempotencyRecord> records) override {
-    return real_->Append(events, records);
-  }
-  uint64_t last_seq() const override { return real_->last_seq(); }
-  uint64_t first_seq() const override { return real_->first_seq(); }
-  absl::Status Replay(uint64_t after,
-                      const std::function<absl::Status(const Event&)>& visit) const override {
-    return real_->Replay(after, visit);
-  }
-  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
-    return real_->FindIdempotency(key);
-  }
+      : ForwardingJournal(std::move(real)), read_end_(gate[0]), write_end_(gate[1]) {}
   absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
     close(write_end_);  // The child's copy, so that only the test's can hold the gate shut.
     char byte = 0;
@@ -147,22 +147,17 @@ class GatedJournal final : public Journal {
     }
     return real_->WriteSnapshot(seq, bytes);
   }
-  absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const override {
-    return real_->LatestSnapshot();
-  }
-  absl::Status PruneBefore(uint64_t seq) override { return real_->PruneBefore(seq); }
 
  private:
-  std::unique_ptr<Journal> real_;
   const int read_end_;
   const int write_end_;
 };
 
 // The real journal, counting how far it has synced; its appends can be held at a gate, so a
 // test can see what the engine does while a batch is being written.
-class WatchedJournal final : public Journal {
+class WatchedJournal final : public ForwardingJournal {
  public:
-  explicit WatchedJournal(std::unique_ptr<Journal> real) : real_(std::move(real)) {}
+  explicit WatchedJournal(std::unique_ptr<Journal> real) : ForwardingJournal(std::move(real)) {}
   absl::Status Append(std::span<const Event> events,
                       std::span<const IdempotencyRecord> records) override {
     {
@@ -175,22 +170,6 @@ class WatchedJournal final : public Journal {
     if (s.ok() && !events.empty()) synced_through_.store(events.back().seq);
     return s;
   }
-  uint64_t last_seq() const override { return real_->last_seq(); }
-  uint64_t first_seq() const override { return real_->first_seq(); }
-  absl::Status Replay(uint64_t after,
-                      const std::function<absl::Status(const Event&)>& visit) const override {
-    return real_->Replay(after, visit);
-  }
-  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
-    return real_->FindIdempotency(key);
-  }
-  absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
-    return real_->WriteSnapshot(seq, bytes);
-  }
-  absl::StatusOr<std::optional<Snapshot>> LatestSnapshot() const override {
-    return real_->LatestSnapshot();
-  }
-  absl::Status PruneBefore(uint64_t seq) override { return real_->PruneBefore(seq); }
 
   // The seq of the last event a finished Append made durable.
   uint64_t synced_through() const { return synced_through_.load(); }
@@ -209,7 +188,6 @@ class WatchedJournal final : public Journal {
   }
 
  private:
-  std::unique_ptr<Journal> real_;
   std::atomic<uint64_t> synced_through_{0};
   std::mutex mu_;
   std::condition_variable changed_;
