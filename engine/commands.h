@@ -146,9 +146,67 @@ struct CancelOrder {
   std::optional<int64_t> if_match;
 };
 
+
+// The contract's life (PRODUCT §2), each step by one of its two parties:
+//
+//   pending_confirmation ──confirm──▶ active ──deliver──▶ delivered ──accept──▶ accepted
+//        │  └─decline / lapse─▶ declined, lapsed          │                 └─dispute─▶ disputed
+//        └─cancel (customer)─▶ cancelled ◀─cancel (either)─┘
+//
+// A member that is not a party gets NotFound (it may not learn that the contract exists); a
+// party asking for the other party's step gets PermissionDenied; the right party asking for a
+// step the contract's state does not allow gets FailedPrecondition. `if_match` is judged after
+// the party and before the state.
+
+// By the supplier, while pending and before `confirm_by`.
+struct ConfirmContract {
+  MemberId by;
+  ContractId contract;
+  std::optional<int64_t> if_match;
+};
+
+// By the supplier, while pending and before `confirm_by`. The reason is optional.
+struct DeclineContract {
+  MemberId by;
+  ContractId contract;
+  std::optional<int64_t> if_match;
+  std::string reason;
+};
+
+// By the supplier, while active: the work is handed over today.
+struct DeliverContract {
+  MemberId by;
+  ContractId contract;
+  std::optional<int64_t> if_match;
+};
+
+// By the customer, once delivered. On time when delivered no later than the order's due day.
+struct AcceptContract {
+  MemberId by;
+  ContractId contract;
+  std::optional<int64_t> if_match;
+};
+
+// By the customer, once delivered, saying why.
+struct DisputeContract {
+  MemberId by;
+  ContractId contract;
+  std::optional<int64_t> if_match;
+  std::string reason;
+};
+
+// By the customer while pending or active, or by the supplier while active (a pending contract
+// is declined, not cancelled, by its supplier); saying why.
+struct CancelContract {
+  MemberId by;
+  ContractId contract;
+  std::optional<int64_t> if_match;
+  std::string reason;
+};
 // Advances time to the command's `now` and fires every timer due by then: offer and order
-// expiry, the close of bidding on rfq orders (with their automatic award) and the lapse of rfq
-// orders nobody awarded by `award_by`.
+// expiry, the close of bidding on rfq orders (with their automatic award), the lapse of rfq
+// orders nobody awarded by `award_by`, then contracts past `confirm_by` lapse (as a decline
+// would, PRODUCT §2).
 struct Tick {};
 
 // A supplier's sealed bid on an rfq order (PRODUCT §2 Bid, §4). `offer`, when named, is one of
@@ -162,11 +220,13 @@ struct PlaceBid {
   std::optional<OfferId> offer;
 };
 
-// By its bidder, before the close.
+// By its bidder, before the close. `order`, when given, must be the bid's order (a path such as
+// /v1/orders/{id}/bids/{bid} names both); otherwise the bid is not found.
 struct WithdrawBid {
   MemberId by;
   BidId bid;
   std::optional<int64_t> if_match;
+  std::optional<OrderId> order;
 };
 
 // The customer of a manual-award rfq order awards the chosen bids, best first in its eyes,
@@ -209,7 +269,9 @@ struct RevokePlatform {
 using Command = std::variant<RegisterMember, UpdateMember, CreateCluster, JoinCluster, LeaveCluster,
                              BlockMember, UnblockMember, SuspendMember, PostOffer, WithdrawOffer,
                              PlaceOrder, CancelOrder, Tick, PlaceBid, WithdrawBid, AwardBids,
-                             IssueKey, RevokeKey, AuthorizePlatform, RevokePlatform>;
+                             IssueKey, RevokeKey, AuthorizePlatform, RevokePlatform,
+                             ConfirmContract, DeclineContract, DeliverContract, AcceptContract,
+                             DisputeContract, CancelContract>;
 
 }  // namespace subex
 

@@ -1,4 +1,6 @@
 // The per-command halves of Decide, split by subject: decide_members.cc (members, clusters,
+// blocks, suspensions), decide_trade.cc (offers, orders, time) and decide_contracts.cc (the
+// contract's steps and the lapse of unconfirmed ones). Internal to the engine.
 // blocks, suspensions), decide_trade.cc (offers, orders, time) and decide_rfq.cc (bids and
 // awards). Internal to the engine.
 
@@ -34,6 +36,18 @@ Verdict DecideOn(const State& s, const Tick& c, Instant now, Out& out);
 
 // Why `m` may not trade in `role` today (unregistered, lacking the role, suspended), if it may not.
 std::optional<Rejection> CheckTrader(const Member* m, Role role, Day today);
+
+Verdict DecideOn(const State& s, const ConfirmContract& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const DeclineContract& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const DeliverContract& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const AcceptContract& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const DisputeContract& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const CancelContract& c, Instant now, Out& out);
+
+// The lapse of the first contract whose confirmation is overdue at `now`, with what it releases
+// and rematches; false when none is overdue. Tick fires lapses one per round (engine/engine.h).
+bool LapseFirstOverdue(const State& s, Instant now, Out& out);
+
 Verdict DecideOn(const State& s, const PlaceBid& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const WithdrawBid& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const AwardBids& c, Instant now, Out& out);

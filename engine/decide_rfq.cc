@@ -95,7 +95,9 @@ Verdict DecideOn(const State& s, const PlaceBid& c, Instant now, Out& out) {
 
 Verdict DecideOn(const State& s, const WithdrawBid& c, Instant now, Out& out) {
   const Bid* bid = s.bid(c.bid);
-  if (bid == nullptr || bid->supplier != c.by) return Rejection::NotFound("bid");
+  if (bid == nullptr || bid->supplier != c.by || (c.order && *c.order != bid->order)) {
+    return Rejection::NotFound("bid");
+  }
   if (c.if_match && *c.if_match != bid->revision) return Rejection::StaleRevision(bid->revision);
   if (bid->status != BidStatus::kOpen || now >= s.order(bid->order)->bids_close_at) {
     return Rejection::Conflict(bid->status == BidStatus::kOpen

@@ -315,8 +315,11 @@ Verdict DecideOn(const State& s, const CancelOrder& c, Instant, Out& out) {
   return std::nullopt;
 }
 
+// Expiries first, all at once (none depends on another); then, only in a round that expired
+// nothing, one lapse, whose rematch must see every earlier change applied.
 Verdict DecideOn(const State& s, const Tick&, Instant now, Out& out) {
   const Day today = DayOf(now);
+  const size_t mark = out.size();
   for (const State::OfferTimer& t : s.offer_timers()) {
     if (t.first >= today) break;
     out.push_back(OfferExpired{OfferId{t.second}, s.offer(OfferId{t.second})->supplier});
@@ -325,6 +328,7 @@ Verdict DecideOn(const State& s, const Tick&, Instant now, Out& out) {
     if (t.first > now) break;
     out.push_back(OrderExpired{OrderId{t.second}, s.order(OrderId{t.second})->customer});
   }
+  if (out.size() == mark) LapseFirstOverdue(s, now, out);
   DecideRfqTimers(s, now, out);
   return std::nullopt;
 }

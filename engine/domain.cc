@@ -54,6 +54,7 @@ const char* ToString(ContractState s) {
     case ContractState::kDisputed: return "disputed";
     case ContractState::kDeclined: return "declined";
     case ContractState::kCancelled: return "cancelled";
+    case ContractState::kLapsed: return "lapsed";
   }
   return "unknown";
 }
@@ -133,6 +134,13 @@ struct TypeName {
   const char* operator()(const OrderExpired&) const { return "order.expired"; }
   const char* operator()(const ContractCreated&) const { return "contract.created"; }
   const char* operator()(const KeyIssued&) const { return "key.issued"; }
+  const char* operator()(const ContractConfirmed&) const { return "contract.confirmed"; }
+  const char* operator()(const ContractDeclined&) const { return "contract.declined"; }
+  const char* operator()(const ContractLapsed&) const { return "contract.lapsed"; }
+  const char* operator()(const ContractDelivered&) const { return "contract.delivered"; }
+  const char* operator()(const ContractAccepted&) const { return "contract.accepted"; }
+  const char* operator()(const ContractDisputed&) const { return "contract.disputed"; }
+  const char* operator()(const ContractCancelled&) const { return "contract.cancelled"; }
   const char* operator()(const OrderAnnounced&) const { return "order.announced"; }
   const char* operator()(const BidPlaced&) const { return "bid.placed"; }
   const char* operator()(const BidWithdrawn&) const { return "bid.withdrawn"; }
@@ -164,6 +172,12 @@ struct PartiesVisitor {
   Parties operator()(const ContractCreated& e) const { return {e.customer, e.supplier}; }
   // Key hashes are the operator's business only.
   Parties operator()(const KeyIssued&) const { return {}; }
+  // Every step of a contract concerns both its parties.
+  template <typename E>
+    requires requires(const E& e) { e.contract; e.customer; e.supplier; }
+  Parties operator()(const E& e) const {
+    return {e.customer, e.supplier};
+  }
   // The announced suppliers see it through MaySee, not as parties.
   Parties operator()(const OrderAnnounced& e) const { return {e.customer, {}}; }
   // Sealed: nobody but the bidder hears of a bid before the close.

@@ -7,6 +7,7 @@
 #ifndef SUBEX_ENGINE_DOMAIN_H_
 #define SUBEX_ENGINE_DOMAIN_H_
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +31,8 @@ enum Role : uint8_t { kRoleCustomer = 1, kRoleSupplier = 2, kRolePlatform = 4 };
 // A contract outcome that counts towards a supplier's reliability (PRODUCT §2).
 struct ReliabilityOutcome {
   Day day;
-  double value = 0;  // 1 accepted on time, 0.5 late, 0 disputed/declined/cancelled by supplier.
+  // 1 accepted on time, 0.5 late, 0 disputed / declined / lapsed / cancelled by the supplier.
+  double value = 0;
 };
 
 struct Member {
@@ -138,7 +140,9 @@ struct Order {
   std::string title;
   ProcessId process;
   Quantity quantity = 0;
-  Quantity allocated = 0;
+  Quantity allocated = 0;  // Held by its live contracts (neither declined, lapsed nor cancelled).
+  // Taken back by the customer cancelling contracts: no longer wanted, so never matched again.
+  Quantity withdrawn = 0;
   Day start, due;
   Kopecks max_unit_price = 0;
   GeoPoint location;
@@ -156,6 +160,9 @@ struct Order {
   Instant expires_at;
   OrderStatus status = OrderStatus::kOpen;
   std::vector<ContractId> contracts;
+  // Suppliers that declined, let lapse or cancelled one of its contracts: never matched with it
+  // again. An index over its contracts.
+  std::vector<MemberId> let_go_by;
   Instant created_at;
   int64_t revision = 1;
   // rfq only (PRODUCT §4); zero for auto orders.
@@ -164,7 +171,11 @@ struct Order {
   Instant award_by;         // With AwardMode::kManual.
   std::vector<BidId> bids;  // Every bid placed on it, oldest first.
 
-  Quantity remaining() const { return quantity - allocated; }
+  Quantity remaining() const { return quantity - allocated - withdrawn; }
+  bool LetGoBy(MemberId supplier) const {
+    return !let_go_by.empty() &&
+           std::find(let_go_by.begin(), let_go_by.end(), supplier) != let_go_by.end();
+  }
   // On the auto book, waiting for offers. An rfq order never rests: what its award leaves
   // uncovered is not matched.
   bool resting() const {
@@ -205,6 +216,7 @@ enum class ContractState : uint8_t {
   kDisputed,
   kDeclined,
   kCancelled,
+  kLapsed,  // Not confirmed by `confirm_by`.
 };
 
 struct Contract {
@@ -220,7 +232,16 @@ struct Contract {
   ContractState state = ContractState::kActive;
   Instant created_at;
   std::optional<Instant> confirm_by;  // With kPendingConfirmation.
+  std::optional<Day> delivered_on;    // From kDelivered on.
+  MemberId cancelled_by;              // With kCancelled: the customer or the supplier.
+  std::string reason;                 // Why it was declined, disputed or cancelled.
   int64_t revision = 1;
+
+  // Holds its days on the offer's calendar and its quantity on the order.
+  bool live() const {
+    return state != ContractState::kDeclined && state != ContractState::kCancelled &&
+           state != ContractState::kLapsed;
+  }
   BidId bid;  // The awarded bid; invalid for a match. An award without an offer has no offer.
 };
 

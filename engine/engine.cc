@@ -13,9 +13,17 @@ Engine::Outcome Engine::Execute(const Command& command, Instant now) {
     return Outcome{std::move(r), {}};
   }
   uint64_t seq = state.last_seq();
-  for (EventBody& body : bodies_) {
-    events_.push_back(Event{++seq, now, std::move(body)});
-    state.Apply(events_.back());
+  size_t applied = 0;
+  for (;;) {
+    for (; applied < bodies_.size(); ++applied) {
+      events_.push_back(Event{++seq, now, std::move(bodies_[applied])});
+      state.Apply(events_.back());
+    }
+    // A tick is decided in rounds, each on the state the round before left, until a round fires
+    // nothing: a lapse's rematch must see the capacity every earlier lapse freed or took.
+    if (!std::holds_alternative<Tick>(command)) break;
+    const size_t before = bodies_.size();
+    if (Decide(state, command, now, bodies_) || bodies_.size() == before) break;
   }
   return Outcome{std::nullopt, events_};
 }

@@ -9,6 +9,9 @@
 //   Engine::Outcome out = engine.Execute(PlaceOrder{...}, now);
 //   if (out.rejection) { ... } else { for (const Event& e : out.events) journal(e); }
 //
+// A `Tick` is the one command decided in rounds: Execute decides it again on the state each round
+// left until a round fires nothing, and returns every round's events as the command's.
+//
 // An engine can also continue from a restored state: `Engine engine(State::Restore(...))`.
 //
 // Requires external synchronization: one thread owns an Engine. The returned events stay valid
@@ -46,6 +49,9 @@ class Engine {
 
   // Applies an event recorded earlier; its seq must be the next one.
   void Replay(const Event& event) { state_->Apply(event); }
+  // Brackets a run of Replays with nothing executed in between (State::BeginBulkApply).
+  void BeginBulkReplay() { state_->BeginBulkApply(); }
+  void EndBulkReplay() { state_->EndBulkApply(); }
 
   const State& state() const { return *state_; }
 

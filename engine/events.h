@@ -173,6 +173,74 @@ struct KeyRevoked {
   MemberId member;
 };
 
+// The contract's steps (PRODUCT §2). Each names both parties, so the feed can tell who may see
+// it from the event alone.
+//
+// A declined, lapsed or cancelled contract releases what it held: its days go back to the
+// offer's calendar and its quantity leaves the order's `allocated`. `reopen_offer` says the offer
+// was exhausted and goes back on the book; `reopen_order` says the order was fully allocated and
+// goes back on the resting book with the released remainder. Any new contracts of the rematch
+// follow as contract.created events of the same command.
+
+struct ContractConfirmed {
+  ContractId contract;
+  MemberId customer;
+  MemberId supplier;
+};
+
+struct ContractDeclined {
+  ContractId contract;
+  MemberId customer;
+  MemberId supplier;
+  std::string reason;
+  bool reopen_offer = false;
+  bool reopen_order = false;
+};
+
+// Not confirmed by `confirm_by`; counts against the supplier like a decline.
+struct ContractLapsed {
+  ContractId contract;
+  MemberId customer;
+  MemberId supplier;
+  bool reopen_offer = false;
+  bool reopen_order = false;
+};
+
+struct ContractDelivered {
+  ContractId contract;
+  MemberId customer;
+  MemberId supplier;
+  Day delivered_on;
+};
+
+struct ContractAccepted {
+  ContractId contract;
+  MemberId customer;
+  MemberId supplier;
+  bool on_time = true;           // Delivered no later than the order's due day.
+  bool completes_order = false;  // The order's last open contract: the order is completed.
+};
+
+struct ContractDisputed {
+  ContractId contract;
+  MemberId customer;
+  MemberId supplier;
+  std::string reason;
+  bool completes_order = false;
+};
+
+// By `by`, one of the two parties. A customer's cancellation withdraws the quantity from the
+// order for good (Order::withdrawn), so `reopen_order` is then always false.
+struct ContractCancelled {
+  ContractId contract;
+  MemberId customer;
+  MemberId supplier;
+  MemberId by;
+  std::string reason;
+  bool reopen_offer = false;
+  bool reopen_order = false;
+};
+
 // rfq mode (PRODUCT §4, §5).
 
 // An rfq order is announced to the suppliers eligible for it (engine/rfq.h), nearest first, at
@@ -241,7 +309,6 @@ struct OrderUnawarded {
   MemberId customer;
 };
 
-// The events of rfq mode close the variant, in one block.
 // `member` lets `platform` act for it (X-On-Behalf-Of), or stops letting it.
 struct PlatformAuthorized {
   MemberId member;
@@ -259,7 +326,10 @@ using EventBody =
                  OfferWithdrawn, OfferExpired, OrderPlaced, OrderCancelled, OrderExpired,
                  ContractCreated, KeyIssued, OrderAnnounced, BidPlaced, BidWithdrawn, BiddingClosed,
                  AwardFailed, OrderAwarded, OrderUnawarded, KeyRevoked, PlatformAuthorized,
-                 PlatformRevoked>;
+                 PlatformRevoked,
+                 // Contracts.
+                 ContractConfirmed, ContractDeclined, ContractLapsed, ContractDelivered,
+                 ContractAccepted, ContractDisputed, ContractCancelled>;
 
 struct Event {
   uint64_t seq = 0;  // Global, gap-free, from 1.

@@ -11,6 +11,7 @@ namespace {
 void CheckOffer(const State& s, const CapacityOffer& o, std::vector<std::string>& v) {
   std::vector<int64_t> allocated(static_cast<size_t>(o.to - o.from + 1), 0);
   for (ContractId id : o.contracts) {
+    if (!s.contract(id)->live()) continue;  // Its days went back to the calendar.
     for (const DayQuantity& d : s.contract(id)->days) {
       if (d.day < o.from || d.day > o.to) {
         v.push_back(absl::StrCat("contract ", id.value, " uses ", FormatDay(d.day),
@@ -59,18 +60,38 @@ void CheckOffer(const State& s, const CapacityOffer& o, std::vector<std::string>
 }
 
 void CheckOrder(const State& s, const Order& o, std::vector<std::string>& v) {
-  Quantity sum = 0;
-  for (ContractId id : o.contracts) sum += s.contract(id)->quantity;
+  Quantity sum = 0, withdrawn = 0;
+  bool settled = true;
+  for (ContractId id : o.contracts) {
+    const Contract& c = *s.contract(id);
+    if (c.live()) sum += c.quantity;
+    if (c.state == ContractState::kCancelled && c.cancelled_by == c.customer) {
+      withdrawn += c.quantity;
+    }
+    settled = settled && (!c.live() || c.state == ContractState::kAccepted ||
+                          c.state == ContractState::kDisputed);
+  }
   if (sum != o.allocated) {
     v.push_back(absl::StrCat("order ", o.id.value, " says ", o.allocated,
-                             " allocated but its contracts hold ", sum));
+                             " allocated but its live contracts hold ", sum));
   }
-  if (o.allocated > o.quantity) {
+  if (withdrawn != o.withdrawn) {
+    v.push_back(absl::StrCat("order ", o.id.value, " says ", o.withdrawn,
+                             " withdrawn but its customer cancelled ", withdrawn));
+  }
+  if (o.allocated < 0 || o.withdrawn < 0 || o.remaining() < 0) {
     v.push_back(absl::StrCat("order ", o.id.value, " is allocated beyond its quantity"));
   }
-  if (o.allocated == o.quantity && o.status != OrderStatus::kAllocated) {
-    v.push_back(absl::StrCat("order ", o.id.value, " is fully allocated but ",
-                             ToString(o.status)));
+  if (o.remaining() == 0 && o.resting()) {
+    v.push_back(
+        absl::StrCat("order ", o.id.value, " has nothing left but is ", ToString(o.status)));
+  }
+  if (o.status == OrderStatus::kAllocated && (o.remaining() != 0 || o.allocated == 0)) {
+    v.push_back(absl::StrCat("order ", o.id.value, " is allocated with ", o.remaining(),
+                             " remaining and ", o.allocated, " allocated"));
+  }
+  if (o.status == OrderStatus::kCompleted && (o.remaining() != 0 || !settled)) {
+    v.push_back(absl::StrCat("order ", o.id.value, " is completed with work still open"));
   }
   const bool timed = s.rfq_timers().contains(
       {o.status == OrderStatus::kBidding ? o.bids_close_at : o.award_by, o.id.value});
@@ -155,6 +176,22 @@ void CheckContract(const State& s, const Contract& c, std::vector<std::string>& 
   if (c.customer != order.customer || c.supplier != offer.supplier) {
     v.push_back(absl::StrCat("contract ", c.id.value, " names the wrong parties"));
   }
+  const bool pending = c.state == ContractState::kPendingConfirmation;
+  if (pending != (c.confirm_by && s.contract_timers().contains({*c.confirm_by, c.id.value}))) {
+    v.push_back(absl::StrCat("contract ", c.id.value, " is ", ToString(c.state),
+                             " and the confirmation timers disagree"));
+  }
+  const bool delivered = c.state == ContractState::kDelivered ||
+                         c.state == ContractState::kAccepted || c.state == ContractState::kDisputed;
+  if (delivered != c.delivered_on.has_value()) {
+    v.push_back(absl::StrCat("contract ", c.id.value, " is ", ToString(c.state),
+                             " and its delivery day disagrees"));
+  }
+  const bool cancelled = c.state == ContractState::kCancelled;
+  if (cancelled != (c.cancelled_by == c.customer || c.cancelled_by == c.supplier)) {
+    v.push_back(absl::StrCat("contract ", c.id.value, " is ", ToString(c.state),
+                             " and who cancelled it disagrees"));
+  }
 }
 
 }  // namespace
@@ -170,6 +207,9 @@ std::vector<std::string> CheckInvariants(const State& s) {
       v.push_back(absl::StrCat("member ", m.id.value, " is more reliable than the bound"));
     }
   }
+  size_t pending = 0;
+  for (const Contract& c : s.contracts()) pending += c.state == ContractState::kPendingConfirmation;
+  if (pending != s.contract_timers().size()) v.push_back("the confirmation timers are off");
   size_t open = 0, resting = 0;
   for (const CapacityOffer& o : s.offers()) open += o.status == OfferStatus::kOpen;
   for (const Order& o : s.orders()) resting += o.resting();

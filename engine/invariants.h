@@ -1,11 +1,17 @@
 // Invariants — the properties the engine must never break, checked over a whole state:
 //
-//   - no offer-day is allocated beyond its capacity, and every calendar agrees with the
-//     contracts drawn on it (free + allocated = daily capacity, day by day);
-//   - each order's allocated quantity equals the sum of its contracts, and never exceeds it;
+//   - no offer-day is allocated beyond its capacity, and every calendar agrees with the live
+//     contracts drawn on it (free + allocated = daily capacity, day by day), so capacity a
+//     declined, lapsed or cancelled contract released is back exactly once;
+//   - each order's allocated quantity equals the sum of its live contracts, its withdrawn
+//     quantity the sum of those its customer cancelled, and together they never exceed it; an
+//     order with nothing left does not rest, an allocated one has nothing left, a completed one
+//     has every live contract accepted or disputed;
 //   - every contract's days lie inside the usable window of its order and offer (PRODUCT §3) and
-//     add up to its quantity, which is at least the offer's minimum lot;
-//   - the indexes hold exactly the open offers and the resting orders.
+//     add up to its quantity, which is at least the offer's minimum lot; its delivery day and
+//     who cancelled it agree with its state;
+//   - the indexes hold exactly the open offers, the resting orders and the contracts pending
+//     confirmation.
 //
 // Used by property tests and by recovery checks. O(size of the state); reads only.
 

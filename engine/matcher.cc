@@ -163,6 +163,7 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   auto examine = [&](const OfferBook::Entry& e) {
     ++local.examined;
     const CapacityOffer& offer = *state.offer(OfferId{e.offer});
+    if (order.LetGoBy(offer.supplier)) return;
     const Member& supplier = *state.member(offer.supplier);
     Fit fit = CheckEligibility(state, order, offer, supplier, now);
     if (!fit.ok()) {
@@ -314,7 +315,8 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
 }
 
 void MatchOffer(const State& state, const CapacityOffer& offer, CapacityCalendar& calendar,
-                Instant now, ContractId next_contract, std::vector<EventBody>& out) {
+                Instant now, ContractId next_contract, std::vector<EventBody>& out,
+                OrderId excluded_order) {
   const Params& params = state.params();
   const Day today = DayOf(now);
   const Member& supplier = *state.member(offer.supplier);
@@ -331,7 +333,9 @@ void MatchOffer(const State& state, const CapacityOffer& offer, CapacityCalendar
   ContractId id = next_contract;
   while (const RestingOrders::Entry* e = walk.Next()) {
     if (calendar.free_total() == 0 || id.value - next_contract.value == max_contracts) break;
+    if (OrderId{e->order} == excluded_order) continue;
     const Order& order = *state.order(OrderId{e->order});
+    if (order.LetGoBy(supplier.id)) continue;
     Fit fit = CheckEligibility(state, order, offer, supplier, now);
     if (!fit.ok()) continue;
     int64_t free = calendar.FreeIn(fit.window.from, fit.window.to);

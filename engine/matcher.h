@@ -15,7 +15,9 @@
 // free days, updated as it goes).
 //
 // Both only read the state and append `ContractCreated` events with ids from `next_contract`;
-// applying them is the caller's business. Safe wherever the state may be read.
+// applying them is the caller's business. Neither ever pairs an order with a supplier that let it
+// go (Order::let_go_by). Freed days matched after a release (engine/decide_contracts.cc) leave
+// out the order they came from (`excluded_order`). Safe wherever the state may be read.
 
 #ifndef SUBEX_ENGINE_MATCHER_H_
 #define SUBEX_ENGINE_MATCHER_H_
@@ -42,7 +44,8 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
                 std::vector<EventBody>& out, MatchStats* stats = nullptr);
 
 void MatchOffer(const State& state, const CapacityOffer& offer, CapacityCalendar& calendar,
-                Instant now, ContractId next_contract, std::vector<EventBody>& out);
+                Instant now, ContractId next_contract, std::vector<EventBody>& out,
+                OrderId excluded_order = {});
 
 }  // namespace subex
 

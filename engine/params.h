@@ -39,6 +39,7 @@ struct LimitParams {
   int32_t max_invited = 256;             // Members an invited order may name.
   int32_t max_name_length = 64;          // A tag, certification or limit name.
   int32_t max_text_length = 200;         // Titles and member / cluster names.
+  int32_t max_reason_length = 1000;      // Why a contract was declined, disputed or cancelled.
   Quantity max_quantity = 1'000'000'000;  // Order quantity.
   int32_t max_daily_capacity = 1'000'000;
   Kopecks max_unit_price = 100'000'000'000;  // One billion RUB per unit.

@@ -71,51 +71,15 @@ void State::RebuildIndexes() {
   for (const Member& m : members_) {
     for (ClusterId c : m.clusters) clusters_[c.value].members.push_back(m.id);
   }
-
-  std::vector<OrderTimer> order_timers;
   for (Order& o : orders_) {
     o.contracts.clear();
+    o.let_go_by.clear();
     o.bids.clear();
     members_[o.customer.value].orders.push_back(o.id);
-    if (o.status == OrderStatus::kBidding) rfq_timers_.insert({o.bids_close_at, o.id.value});
-    if (o.status == OrderStatus::kAwarding) rfq_timers_.insert({o.award_by, o.id.value});
-    if (!o.resting()) continue;
-    resting_orders_.Add(o.process, {o.max_unit_price, o.id.value});
-    order_timers.push_back({o.expires_at, o.id.value});
   }
-  std::sort(order_timers.begin(), order_timers.end());
-  order_timers_.insert(order_timers.begin(), order_timers.end());
-
-  // The book's entries are gathered in one pass over the offers, then entered grouped by the
-  // supplier's map cell and the taxonomy branch, in the book's own order within each group: every
-  // insertion then lands at the end of a set whose path is already in cache.
-  struct Pending {
-    uint32_t cell;
-    ProcessId branch;
-    ProcessId process;
-    MemberId supplier;
-    OfferBook::Entry entry;
-  };
-  std::vector<UnitVector> where(members_.size());
-  std::vector<uint32_t> cell(members_.size());
-  for (const Member& m : members_) {
-    where[m.id.value] = ToUnitVector(m.location);
-    cell[m.id.value] = OfferBook::CellOf(m.location);
-  }
-  std::vector<Pending> book;
-  std::vector<OfferTimer> offer_timers;
-  book.reserve(offers_.size());
-  offer_timers.reserve(offers_.size());
   for (CapacityOffer& o : offers_) {
     o.contracts.clear();
-    Member& supplier = members_[o.supplier.value];
-    supplier.offers.push_back(o.id);
-    if (o.status != OfferStatus::kOpen) continue;
-    const uint32_t s = o.supplier.value;
-    book.push_back({cell[s], taxonomy_->node(o.process).ancestors.back(), o.process, o.supplier,
-                    {o.unit_price, o.id.value, where[s], BookNames(o, supplier),
-                     o.calendar.first_free(), o.calendar.last_free()}});
-    offer_timers.push_back({o.to, o.id.value});
+    members_[o.supplier.value].offers.push_back(o.id);
   }
   for (const Bid& b : bids_) {
     orders_[b.order.value].bids.push_back(b.id);
@@ -124,22 +88,90 @@ void State::RebuildIndexes() {
   for (const Contract& c : contracts_) {
     if (c.offer.valid()) offers_[c.offer.value].contracts.push_back(c.id);
     orders_[c.order.value].contracts.push_back(c.id);
+    if (c.state == ContractState::kDeclined || c.state == ContractState::kLapsed ||
+        (c.state == ContractState::kCancelled && c.cancelled_by == c.supplier)) {
+      Order& o = orders_[c.order.value];
+      if (!o.LetGoBy(c.supplier)) o.let_go_by.push_back(c.supplier);
+    }
     members_[c.customer.value].contracts.push_back(c.id);
     members_[c.supplier.value].contracts.push_back(c.id);
   }
+  RebuildBooks();
+}
 
-  std::sort(book.begin(), book.end(), [](const Pending& a, const Pending& b) {
-    if (a.cell != b.cell) return a.cell < b.cell;
-    if (a.branch != b.branch) return a.branch < b.branch;
-    if (a.entry.unit_price != b.entry.unit_price) return a.entry.unit_price < b.entry.unit_price;
-    return a.entry.offer < b.entry.offer;
-  });
+void State::BeginBulkApply() { bulk_ = true; }
+
+void State::EndBulkApply() {
+  if (!bulk_) return;
+  bulk_ = false;
+  RebuildBooks();
+}
+
+// Starts from empty books and timers, whatever they held.
+void State::RebuildBooks() {
+  offer_book_ = OfferBook(taxonomy_->size());
+  resting_orders_ = RestingOrders(taxonomy_->size());
+  order_timers_.clear();
+  offer_timers_.clear();
+  contract_timers_.clear();
+  rfq_timers_.clear();
+
+  std::vector<OrderTimer> order_timers, rfq_timers;
+  for (const Order& o : orders_) {
+    if (o.status == OrderStatus::kBidding) rfq_timers.push_back({o.bids_close_at, o.id.value});
+    if (o.status == OrderStatus::kAwarding) rfq_timers.push_back({o.award_by, o.id.value});
+    if (!o.resting()) continue;
+    resting_orders_.Add(o.process, {o.max_unit_price, o.id.value});
+    order_timers.push_back({o.expires_at, o.id.value});
+  }
+  std::sort(order_timers.begin(), order_timers.end());
+  order_timers_.insert(order_timers.begin(), order_timers.end());
+  std::sort(rfq_timers.begin(), rfq_timers.end());
+  rfq_timers_.insert(rfq_timers.begin(), rfq_timers.end());
+
+  // The open offers are entered grouped by the supplier's map cell and the taxonomy branch, in
+  // id order within each group, so that consecutive insertions land in the same cells' buckets
+  // while those are in cache. Sorting 16-byte keys, not the entries, keeps the sort cheap.
+  std::vector<UnitVector> where(members_.size());
+  std::vector<uint32_t> cell(members_.size());
+  for (const Member& m : members_) {
+    where[m.id.value] = ToUnitVector(m.location);
+    cell[m.id.value] = OfferBook::CellOf(m.location);
+  }
+  struct Pending {
+    uint64_t group;  // Cell, then branch.
+    uint32_t offer;
+    bool operator<(const Pending& o) const {
+      return group != o.group ? group < o.group : offer < o.offer;
+    }
+  };
+  std::vector<Pending> book;
+  std::vector<OfferTimer> offer_timers;
+  for (const CapacityOffer& o : offers_) {
+    if (o.status != OfferStatus::kOpen) continue;
+    const uint64_t branch = taxonomy_->node(o.process).ancestors.back().value;
+    book.push_back({uint64_t{cell[o.supplier.value]} << 32 | branch, o.id.value});
+    offer_timers.push_back({o.to, o.id.value});
+  }
+  std::vector<ContractTimer> contract_timers;
+  for (const Contract& c : contracts_) {
+    if (c.state == ContractState::kPendingConfirmation && c.confirm_by) {
+      contract_timers.push_back({*c.confirm_by, c.id.value});
+    }
+  }
+
+  std::sort(book.begin(), book.end());
   for (const Pending& p : book) {
-    offer_book_.Add(taxonomy_->node(p.process).ancestors, members_[p.supplier.value].location,
-                    p.entry);
+    const CapacityOffer& o = offers_[p.offer];
+    const Member& supplier = members_[o.supplier.value];
+    offer_book_.Add(taxonomy_->node(o.process).ancestors, supplier.location,
+                    {o.unit_price, o.id.value, where[o.supplier.value], BookNames(o, supplier),
+                     o.calendar.first_free(), o.calendar.last_free()});
   }
   std::sort(offer_timers.begin(), offer_timers.end());
   offer_timers_.insert(offer_timers.begin(), offer_timers.end());
+  std::sort(contract_timers.begin(), contract_timers.end());
+  contract_timers_.insert(contract_timers.begin(), contract_timers.end());
 }
 
 double State::Reliability(const Member& supplier, Day today) const {
@@ -216,7 +248,7 @@ void State::On(const MemberUpdated& e) {
   GeoPoint was = m.location;
   m.location = e.location;
   m.certifications = std::move(certifications);
-  if (moved || recertified) {
+  if ((moved || recertified) && !bulk_) {
     // The book's entries carry the supplier's position and certifications.
     for (OfferId id : m.offers) {
       const CapacityOffer& o = offers_[id.value];
@@ -280,6 +312,7 @@ void State::On(const OfferPosted& e) {
   o.created_at = now_;
   Member& supplier = members_[e.supplier.value];
   supplier.offers.push_back(o.id);
+  if (bulk_) return;
   offer_book_.Add(taxonomy_->node(o.process).ancestors, supplier.location,
                   {o.unit_price, o.id.value, ToUnitVector(supplier.location),
                    BookNames(o, supplier), o.from, o.to});
@@ -287,7 +320,7 @@ void State::On(const OfferPosted& e) {
 }
 
 void State::CloseOffer(CapacityOffer& o, OfferStatus status) {
-  if (o.status == OfferStatus::kOpen) {
+  if (o.status == OfferStatus::kOpen && !bulk_) {
     offer_book_.Remove(taxonomy_->node(o.process).ancestors, members_[o.supplier.value].location,
                        o.unit_price, o.id);
     offer_timers_.erase({o.to, o.id.value});
@@ -332,15 +365,16 @@ void State::On(const OrderPlaced& e) {
   if (o.mode == OrderMode::kRfq) {
     // Bidding runs until the close; expires_at plays no part in an rfq order's life.
     o.status = OrderStatus::kBidding;
-    rfq_timers_.insert({o.bids_close_at, o.id.value});
+    if (!bulk_) rfq_timers_.insert({o.bids_close_at, o.id.value});
     return;
   }
+  if (bulk_) return;
   resting_orders_.Add(o.process, {o.max_unit_price, o.id.value});
   order_timers_.insert({o.expires_at, o.id.value});
 }
 
 void State::CloseOrder(Order& o, OrderStatus status) {
-  if (o.resting()) {
+  if (o.resting() && !bulk_) {
     resting_orders_.Remove(o.process, o.max_unit_price, o.id);
     order_timers_.erase({o.expires_at, o.id.value});
   }
@@ -389,7 +423,7 @@ void State::On(const ContractCreated& e) {
   if (order.mode == OrderMode::kRfq) {
     // The award's own end (order.awarded) settles the status.
     ++order.revision;
-  } else if (order.allocated == order.quantity) {
+  } else if (order.remaining() == 0) {
     CloseOrder(order, OrderStatus::kAllocated);
   } else {
     order.status = OrderStatus::kPartiallyAllocated;
@@ -397,21 +431,149 @@ void State::On(const ContractCreated& e) {
   }
   members_[e.customer.value].contracts.push_back(c.id);
   members_[e.supplier.value].contracts.push_back(c.id);
+  if (c.state == ContractState::kPendingConfirmation && c.confirm_by && !bulk_) {
+    contract_timers_.insert({*c.confirm_by, c.id.value});
+  }
 }
 
 void State::TakeDays(CapacityOffer& offer, const Contract& c) {
-  const Day first = offer.calendar.first_free(), last = offer.calendar.last_free();
+  const Day first = bulk_ ? Day{} : offer.calendar.first_free();
+  const Day last = bulk_ ? Day{} : offer.calendar.last_free();
   offer.calendar.Take(c.days);
   offer.contracts.push_back(c.id);
   ++offer.revision;
   if (offer.status == OfferStatus::kOpen && offer.calendar.free_total() == 0) {
     CloseOffer(offer, OfferStatus::kExhausted);
-  } else if (offer.status == OfferStatus::kOpen &&
+  } else if (offer.status == OfferStatus::kOpen && !bulk_ &&
              (first != offer.calendar.first_free() || last != offer.calendar.last_free())) {
     offer_book_.SetFreeSpan(taxonomy_->node(offer.process).ancestors,
                             members_[offer.supplier.value].location, offer.unit_price, offer.id,
                             offer.calendar.first_free(), offer.calendar.last_free());
   }
+}
+
+Contract& State::Step(ContractId id, ContractState state) {
+  Contract& c = contracts_[id.value];
+  if (c.state == ContractState::kPendingConfirmation && c.confirm_by && !bulk_) {
+    contract_timers_.erase({*c.confirm_by, c.id.value});
+  }
+  c.state = state;
+  ++c.revision;
+  return c;
+}
+
+void State::Release(const Contract& c, bool reopen_offer, bool reopen_order, bool withdrawn) {
+  if (c.offer.valid()) ReleaseDays(c, reopen_offer);
+  ReleaseQuantity(c, reopen_order, withdrawn);
+}
+
+// The days go back to the offer (an rfq award without an offer reserved none).
+void State::ReleaseDays(const Contract& c, bool reopen_offer) {
+  CapacityOffer& offer = offers_[c.offer.value];
+  const GeoPoint where = members_[offer.supplier.value].location;
+  const auto& ancestors = taxonomy_->node(offer.process).ancestors;
+  offer.calendar.Give(c.days);
+  if (bulk_) {
+    if (reopen_offer) offer.status = OfferStatus::kOpen;
+  } else if (offer.status == OfferStatus::kOpen) {
+    offer_book_.SetFreeSpan(ancestors, where, offer.unit_price, offer.id,
+                            offer.calendar.first_free(), offer.calendar.last_free());
+  } else if (reopen_offer) {
+    offer.status = OfferStatus::kOpen;
+    offer_book_.Add(ancestors, where,
+                    {offer.unit_price, offer.id.value, ToUnitVector(where),
+                     BookNames(offer, members_[offer.supplier.value]), offer.calendar.first_free(),
+                     offer.calendar.last_free()});
+    offer_timers_.insert({offer.to, offer.id.value});
+  }
+  ++offer.revision;
+}
+
+void State::ReleaseQuantity(const Contract& c, bool reopen_order, bool withdrawn) {
+  Order& order = orders_[c.order.value];
+  order.allocated -= c.quantity;
+  if (withdrawn) {
+    order.withdrawn += c.quantity;
+  } else if (!order.LetGoBy(c.supplier)) {
+    order.let_go_by.push_back(c.supplier);
+  }
+  if (order.resting()) {
+    order.status = order.allocated > 0 ? OrderStatus::kPartiallyAllocated : OrderStatus::kOpen;
+  } else if (order.status == OrderStatus::kAllocated) {
+    if (reopen_order) {
+      order.status = order.allocated > 0 ? OrderStatus::kPartiallyAllocated : OrderStatus::kOpen;
+      if (!bulk_) {
+        resting_orders_.Add(order.process, {order.max_unit_price, order.id.value});
+        order_timers_.insert({order.expires_at, order.id.value});
+      }
+    } else if (withdrawn && order.allocated == 0) {
+      // Every contract it had was cancelled by the customer: nothing of it is wanted any more.
+      order.status = OrderStatus::kCancelled;
+    }
+  }
+  ++order.revision;
+}
+
+// Raises the reliability bound past anything the supplier's outcomes can now give in any window:
+// the best window keeps only outcomes at or above the prior, each worth at most 1.
+void State::RecordOutcome(MemberId supplier, double value) {
+  Member& m = members_[supplier.value];
+  // Reliability is derived, not part of the profile a member edits: the revision stays.
+  m.outcomes.push_back({DayOf(now_), value});
+  const ReliabilityParams& p = params_.reliability;
+  if (value < p.prior) return;
+  double good = 0;
+  for (const ReliabilityOutcome& o : m.outcomes) good += o.value >= p.prior ? 1 : 0;
+  max_reliability_ =
+      std::max(max_reliability_, (p.prior * p.prior_weight + good) / (p.prior_weight + good));
+}
+
+void State::SettleOrder(OrderId id, bool completes) {
+  if (!completes) return;
+  Order& order = orders_[id.value];
+  order.status = OrderStatus::kCompleted;
+  ++order.revision;
+}
+
+void State::On(const ContractConfirmed& e) { Step(e.contract, ContractState::kActive); }
+
+void State::On(const ContractDeclined& e) {
+  Contract& c = Step(e.contract, ContractState::kDeclined);
+  c.reason = e.reason;
+  Release(c, e.reopen_offer, e.reopen_order, false);
+  RecordOutcome(e.supplier, 0);
+}
+
+void State::On(const ContractLapsed& e) {
+  const Contract& c = Step(e.contract, ContractState::kLapsed);
+  Release(c, e.reopen_offer, e.reopen_order, false);
+  RecordOutcome(e.supplier, 0);
+}
+
+void State::On(const ContractDelivered& e) {
+  Step(e.contract, ContractState::kDelivered).delivered_on = e.delivered_on;
+}
+
+void State::On(const ContractAccepted& e) {
+  Step(e.contract, ContractState::kAccepted);
+  RecordOutcome(e.supplier, e.on_time ? 1.0 : 0.5);
+  SettleOrder(contracts_[e.contract.value].order, e.completes_order);
+}
+
+void State::On(const ContractDisputed& e) {
+  Contract& c = Step(e.contract, ContractState::kDisputed);
+  c.reason = e.reason;
+  RecordOutcome(e.supplier, 0);
+  SettleOrder(c.order, e.completes_order);
+}
+
+void State::On(const ContractCancelled& e) {
+  Contract& c = Step(e.contract, ContractState::kCancelled);
+  c.cancelled_by = e.by;
+  c.reason = e.reason;
+  const bool by_customer = e.by == e.customer;
+  Release(c, e.reopen_offer, e.reopen_order, by_customer);
+  if (!by_customer) RecordOutcome(e.supplier, 0);
 }
 
 void State::On(const KeyIssued& e) {
@@ -468,8 +630,10 @@ void State::On(const BiddingClosed& e) {
     b.status = v.reason.empty() ? BidStatus::kRanked : BidStatus::kIneligible;
     ++b.revision;
   }
-  rfq_timers_.erase({o.bids_close_at, o.id.value});
-  rfq_timers_.insert({o.award_by, o.id.value});
+  if (!bulk_) {
+    rfq_timers_.erase({o.bids_close_at, o.id.value});
+    rfq_timers_.insert({o.award_by, o.id.value});
+  }
   o.status = OrderStatus::kAwarding;
   ++o.revision;
 }
@@ -494,7 +658,10 @@ void State::On(const OrderUnawarded& e) {
 // Ends an rfq order: its timer stops, every bid still standing loses, and the customer's award
 // rate counts it if it closed with an eligible bid.
 void State::EndRfq(Order& o, OrderStatus status, bool awarded) {
-  rfq_timers_.erase({o.status == OrderStatus::kBidding ? o.bids_close_at : o.award_by, o.id.value});
+  if (!bulk_) {
+    rfq_timers_.erase({o.status == OrderStatus::kBidding ? o.bids_close_at : o.award_by,
+                       o.id.value});
+  }
   bool had_eligible = false;
   for (BidId id : o.bids) {
     Bid& b = bids_[id.value];

@@ -104,11 +104,14 @@ class State {
 
   const RestingOrders& resting_orders() const { return resting_orders_; }
 
-  // Timers: resting orders by `expires_at`, open offers by the last day they can be used.
+  // Timers: resting orders by `expires_at`, open offers by the last day they can be used,
+  // contracts pending confirmation by `confirm_by`.
   using OrderTimer = std::pair<Instant, uint32_t>;
   using OfferTimer = std::pair<Day, uint32_t>;
+  using ContractTimer = std::pair<Instant, uint32_t>;
   const absl::btree_set<OrderTimer>& order_timers() const { return order_timers_; }
   const absl::btree_set<OfferTimer>& offer_timers() const { return offer_timers_; }
+  const absl::btree_set<ContractTimer>& contract_timers() const { return contract_timers_; }
   // rfq orders awaiting their award: bidding ones by `bids_close_at`, awarding ones by
   // `award_by`.
   const absl::btree_set<OrderTimer>& rfq_timers() const { return rfq_timers_; }
@@ -127,6 +130,15 @@ class State {
 
   // The one mutation path.
   void Apply(const Event& event);
+
+  // A long run of Applies with nothing read or decided in between (recovery's replay): Apply
+  // keeps every record and the lists that point back, but not the offer book, the resting
+  // orders or the timers, which EndBulkApply then rebuilds from the records at once, as Restore
+  // does. Entering each offer once in its final state, instead of maintaining the book through
+  // every post, match and close, is what makes it cheaper. Between the two calls only Apply may
+  // be called; the lookups answer, the books and timers do not.
+  void BeginBulkApply();
+  void EndBulkApply();
 
  private:
   template <typename T>
@@ -150,6 +162,13 @@ class State {
   void On(const OrderExpired& e);
   void On(const ContractCreated& e);
   void On(const KeyIssued& e);
+  void On(const ContractConfirmed& e);
+  void On(const ContractDeclined& e);
+  void On(const ContractLapsed& e);
+  void On(const ContractDelivered& e);
+  void On(const ContractAccepted& e);
+  void On(const ContractDisputed& e);
+  void On(const ContractCancelled& e);
   void On(const OrderAnnounced& e);
   void On(const BidPlaced& e);
   void On(const BidWithdrawn& e);
@@ -162,10 +181,21 @@ class State {
   void On(const PlatformRevoked& e);
 
   void RebuildIndexes();
+  // The offer book, the resting orders and the timers, from the records alone.
+  void RebuildBooks();
   NameList InternSorted(const std::vector<std::string>& names);
   LimitList InternLimits(const NamedValues& values);
   void CloseOffer(CapacityOffer& offer, OfferStatus status);
   void CloseOrder(Order& order, OrderStatus status);
+  // Moves a contract to `state`, leaving pending confirmation if it was pending.
+  Contract& Step(ContractId id, ContractState state);
+  // Gives a contract's days back to its offer and its quantity back to its order (to be matched
+  // again, or withdrawn when the customer cancelled).
+  void Release(const Contract& c, bool reopen_offer, bool reopen_order, bool withdrawn);
+  void ReleaseDays(const Contract& c, bool reopen_offer);
+  void ReleaseQuantity(const Contract& c, bool reopen_order, bool withdrawn);
+  void RecordOutcome(MemberId supplier, double value);
+  void SettleOrder(OrderId id, bool completes);
   void EndRfq(Order& order, OrderStatus status, bool awarded);
   void TakeDays(CapacityOffer& offer, const Contract& contract);
 
@@ -186,10 +216,12 @@ class State {
   RestingOrders resting_orders_;
   absl::btree_set<OrderTimer> order_timers_;
   absl::btree_set<OfferTimer> offer_timers_;
+  absl::btree_set<ContractTimer> contract_timers_;
   absl::btree_set<OrderTimer> rfq_timers_;
   double max_reliability_;
   Instant now_;
   uint64_t last_seq_ = 0;
+  bool bulk_ = false;  // Between BeginBulkApply and EndBulkApply.
 };
 
 }  // namespace subex

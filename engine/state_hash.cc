@@ -105,7 +105,7 @@ uint64_t HashOffer(const State& s, const CapacityOffer& o) {
 uint64_t HashOrder(const State& s, const Order& o) {
   Hasher h(4);
   h.Add(o.id).Add(o.customer).Add(std::string_view(o.title)).Add(o.process).Add(o.quantity);
-  h.Add(o.allocated).Add(o.start).Add(o.due).Add(o.max_unit_price).Add(o.location);
+  h.Add(o.allocated).Add(o.withdrawn).Add(o.start).Add(o.due).Add(o.max_unit_price).Add(o.location);
   h.Add(o.max_distance_km).AddNames(s.names(), o.certifications).AddNames(s.names(), o.tags);
   h.AddLimits(s.names(), o.needs).Add(o.min_lot).Add(o.mode).Add(o.visibility);
   h.AddList(o.visible_to_clusters).AddList(o.invited).AddList(o.prefer_clusters);
@@ -122,6 +122,8 @@ uint64_t HashContract(const Contract& c) {
   const Score& sc = c.score;
   h.Add(sc.unit_price).Add(sc.transport).Add(sc.landed).Add(sc.reliability).Add(sc.risk_factor);
   h.Add(sc.cluster_bonus).Add(sc.total).Add(sc.distance_km);
+  h.Add(c.state).Add(c.created_at).Add(c.confirm_by).Add(c.delivered_on).Add(c.cancelled_by);
+  return h.Add(std::string_view(c.reason)).Add(c.revision).value();
   h.Add(c.bid);
   return h.Add(c.state).Add(c.created_at).Add(c.confirm_by).Add(c.revision).value();
 }

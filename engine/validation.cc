@@ -95,7 +95,9 @@ NamedValues CheckNamedValues(FieldErrors& errors, std::string_view field, const 
                                                 " entries"));
     return {};
   }
-  for (const auto& [name, value] : values) {
+  for (const auto& entry : values) {
+    const std::string& name = entry.first;
+    const double value = entry.second;
     auto path = [&] {
       return absl::StrCat(absl::string_view(field.data(), field.size()), ".", name);
     };
