@@ -39,6 +39,13 @@ constexpr EventTag Tag(const OrderCancelled*) { return EventTag::kOrderCancelled
 constexpr EventTag Tag(const OrderExpired*) { return EventTag::kOrderExpired; }
 constexpr EventTag Tag(const ContractCreated*) { return EventTag::kContractCreated; }
 constexpr EventTag Tag(const KeyIssued*) { return EventTag::kKeyIssued; }
+constexpr EventTag Tag(const ContractConfirmed*) { return EventTag::kContractConfirmed; }
+constexpr EventTag Tag(const ContractDeclined*) { return EventTag::kContractDeclined; }
+constexpr EventTag Tag(const ContractLapsed*) { return EventTag::kContractLapsed; }
+constexpr EventTag Tag(const ContractDelivered*) { return EventTag::kContractDelivered; }
+constexpr EventTag Tag(const ContractAccepted*) { return EventTag::kContractAccepted; }
+constexpr EventTag Tag(const ContractDisputed*) { return EventTag::kContractDisputed; }
+constexpr EventTag Tag(const ContractCancelled*) { return EventTag::kContractCancelled; }
 constexpr EventTag Tag(const OrderAnnounced*) { return EventTag::kOrderAnnounced; }
 constexpr EventTag Tag(const BidPlaced*) { return EventTag::kBidPlaced; }
 constexpr EventTag Tag(const BidWithdrawn*) { return EventTag::kBidWithdrawn; }
@@ -251,6 +258,56 @@ template <typename F>
 void Fields(F& f, Is<OrderUnawarded> auto& e) {
   f("order", e.order);
   f("customer", e.customer);
+}
+
+// Contracts.
+template <typename F, typename E>
+void ContractParties(F& f, E& e) {
+  f("contract", e.contract);
+  f("customer", e.customer);
+  f("supplier", e.supplier);
+}
+template <typename F>
+void Fields(F& f, Is<ContractConfirmed> auto& e) {
+  ContractParties(f, e);
+}
+template <typename F>
+void Fields(F& f, Is<ContractDeclined> auto& e) {
+  ContractParties(f, e);
+  f("reason", e.reason);
+  f("reopen_offer", e.reopen_offer);
+  f("reopen_order", e.reopen_order);
+}
+template <typename F>
+void Fields(F& f, Is<ContractLapsed> auto& e) {
+  ContractParties(f, e);
+  f("reopen_offer", e.reopen_offer);
+  f("reopen_order", e.reopen_order);
+}
+template <typename F>
+void Fields(F& f, Is<ContractDelivered> auto& e) {
+  ContractParties(f, e);
+  f("delivered_on", e.delivered_on);
+}
+template <typename F>
+void Fields(F& f, Is<ContractAccepted> auto& e) {
+  ContractParties(f, e);
+  f("on_time", e.on_time);
+  f("completes_order", e.completes_order);
+}
+template <typename F>
+void Fields(F& f, Is<ContractDisputed> auto& e) {
+  ContractParties(f, e);
+  f("reason", e.reason);
+  f("completes_order", e.completes_order);
+}
+template <typename F>
+void Fields(F& f, Is<ContractCancelled> auto& e) {
+  ContractParties(f, e);
+  f("by", e.by);
+  f("reason", e.reason);
+  f("reopen_offer", e.reopen_offer);
+  f("reopen_order", e.reopen_order);
 }
 
 // The first failure, or bytes left unread after the last field, as DataLoss naming the type.

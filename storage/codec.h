@@ -25,6 +25,10 @@
 //   41 bid.placed              44 bid.award_failed
 //   42 bid.withdrawn           45 order.awarded
 //
+//   20 contract.confirmed     23 contract.delivered   26 contract.cancelled
+//   21 contract.declined      24 contract.accepted
+//   22 contract.lapsed        25 contract.disputed
+//
 // Fields: unsigned integers and ids as LEB128 varints; signed integers (money, quantities, days)
 // zigzag-encoded varints; doubles as 8 raw little-endian bytes (IEEE 754 bits, so every value,
 // NaN included, comes back exactly); bools and enums as one byte, enums through fixed number
@@ -86,6 +90,14 @@ enum class EventTag : uint8_t {
   kOrderExpired = 14,
   kContractCreated = 15,
   kKeyIssued = 16,
+  // Contracts.
+  kContractConfirmed = 20,
+  kContractDeclined = 21,
+  kContractLapsed = 22,
+  kContractDelivered = 23,
+  kContractAccepted = 24,
+  kContractDisputed = 25,
+  kContractCancelled = 26,
   // rfq mode.
   kOrderAnnounced = 40,
   kBidPlaced = 41,

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <future>
 #include <utility>
 
@@ -15,8 +16,39 @@
 #include "absl/strings/str_cat.h"
 #include "engine/state_hash.h"
 #include "storage/snapshot.h"
+#include "telemetry/log.h"
 
 namespace subex {
+namespace {
+
+uint64_t MicrosSince(std::chrono::steady_clock::time_point start) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count());
+}
+
+// From 50 µs (a sync on a fast NVMe) to 2.5 s (a disk in trouble).
+std::vector<uint64_t> SyncBoundsUs() {
+  return {50,     100,    250,     500,     1'000,   2'500,     5'000,    10'000,
+          25'000, 50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000};
+}
+
+// Bytes of the files under `dir`; files that vanish while it looks (RocksDB compacting, a
+// snapshot pruned) are skipped.
+uint64_t DirectoryBytes(const std::string& dir) {
+  namespace fs = std::filesystem;
+  uint64_t bytes = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code size_ec;
+    if (!it->is_regular_file(size_ec)) continue;
+    const uintmax_t size = it->file_size(size_ec);
+    if (!size_ec) bytes += size;
+  }
+  return bytes;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::Open(
     std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options) {
@@ -31,7 +63,9 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::Open(
     std::unique_ptr<Journal> journal) {
   std::unique_ptr<DurableEngine> engine(
       new DurableEngine(std::move(taxonomy), params, std::move(options), std::move(journal)));
+  const auto start = std::chrono::steady_clock::now();
   if (absl::Status s = engine->Recover(); !s.ok()) return s;
+  engine->recovery_us_ = MicrosSince(start);
   engine->durable_seq_.store(engine->engine_.state().last_seq(), std::memory_order_release);
   engine->writer_ = std::thread([e = engine.get()] { e->Write(); });
   engine->thread_ = std::thread([e = engine.get()] { e->Run(); });
@@ -43,6 +77,8 @@ DurableEngine::DurableEngine(std::shared_ptr<const Taxonomy> taxonomy, Params pa
     : options_(std::move(options)),
       journal_(std::move(journal)),
       engine_(taxonomy, params),
+      batch_size_(Histogram::ExponentialBounds(1, 2, 65'536)),
+      sync_us_(SyncBoundsUs()),
       taxonomy_(std::move(taxonomy)),
       params_(params) {}
 
@@ -74,15 +110,20 @@ absl::Status DurableEngine::Recover() {
     }
     engine_ = Engine(*std::move(state));
     last_snapshot_seq_ = (*snapshot)->seq;
+    last_snapshot_written_seq_.store((*snapshot)->seq);
   }
-  return journal_->Replay(engine_.state().last_seq(), [this](const Event& e) {
+  engine_.BeginBulkReplay();
+  absl::Status replayed = journal_->Replay(engine_.state().last_seq(), [this](const Event& e) {
     if (e.seq != engine_.state().last_seq() + 1) {
       return absl::DataLossError(
           absl::StrCat("journal: event ", e.seq, " does not follow ", engine_.state().last_seq()));
     }
     engine_.Replay(e);
+    ++replayed_events_;
     return absl::OkStatus();
   });
+  engine_.EndBulkReplay();
+  return replayed;
 }
 
 void DurableEngine::MaybeSnapshot() {
@@ -136,25 +177,57 @@ void DurableEngine::ReapSnapshot(bool wait) {
   } while (done < 0 && errno == EINTR);
   if (done == 0) return;  // Still writing.
   snapshot_child_ = 0;
-  if (done < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return;
   const uint64_t seq = snapshot_child_seq_;
-  if (seq > options_.retain_events) {
-    WaitWritten();  // The journal has one writer at a time.
-    journal_->PruneBefore(seq - options_.retain_events).IgnoreError();
+  if (done < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    Log(LogLevel::kWarn, "snapshot failed; the journal still holds every event",
+        {{"seq", seq}, {"exit_status", WIFEXITED(status) ? WEXITSTATUS(status) : -1}});
+    return;
   }
-  last_snapshot_stall_us_.store(
-      snapshot_fork_us_ +
-      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - start)
-                                .count()));
+  PruneBefore(seq);
+  last_snapshot_stall_us_.store(snapshot_fork_us_ + MicrosSince(start));
+  last_snapshot_written_seq_.store(seq);
   // Counted last, so that whoever sees it counted sees the pruning done and the stall.
   snapshots_.fetch_add(1);
+  Log(LogLevel::kInfo, "snapshot written",
+      {{"seq", seq}, {"stall_us", last_snapshot_stall_us_.load()}});
+}
+
+void DurableEngine::PruneBefore(uint64_t seq) {
+  if (seq <= options_.retain_events) return;
+  WaitWritten();  // The journal has one writer at a time.
+  if (absl::Status s = journal_->PruneBefore(seq - options_.retain_events); !s.ok()) {
+    Log(LogLevel::kWarn, "pruning the journal failed", {{"error", std::string(s.message())}});
+  }
+}
+
+// Everything is written and answered, and no child is writing: the engine thread has the journal
+// to itself.
+void DurableEngine::SnapshotOnClose() {
+  const uint64_t seq = engine_.state().last_seq();
+  if (failed_.load(std::memory_order_acquire) || seq == last_snapshot_written_seq_.load()) return;
+  const auto start = std::chrono::steady_clock::now();
+  std::string bytes;
+  EncodeSnapshot(engine_.state(), bytes);
+  if (absl::Status s = journal_->WriteSnapshot(seq, bytes); !s.ok()) {
+    Log(LogLevel::kWarn, "snapshot on stop failed; the journal still holds every event",
+        {{"seq", seq}, {"error", std::string(s.message())}});
+    return;
+  }
+  last_snapshot_seq_ = seq;
+  PruneBefore(seq);
+  last_snapshot_written_seq_.store(seq);
+  snapshots_.fetch_add(1);
+  Log(LogLevel::kInfo, "snapshot written on stop",
+      {{"seq", seq},
+       {"bytes", static_cast<uint64_t>(bytes.size())},
+       {"ms", MicrosSince(start) / 1000}});
 }
 
 void DurableEngine::Enqueue(Item item) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(std::move(item));
+    queue_depth_.store(queue_.size(), std::memory_order_relaxed);
   }
   ready_.notify_one();
 }
@@ -177,8 +250,7 @@ uint64_t DurableEngine::StateHashNow() {
   return hash.get_future().get();
 }
 
-absl::StatusOr<std::vector<Event>> DurableEngine::ReadEvents(uint64_t after,
-                                                             size_t limit) const {
+absl::StatusOr<std::vector<Event>> DurableEngine::ReadEvents(uint64_t after, size_t limit) const {
   std::vector<Event> out;
   const uint64_t durable = durable_seq();
   if (after >= durable || limit == 0) return out;
@@ -191,8 +263,8 @@ absl::StatusOr<std::vector<Event>> DurableEngine::ReadEvents(uint64_t after,
   });
   if (s.ok() || absl::IsCancelled(s)) return out;
   if (out.empty() && absl::IsDataLoss(s) && after + 1 < journal_->first_seq()) {
-    return absl::OutOfRangeError(absl::StrCat("events up to ", journal_->first_seq() - 1,
-                                              " are no longer retained"));
+    return absl::OutOfRangeError(
+        absl::StrCat("events up to ", journal_->first_seq() - 1, " are no longer retained"));
   }
   return s;
 }
@@ -221,6 +293,7 @@ void DurableEngine::Run() {
         taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      queue_depth_.store(queue_.size(), std::memory_order_relaxed);
       stop = stopping_ && queue_.empty();
     }
     if (!taken.empty()) Decide(pending, taken);
@@ -239,7 +312,10 @@ void DurableEngine::Run() {
     // snapshot being written is finished, or this thread's end would kill it.
     if (stop) WaitWritten();
     ReapSnapshot(/*wait=*/stop);
-    if (stop) return;
+    if (stop) {
+      if (options_.snapshot_on_close) SnapshotOnClose();
+      return;
+    }
   }
 }
 
@@ -342,12 +418,18 @@ void DurableEngine::Write() {
       writing_ = true;
       write_ready_.notify_all();  // Room for the next batch.
     }
+    batch_size_.Observe(d.items.size());
     if (!failed_.load(std::memory_order_acquire) && (!d.events.empty() || !d.records.empty())) {
-      if (absl::Status s = journal_->Append(d.events, d.records); !s.ok()) {
+      const auto start = std::chrono::steady_clock::now();
+      absl::Status s = journal_->Append(d.events, d.records);
+      sync_us_.Observe(MicrosSince(start));
+      if (!s.ok()) {
         // The state in memory is now ahead of the disk: acknowledge nothing, ever again.
         failure_ = absl::UnavailableError(absl::StrCat(
             "the journal cannot write; not acknowledging: ", std::string(s.message())));
         failed_.store(true, std::memory_order_release);
+        Log(LogLevel::kError, "the journal cannot write; answering 503 from now on",
+            {{"error", std::string(s.message())}});
       } else if (!d.events.empty()) {
         durable_seq_.store(d.events.back().seq, std::memory_order_release);
         if (options_.on_durable) options_.on_durable(d.events);
@@ -389,6 +471,51 @@ void DurableEngine::Answer(Decided& d) {
       }
     }
   }
+}
+
+void DurableEngine::WriteMetrics(MetricsText& out) const {
+  out.Family("subex_engine_queue_depth", "gauge",
+             "Requests queued for the engine thread and not yet taken into a batch.");
+  out.Sample("subex_engine_queue_depth", {}, static_cast<uint64_t>(queue_depth()));
+  out.Family("subex_engine_requests_total", "counter",
+             "Requests (commands and reads) the engine thread has answered.");
+  out.Sample("subex_engine_requests_total", {}, requests());
+  out.Family("subex_engine_batch_size", "histogram",
+             "Requests per batch the engine thread decided and handed to the journal.");
+  out.Histogram("subex_engine_batch_size", {}, batch_size_.Read());
+  out.Family("subex_journal_batches_total", "counter",
+             "Batches written to the journal, each in one synced write.");
+  out.Sample("subex_journal_batches_total", {}, batches());
+  out.Family("subex_journal_sync_seconds", "histogram",
+             "Time of one synced journal write (a batch's events and idempotency records).");
+  out.Histogram("subex_journal_sync_seconds", {}, sync_us_.Read(), 1e-6);
+  out.Family("subex_journal_durable_seq", "gauge", "Sequence number of the newest durable event.");
+  out.Sample("subex_journal_durable_seq", {}, durable_seq());
+  const uint64_t last = journal_->last_seq(), first = journal_->first_seq();
+  out.Family("subex_journal_events", "gauge", "Events the journal keeps (after pruning).");
+  out.Sample("subex_journal_events", {}, last + 1 > first ? last + 1 - first : 0);
+  if (!options_.dir.empty()) {
+    out.Family("subex_journal_bytes", "gauge",
+               "Bytes of the journal's directory on disk, its snapshots included.");
+    out.Sample("subex_journal_bytes", {}, DirectoryBytes(options_.dir));
+  }
+  out.Family("subex_journal_failed", "gauge",
+             "1 once a journal write has failed: the engine acknowledges nothing more (503).");
+  out.Sample("subex_journal_failed", {}, uint64_t{failed_.load() ? 1u : 0u});
+  out.Family("subex_snapshots_total", "counter", "Snapshots written since the server started.");
+  out.Sample("subex_snapshots_total", {}, snapshots());
+  out.Family("subex_snapshot_seq", "gauge", "Sequence number the newest snapshot holds.");
+  out.Sample("subex_snapshot_seq", {}, last_snapshot_written_seq_.load());
+  out.Family("subex_snapshot_stall_seconds", "gauge",
+             "How long the latest periodic snapshot held up the engine thread.");
+  out.Sample("subex_snapshot_stall_seconds", {},
+             static_cast<double>(last_snapshot_stall_us()) * 1e-6);
+  out.Family("subex_recovery_seconds", "gauge",
+             "Time the start took to restore the newest snapshot and replay the journal after it.");
+  out.Sample("subex_recovery_seconds", {}, static_cast<double>(recovery_us_) * 1e-6);
+  out.Family("subex_recovery_replayed_events", "gauge",
+             "Events the start replayed after the newest snapshot.");
+  out.Sample("subex_recovery_replayed_events", {}, replayed_events_);
 }
 
 }  // namespace subex

@@ -18,6 +18,10 @@
 //   SUBEX_ASSIGN_OR_RETURN(auto engine, DurableEngine::Open(taxonomy, params, {.dir = "data"}));
 //   engine->Submit({.command = PlaceOrder{...}, .now = clock(), .reply = [](Result r) {...}});
 //
+// What it does is counted for the operator (`WriteMetrics`): the queue's depth, batch sizes, sync
+// latency, the journal's size, snapshots and the time recovery took. The two threads record into
+// sharded atomics (telemetry/metrics.h) and take no lock for it.
+//
 // Thread-safety: Submit and Query are safe from any thread; `render` and `read` run on the engine
 // thread, replies and `done` on the journal thread, and none of them may block.
 
@@ -43,6 +47,7 @@
 #include "absl/status/statusor.h"
 #include "engine/engine.h"
 #include "storage/journal.h"
+#include "telemetry/metrics.h"
 
 namespace subex {
 
@@ -60,6 +65,10 @@ class DurableEngine {
     // After a snapshot, keep this many events before it (so the feed can still replay them) and
     // prune older ones together with older snapshots.
     uint64_t retain_events = 1'000'000;
+    // On close, once everything queued is answered, write a snapshot of the final state (on the
+    // engine thread, without forking) unless the newest snapshot already holds it, so that the
+    // next start replays nothing.
+    bool snapshot_on_close = false;
     // Called on the journal thread with each batch's events once they are durable, before any
     // of the batch's replies leave: whoever hears of an event from a reply can already read it
     // (the API's key ring and feed listen here). Must not block.
@@ -123,6 +132,17 @@ class DurableEngine {
   // closing the engine waits for it.
   uint64_t snapshots() const { return snapshots_.load(); }
   uint64_t last_snapshot_stall_us() const { return last_snapshot_stall_us_.load(); }
+  // How long `Open` took to restore the snapshot and replay the journal after it, and how many
+  // events it replayed.
+  uint64_t recovery_us() const { return recovery_us_; }
+  uint64_t replayed_events() const { return replayed_events_; }
+  // Requests queued and not yet taken into a batch.
+  size_t queue_depth() const { return queue_depth_.load(std::memory_order_relaxed); }
+
+  // Appends the engine's and the journal's metric families (subex_engine_*, subex_journal_*,
+  // subex_snapshot*, subex_recovery_*) in the Prometheus text format. Safe from any thread; reads
+  // the journal's directory for its size.
+  void WriteMetrics(MetricsText& out) const;
   // The state hash, computed on the engine thread (for tests and recovery checks).
   uint64_t StateHashNow();
 
@@ -147,6 +167,10 @@ class DurableEngine {
   absl::Status Recover();
   void MaybeSnapshot();
   void StartSnapshot(uint64_t seq);
+  // The snapshot of `snapshot_on_close`, written by the engine thread itself as it stops.
+  void SnapshotOnClose();
+  // Prunes events older than `retain_events` before a snapshot at `seq`.
+  void PruneBefore(uint64_t seq);
   // Records the child's snapshot once it has finished (waiting for it when `wait`).
   void ReapSnapshot(bool wait);
   void Run();
@@ -187,6 +211,12 @@ class DurableEngine {
   std::atomic<uint64_t> requests_{0};
   std::atomic<uint64_t> snapshots_{0};
   std::atomic<uint64_t> last_snapshot_stall_us_{0};
+  std::atomic<uint64_t> last_snapshot_written_seq_{0};
+  std::atomic<size_t> queue_depth_{0};
+  uint64_t recovery_us_ = 0;  // Set by Open before the threads start.
+  uint64_t replayed_events_ = 0;
+  Histogram batch_size_;  // Requests per batch handed to the journal thread.
+  Histogram sync_us_;     // Of each synced write.
   std::shared_ptr<const Taxonomy> taxonomy_;
   Params params_;
   uint64_t last_snapshot_seq_ = 0;  // Of the newest snapshot recovered, started or tried.

@@ -39,6 +39,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/domain.h"
 #include "engine/events.h"
+#include "engine/geo.h"
 #include "engine/units.h"
 #include "storage/binary.h"
 
@@ -57,7 +58,8 @@ inline constexpr ContractState kContractStates[] = {ContractState::kPendingConfi
                                                     ContractState::kAccepted,
                                                     ContractState::kDisputed,
                                                     ContractState::kDeclined,
-                                                    ContractState::kCancelled};
+                                                    ContractState::kCancelled,
+                                                    ContractState::kLapsed};
 inline constexpr OfferStatus kOfferStatuses[] = {OfferStatus::kOpen, OfferStatus::kExhausted,
                                                  OfferStatus::kWithdrawn, OfferStatus::kExpired};
 inline constexpr OrderStatus kOrderStatuses[] = {
@@ -216,8 +218,11 @@ class FieldReader {
   void operator()(const char* field, bool& v) { Read(field, r_.GetBool(&v)); }
   void operator()(const char* field, Day& d) { ReadInt32(field, 0, d.value); }
   void operator()(const char* field, Instant& t) { Read(field, r_.GetZigzag(&t.unix_ms)); }
+  // A place the engine would have refused (engine/geo.h) is damage, not a place.
   void operator()(const char* field, GeoPoint& p) {
-    Read(field, r_.GetDouble(&p.lat) && r_.GetDouble(&p.lon));
+    if (Read(field, r_.GetDouble(&p.lat) && r_.GetDouble(&p.lon)) && !IsValidLocation(p)) {
+      Fail(field, "is not a place on the map");
+    }
   }
   void operator()(const char* field, std::pair<std::string, double>& v) {
     Read(field, r_.GetString(&v.first) && r_.GetDouble(&v.second));

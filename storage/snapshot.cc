@@ -106,6 +106,7 @@ void Fields(F& f, Is<Order> auto& o) {
   f("process", o.process);
   f("quantity", o.quantity);
   f("allocated", o.allocated);
+  f("withdrawn", o.withdrawn);
   f.DayAfter("start", DayOf(o.created_at), o.start);
   f.DayAfter("due", o.start, o.due);
   f("max_unit_price", o.max_unit_price);
@@ -141,6 +142,9 @@ void Fields(F& f, Is<Contract> auto& c) {
   f("score", c.score);
   f("state", c.state);
   f.TimeAfter("confirm_by", c.created_at, c.confirm_by);
+  f("delivered_on", c.delivered_on);
+  f("cancelled_by", c.cancelled_by);
+  f("reason", c.reason);
   f("revision", c.revision);
   f("bid", c.bid);
 }
@@ -409,6 +413,7 @@ absl::Status CheckReferences(const StateImage& im, const Taxonomy& taxonomy) {
     if (k.bid.valid()) c.Ref("bid", k.bid.value, im.bids.size());
     c.Ref("customer", k.customer.value, members);
     c.Ref("supplier", k.supplier.value, members);
+    if (k.cancelled_by.valid()) c.Ref("cancelled_by", k.cancelled_by.value, members);
   }
   for (const Bid& b : im.bids) {
     c.At("bids", b.id.value);

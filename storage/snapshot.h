@@ -55,8 +55,9 @@
 namespace subex {
 
 // Version 2 added the API keys after the contracts. Version 3 added key ids, labels and
-// revocation, the platforms a member authorised, and rfq mode: the award counts of members, the
-// rfq terms of orders, the awarded bid of contracts, and the bids after the keys.
+// revocation, the platforms a member authorised, rfq mode (the award counts of members, the rfq
+// terms of orders, the awarded bid of contracts, the bids after the keys), an order's withdrawn
+// quantity, and a contract's delivery day, who cancelled it and why.
 inline constexpr uint8_t kSnapshotFormatVersion = 3;
 
 // Appends the snapshot of `state` to `out`.

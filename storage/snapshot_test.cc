@@ -88,21 +88,46 @@ class CommandSource {
       const subex::Order* o = s.order(id);
       return CancelOrder{.by = o != nullptr && Chance(0.9) ? o->customer : Any(s), .order = id};
     }
-    if (roll < 79) return BlockMember{.by = Any(s), .other = Any(s)};
-    if (roll < 82) return UnblockMember{.by = Any(s), .other = Any(s)};
-    if (roll < 85) {
+    if (roll < 78) return BlockMember{.by = Any(s), .other = Any(s)};
+    if (roll < 80) return UnblockMember{.by = Any(s), .other = Any(s)};
+    if (roll < 83) {
       std::optional<Day> until;
       if (Chance(0.6)) until = today + Int(0, 4);
       return SuspendMember{.member = Any(s), .until = until};
     }
-    if (roll < 89) return JoinCluster{.cluster = AnyCluster(s), .member = Any(s)};
-    if (roll < 91) return LeaveCluster{.cluster = AnyCluster(s), .member = Any(s)};
-    if (roll < 97) return Bidding(s);
+    if (roll < 86) return JoinCluster{.cluster = AnyCluster(s), .member = Any(s)};
+    if (roll < 87) return LeaveCluster{.cluster = AnyCluster(s), .member = Any(s)};
+    if (roll < 92) return Step(s);
+    if (roll < 98) return Bidding(s);
     UpdateMember c;
     c.member = Any(s);
     if (Chance(0.7)) c.location = Location();
     if (Chance(0.3)) c.certifications = Subset(kCerts, 0.4);
     return c;
+  }
+
+  // The next step of a contract, by the party whose step it is.
+  Command Step(const State& s) {
+    ContractId id{static_cast<uint32_t>(Int(0, static_cast<int>(s.contracts().size())))};
+    if (!s.contract_timers().empty() && Chance(0.5))
+      id = ContractId{s.contract_timers().begin()->second};
+    const Contract* c = s.contract(id);
+    if (c == nullptr) return Tick{};
+    switch (c->state) {
+      case ContractState::kPendingConfirmation:
+        if (Chance(0.2)) return CancelContract{c->customer, id, c->revision, "Not needed"};
+        if (Chance(0.5)) return ConfirmContract{c->supplier, id, c->revision};
+        return DeclineContract{c->supplier, id, {}, "Booked"};
+      case ContractState::kActive:
+        if (Chance(0.2))
+          return CancelContract{Chance(0.5) ? c->customer : c->supplier, id, {}, "Why"};
+        return DeliverContract{c->supplier, id, {}};
+      case ContractState::kDelivered:
+        if (Chance(0.3)) return DisputeContract{c->customer, id, {}, "Porosity"};
+        return AcceptContract{c->customer, id, {}};
+      default:
+        return AcceptContract{c->customer, id, {}};  // Rejected: already settled.
+    }
   }
 
  private:
@@ -185,7 +210,7 @@ class CommandSource {
       c.expires_at =
           Instant{std::min(s.now().unix_ms + Int(1, 72) * kMsPerHour, StartOf(c.due + 1).unix_ms)};
     }
-    if (Chance(0.12)) {
+    if (Chance(0.25)) {
       c.mode = OrderMode::kRfq;
       c.bids_close_at = Instant{StartOf(today).unix_ms + Int(25, 120) * kMsPerHour};
       if (Chance(0.5)) c.award = AwardMode::kManual;
@@ -281,6 +306,10 @@ TEST(SnapshotTest, RestoredStateIsTheStateEncoded) {
     EXPECT_EQ(back.resting_orders().size(), s.resting_orders().size());
     EXPECT_TRUE(back.order_timers() == s.order_timers());
     EXPECT_TRUE(back.offer_timers() == s.offer_timers());
+    EXPECT_TRUE(back.contract_timers() == s.contract_timers());
+    size_t released = 0;
+    for (const Contract& c : s.contracts()) released += c.live() ? 0 : 1;
+    EXPECT_GT(released, 5u) << "seed " << seed << ": too few contracts released";
     EXPECT_TRUE(back.rfq_timers() == s.rfq_timers());
     for (const Member& mem : s.members()) {
       const Member& b = *back.member(mem.id);
@@ -294,6 +323,7 @@ TEST(SnapshotTest, RestoredStateIsTheStateEncoded) {
     for (const CapacityOffer& o : s.offers()) EXPECT_EQ(back.offer(o.id)->contracts, o.contracts);
     for (const Order& o : s.orders()) {
       EXPECT_EQ(back.order(o.id)->contracts, o.contracts);
+      EXPECT_EQ(back.order(o.id)->let_go_by, o.let_go_by);
       EXPECT_EQ(back.order(o.id)->bids, o.bids);
     }
     EXPECT_EQ(Snapshot(back), bytes) << "seed " << seed << ": re-encoding differs";
@@ -428,6 +458,7 @@ TEST(SnapshotTest, AnotherVersionOrTaxonomyIsRefusedByName) {
   bytes[4] = static_cast<char>(kSnapshotFormatVersion + 1);
   r = DecodeSnapshot(bytes, m.taxonomy, Params{});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr(absl::StrCat("version ", kSnapshotFormatVersion)));
   EXPECT_THAT(r.status().message(), HasSubstr("version 3"));
   EXPECT_THAT(r.status().message(),
               HasSubstr(absl::StrCat("version ", kSnapshotFormatVersion + 1)));
