@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -87,7 +89,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 // --- subex.toml -------------------------------------------------------------------------------
 
-enum class Kind { kNumber, kInteger, kMoney, kPath, kBool };
+enum class Kind { kNumber, kInteger, kMoney, kPath, kBool, kAddress, kChoice };
 
 // One key of a section: its type, its inclusive range and where its value goes.
 struct Field {
@@ -97,6 +99,7 @@ struct Field {
   double max = 0;
   bool min_exclusive = false;  // The range is (min, max] rather than [min, max].
   std::variant<double*, int32_t*, int64_t*, std::string*, bool*> out;
+  std::vector<std::string_view> choices = {};  // For kChoice.
 };
 
 struct Section {
@@ -110,6 +113,9 @@ std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
   Params& p = c.params;
   ServerSettings& sv = c.server;
   StorageSettings& st = c.storage;
+  AnalyticsSettings& an = c.analytics;
+  LogSettings& lg = c.log;
+  RateLimitSettings& rl = c.rate_limits;
   MatchingParams& m = p.matching;
   ReliabilityParams& r = p.reliability;
   LimitParams& l = p.limits;
@@ -139,7 +145,7 @@ std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
          &l.max_contracts_per_match}}},
       {"taxonomy", {{"file", Kind::kPath, 0, 0, false, &taxonomy_file}}},
       {"server",
-       {{"listen", Kind::kPath, 0, 0, false, &sv.listen},
+       {{"listen", Kind::kAddress, 0, 0, false, &sv.listen},
         {"io_threads", Kind::kInteger, 1, 256, false, &sv.io_threads},
         {"max_header_bytes", Kind::kInteger, 1'024, 1 << 20, false, &sv.max_header_bytes},
         {"max_body_bytes", Kind::kInteger, 1'024, 1 << 30, false, &sv.max_body_bytes},
@@ -150,12 +156,27 @@ std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
         {"max_wait_ms", Kind::kInteger, 0, 600'000, false, &sv.max_wait_ms},
         {"max_list_limit", Kind::kInteger, 1, 1'000, false, &sv.max_list_limit},
         {"tick_ms", Kind::kInteger, 10, 3'600'000, false, &sv.tick_ms},
-        {"require_if_match", Kind::kBool, 0, 0, false, &sv.require_if_match}}},
+        {"require_if_match", Kind::kBool, 0, 0, false, &sv.require_if_match},
+        {"drain_timeout_ms", Kind::kInteger, 0, 3'600'000, false, &sv.drain_timeout_ms},
+        {"shutdown_timeout_ms", Kind::kInteger, 100, 3'600'000, false, &sv.shutdown_timeout_ms}}},
       {"storage",
        {{"data_dir", Kind::kPath, 0, 0, false, &st.data_dir},
         {"max_batch", Kind::kInteger, 1, 1'000'000, false, &st.max_batch},
         {"snapshot_every_events", Kind::kInteger, 0, 1e12, false, &st.snapshot_every_events},
-        {"retain_events", Kind::kInteger, 0, 1e12, false, &st.retain_events}}},
+        {"retain_events", Kind::kInteger, 0, 1e12, false, &st.retain_events},
+        {"snapshot_on_stop", Kind::kBool, 0, 0, false, &st.snapshot_on_stop}}},
+      {"log",
+       {{"level", Kind::kChoice, 0, 0, false, &lg.level, {"debug", "info", "warn", "error"}},
+        {"access", Kind::kBool, 0, 0, false, &lg.access}}},
+      {"rate_limits",
+       {{"per_key_per_second", Kind::kNumber, 0, 1e6, false, &rl.per_key_per_second},
+        {"per_key_burst", Kind::kInteger, 1, 1'000'000, false, &rl.per_key_burst},
+        {"per_address_per_second", Kind::kNumber, 0, 1e6, false, &rl.per_address_per_second},
+        {"per_address_burst", Kind::kInteger, 1, 1'000'000, false, &rl.per_address_burst},
+        {"max_clients", Kind::kInteger, 1, 10'000'000, false, &rl.max_clients}}},
+      {"analytics",
+       {{"max_period_days", Kind::kInteger, 1, 36'600, false, &an.max_period_days},
+        {"max_did_months", Kind::kInteger, 2, 1'200, false, &an.max_did_months}}},
   };
 }
 
@@ -175,6 +196,13 @@ std::string Expected(const Field& f) {
       break;
     case Kind::kBool:
       return "expected true or false";
+    case Kind::kAddress:
+      return "expected HOST:PORT, e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"";
+    case Kind::kChoice: {
+      std::vector<absl::string_view> choices;
+      for (std::string_view c : f.choices) choices.push_back(Sv(c));
+      return absl::StrCat("expected one of ", absl::StrJoin(choices, ", "));
+    }
   }
   return "expected a non-empty string";
 }
@@ -193,29 +221,35 @@ std::optional<Kopecks> ToKopecks(double rub) {
   return static_cast<Kopecks>(rounded);
 }
 
-absl::Status ReadField(const Field& f, const toml::node& node, std::string_view section) {
-  auto fail = [&] {
-    return Invalid(node.source(), absl::StrCat(Sv(section), ".", Sv(f.key)),
-                   absl::StrCat(Expected(f), ", got ", Describe(node)));
-  };
+bool IsText(Kind kind) {
+  return kind == Kind::kPath || kind == Kind::kAddress || kind == Kind::kChoice;
+}
+
+// Stores `node` into the field when it is a value of the field's form; false otherwise.
+bool ReadValue(const Field& f, const toml::node& node) {
   if (f.kind == Kind::kBool) {
     const toml::value<bool>* b = node.as_boolean();
-    if (b == nullptr) return fail();
+    if (b == nullptr) return false;
     *std::get<bool*>(f.out) = b->get();
-    return absl::OkStatus();
+    return true;
   }
-  if (f.kind == Kind::kPath) {
+  if (IsText(f.kind)) {
     const toml::value<std::string>* s = node.as_string();
-    if (s == nullptr || s->get().empty()) return fail();
+    if (s == nullptr || s->get().empty()) return false;
+    if (f.kind == Kind::kAddress && !ParseListenAddress(s->get())) return false;
+    if (f.kind == Kind::kChoice &&
+        std::find(f.choices.begin(), f.choices.end(), s->get()) == f.choices.end()) {
+      return false;
+    }
     *std::get<std::string*>(f.out) = s->get();
-    return absl::OkStatus();
+    return true;
   }
   const toml::value<int64_t>* integer = node.as_integer();
   const toml::value<double>* real = node.as_floating_point();
   if (f.kind == Kind::kInteger) real = nullptr;
-  if (integer == nullptr && real == nullptr) return fail();
+  if (integer == nullptr && real == nullptr) return false;
   double v = integer != nullptr ? static_cast<double>(integer->get()) : real->get();
-  if (!InRange(v, f)) return fail();
+  if (!InRange(v, f)) return false;
   switch (f.kind) {
     case Kind::kNumber:
       *std::get<double*>(f.out) = v;
@@ -229,15 +263,26 @@ absl::Status ReadField(const Field& f, const toml::node& node, std::string_view 
       break;
     case Kind::kMoney: {
       std::optional<Kopecks> kopecks = ToKopecks(v);
-      if (!kopecks) return fail();
+      if (!kopecks) return false;
       *std::get<int64_t*>(f.out) = *kopecks;
       break;
     }
-    case Kind::kPath:
-    case Kind::kBool:
+    default:
       break;
   }
-  return absl::OkStatus();
+  return true;
+}
+
+absl::Status ReadField(const Field& f, const toml::node& node, std::string_view section) {
+  if (ReadValue(f, node)) return absl::OkStatus();
+  return Invalid(node.source(), absl::StrCat(Sv(section), ".", Sv(f.key)),
+                 absl::StrCat(Expected(f), ", got ", Describe(node)));
+}
+
+std::string KnownKeys(const Section& section) {
+  std::vector<absl::string_view> known;
+  for (const Field& f : section.fields) known.push_back(Sv(f.key));
+  return absl::StrJoin(known, ", ");
 }
 
 absl::Status ReadSection(const Section& section, const toml::table& table) {
@@ -247,14 +292,67 @@ absl::Status ReadSection(const Section& section, const toml::table& table) {
       if (f.key == key.str()) field = &f;
     }
     if (field == nullptr) {
-      std::vector<absl::string_view> known;
-      for (const Field& f : section.fields) known.push_back(Sv(f.key));
       return Invalid(key.source(), absl::StrCat(Sv(section.name), ".", Sv(key.str())),
-                     absl::StrCat("unknown key; expected one of ", absl::StrJoin(known, ", ")));
+                     absl::StrCat("unknown key; expected one of ", KnownKeys(section)));
     }
     SUBEX_RETURN_IF_ERROR(ReadField(*field, node, section.name));
   }
   return absl::OkStatus();
+}
+
+// The section and field an override's "section.key" names, or an error naming its origin.
+absl::StatusOr<std::pair<const Section*, const Field*>> FindSetting(
+    const std::vector<Section>& sections, const Override& o) {
+  const size_t dot = o.key.find('.');
+  const std::string_view section_name =
+      dot == std::string::npos ? std::string_view(o.key) : std::string_view(o.key).substr(0, dot);
+  const std::string_view key =
+      dot == std::string::npos ? std::string_view() : std::string_view(o.key).substr(dot + 1);
+  for (const Section& s : sections) {
+    if (s.name != section_name) continue;
+    for (const Field& f : s.fields) {
+      if (f.key == key) return std::make_pair(&s, &f);
+    }
+    return absl::InvalidArgumentError(absl::StrCat(o.origin, ": unknown setting ", o.key, "; [",
+                                                   Sv(s.name), "] has ", KnownKeys(s)));
+  }
+  std::vector<absl::string_view> names;
+  for (const Section& s : sections) names.push_back(Sv(s.name));
+  return absl::InvalidArgumentError(absl::StrCat(o.origin, ": unknown setting ", o.key,
+                                                 "; expected section.key with a section of ",
+                                                 absl::StrJoin(names, ", ")));
+}
+
+// Applies one override: text settings take the value as written, the others read it as a TOML
+// value (so `1_000`, `0.5` and `true` mean what they mean in the file).
+absl::Status ApplyOverride(const std::vector<Section>& sections, const Override& o) {
+  SUBEX_ASSIGN_OR_RETURN(auto setting, FindSetting(sections, o));
+  const auto [section, field] = setting;
+  auto fail = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat(o.origin, ": ", o.key, ": ", Expected(*field), ", got \"", o.value, "\""));
+  };
+  if (IsText(field->kind)) {
+    if (!ReadValue(*field, toml::value<std::string>(o.value))) return fail();
+    return absl::OkStatus();
+  }
+  if (o.value.find_first_of("\n\r#=") != std::string::npos) return fail();
+  absl::StatusOr<toml::table> parsed = ParseToml(absl::StrCat("v = ", o.value), o.origin);
+  if (!parsed.ok() || parsed->size() != 1 || parsed->get("v") == nullptr) return fail();
+  if (!ReadValue(*field, *parsed->get("v"))) return fail();
+  return absl::OkStatus();
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 absl::StatusOr<Taxonomy> BuildTaxonomy(std::string_view text, const std::string& source_name) {
@@ -340,19 +438,85 @@ absl::StatusOr<ProcessSpec> ParseProcess(const toml::table& table, size_t index)
 
 }  // namespace
 
+std::vector<std::string> SettingNames() {
+  Config config;
+  std::string taxonomy_file;
+  std::vector<std::string> names;
+  for (const Section& s : Sections(config, taxonomy_file)) {
+    for (const Field& f : s.fields) names.push_back(absl::StrCat(Sv(s.name), ".", Sv(f.key)));
+  }
+  return names;
+}
+
+std::string EnvironmentVariable(std::string_view key) {
+  std::string name = absl::StrCat("SUBEX_", Upper(key));
+  std::replace(name.begin(), name.end(), '.', '_');
+  return name;
+}
+
+absl::StatusOr<std::vector<Override>> OverridesFromEnvironment(const char* const* env) {
+  Config config;
+  std::string taxonomy_file;
+  const std::vector<Section> sections = Sections(config, taxonomy_file);
+  std::vector<Override> overrides;
+  for (; env != nullptr && *env != nullptr; ++env) {
+    const std::string_view entry = *env;
+    const size_t equals = entry.find('=');
+    if (equals == std::string_view::npos) continue;
+    const std::string_view name = entry.substr(0, equals);
+    for (const Section& s : sections) {
+      const std::string prefix = absl::StrCat("SUBEX_", Upper(s.name), "_");
+      if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) continue;
+      Override o{absl::StrCat(Sv(s.name), ".", Lower(name.substr(prefix.size()))),
+                 std::string(entry.substr(equals + 1)), absl::StrCat("$", Sv(name))};
+      // The name must be exactly the setting's: SUBEX_SERVER_io_threads is not.
+      if (EnvironmentVariable(o.key) != name) {
+        return absl::InvalidArgumentError(absl::StrCat(o.origin, ": not a setting; [", Sv(s.name),
+                                                       "] has ", KnownKeys(s), ", each as SUBEX_",
+                                                       Upper(s.name), "_<KEY> in capitals"));
+      }
+      SUBEX_RETURN_IF_ERROR(FindSetting(sections, o).status());
+      overrides.push_back(std::move(o));
+      break;
+    }
+  }
+  return overrides;
+}
+
+std::optional<std::pair<std::string, uint16_t>> ParseListenAddress(std::string_view listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string host(listen.substr(0, colon));
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    return std::nullopt;  // An IPv6 host needs its brackets.
+  }
+  const std::string_view port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  int p = 0;
+  for (char c : port) p = p * 10 + (c - '0');
+  if (p > 65535) return std::nullopt;
+  return std::make_pair(std::move(host), static_cast<uint16_t>(p));
+}
+
 std::string DefaultConfigPath() {
   const char* env = std::getenv(kConfigEnvVar);
   if (env != nullptr && env[0] != '\0') return env;
   return kDefaultConfigPath;
 }
 
-absl::StatusOr<Config> LoadConfig(const std::string& path) {
+absl::StatusOr<Config> LoadConfig(const std::string& path, std::span<const Override> overrides) {
   SUBEX_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  return ParseConfig(text, std::filesystem::path(path).parent_path().string(), path);
+  return ParseConfig(text, std::filesystem::path(path).parent_path().string(), path, overrides);
 }
 
 absl::StatusOr<Config> ParseConfig(std::string_view toml_text, const std::string& base_dir,
-                                   std::string_view source_name) {
+                                   std::string_view source_name,
+                                   std::span<const Override> overrides) {
   SUBEX_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
   Config config;
   std::string taxonomy_file = "processes.toml";
@@ -375,15 +539,23 @@ absl::StatusOr<Config> ParseConfig(std::string_view toml_text, const std::string
     }
     SUBEX_RETURN_IF_ERROR(ReadSection(*section, *table));
   }
+  const Override* taxonomy_override = nullptr;
+  for (const Override& o : overrides) {
+    SUBEX_RETURN_IF_ERROR(ApplyOverride(sections, o));
+    if (o.key == "taxonomy.file") taxonomy_override = &o;
+  }
 
   std::filesystem::path path(taxonomy_file);
-  if (path.is_relative() && !base_dir.empty()) path = std::filesystem::path(base_dir) / path;
+  if (path.is_relative() && !base_dir.empty() && taxonomy_override == nullptr) {
+    path = std::filesystem::path(base_dir) / path;
+  }
   config.taxonomy_path = path.lexically_normal().string();
   absl::StatusOr<std::string> text = ReadFile(config.taxonomy_path);
   if (!text.ok()) {
     const toml::node* file = root.at_path("taxonomy.file").node();
-    std::string where =
-        file != nullptr ? Where(file->source()) : absl::StrCat(Sv(source_name), ": ");
+    std::string where = taxonomy_override != nullptr ? absl::StrCat(taxonomy_override->origin, ": ")
+                        : file != nullptr            ? Where(file->source())
+                                                     : absl::StrCat(Sv(source_name), ": ");
     return absl::Status(text.status().code(),
                         absl::StrCat(where, "taxonomy.file: ", text.status().message()));
   }

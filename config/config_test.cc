@@ -246,6 +246,16 @@ TEST(ConfigTest, ServerAndStorageSettingsAreRead) {
   EXPECT_EQ(config->storage.max_batch, 64);
 }
 
+TEST(ConfigTest, AnalyticsLimitsAreRead) {
+  absl::StatusOr<Config> config =
+      ParseConfig("[analytics]\nmax_period_days = 400\nmax_did_months = 24\n", kConfigDir);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->analytics.max_period_days, 400);
+  EXPECT_EQ(config->analytics.max_did_months, 24);
+  EXPECT_THAT(Rejection("[analytics]\nmax_did_months = 1\n"),
+              HasSubstr("analytics.max_did_months: expected an integer between 2 and 1200, got 1"));
+}
+
 TEST(ConfigTest, BadServerSettingsNameTheKeyAndTheExpectedForm) {
   EXPECT_THAT(Rejection("[server]\nio_threads = 0\n"),
               HasSubstr("server.io_threads: expected an integer between 1 and 256, got 0"));
@@ -266,6 +276,256 @@ TEST(ConfigTest, MissingTaxonomyFileNamesKey) {
   EXPECT_EQ(config.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(Message(config.status()),
               AllOf(HasSubstr("subex.toml:2:8: taxonomy.file"), HasSubstr("nope.toml")));
+}
+
+// --- Operations settings, and settings given outside the file -----------------------------------
+
+TEST(ConfigTest, ShippedConfigStatesTheServerDefaults) {
+  absl::StatusOr<Config> config = LoadConfig(kConfigDir + "/subex.toml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const Config defaults;
+  EXPECT_EQ(config->server.listen, defaults.server.listen);
+  EXPECT_EQ(config->server.io_threads, defaults.server.io_threads);
+  EXPECT_EQ(config->server.drain_timeout_ms, defaults.server.drain_timeout_ms);
+  EXPECT_EQ(config->server.shutdown_timeout_ms, defaults.server.shutdown_timeout_ms);
+  EXPECT_EQ(config->storage.data_dir, defaults.storage.data_dir);
+  EXPECT_EQ(config->storage.snapshot_every_events, defaults.storage.snapshot_every_events);
+  EXPECT_EQ(config->storage.snapshot_on_stop, defaults.storage.snapshot_on_stop);
+  EXPECT_EQ(config->log.level, defaults.log.level);
+  EXPECT_EQ(config->log.access, defaults.log.access);
+  EXPECT_EQ(config->rate_limits.per_key_per_second, 0);  // Off: benchmarks are not throttled.
+  EXPECT_EQ(config->rate_limits.per_address_per_second, 0);
+  EXPECT_EQ(config->rate_limits.per_key_burst, defaults.rate_limits.per_key_burst);
+  EXPECT_EQ(config->rate_limits.max_clients, defaults.rate_limits.max_clients);
+}
+
+// Each setting is written out in the shipped file, under its section, with its comment above.
+TEST(ConfigTest, ShippedConfigDocumentsEverySetting) {
+  std::ifstream in(kConfigDir + "/subex.toml");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  for (const std::string& name : SettingNames()) {
+    const std::string section = "[" + name.substr(0, name.find('.')) + "]";
+    const std::string key = name.substr(name.find('.') + 1) + " = ";
+    bool in_section = false, found = false;
+    for (size_t i = 0; i < lines.size() && !found; ++i) {
+      if (!lines[i].empty() && lines[i][0] == '[') in_section = lines[i] == section;
+      if (in_section && lines[i].rfind(key, 0) == 0) {
+        found = true;
+        EXPECT_TRUE(i > 0 && lines[i - 1].rfind("# ", 0) == 0) << name << " has no comment";
+      }
+    }
+    EXPECT_TRUE(found) << name << " is not in config/subex.toml";
+  }
+}
+
+TEST(ConfigTest, LogRateLimitAndShutdownSettingsAreRead) {
+  absl::StatusOr<Config> config = ParseConfig(R"(
+    [server]
+    drain_timeout_ms = 2_000
+    shutdown_timeout_ms = 5_000
+    [storage]
+    snapshot_on_stop = false
+    [log]
+    level = "debug"
+    access = true
+    [rate_limits]
+    per_key_per_second = 0.5
+    per_key_burst = 10
+    per_address_per_second = 200
+    per_address_burst = 400
+    max_clients = 1_000
+  )",
+                                              kConfigDir);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->server.drain_timeout_ms, 2'000);
+  EXPECT_EQ(config->server.shutdown_timeout_ms, 5'000);
+  EXPECT_FALSE(config->storage.snapshot_on_stop);
+  EXPECT_EQ(config->log.level, "debug");
+  EXPECT_TRUE(config->log.access);
+  EXPECT_EQ(config->rate_limits.per_key_per_second, 0.5);
+  EXPECT_EQ(config->rate_limits.per_key_burst, 10);
+  EXPECT_EQ(config->rate_limits.per_address_per_second, 200);
+  EXPECT_EQ(config->rate_limits.per_address_burst, 400);
+  EXPECT_EQ(config->rate_limits.max_clients, 1'000);
+}
+
+TEST(ConfigTest, BadOperationsSettingsNameTheKeyAndTheExpectedForm) {
+  EXPECT_THAT(Rejection("[log]\nlevel = \"loud\"\n"),
+              AllOf(HasSubstr("subex.toml:2:9: "),
+                    HasSubstr("log.level: expected one of debug, info, warn, error, got "
+                              "\"loud\"")));
+  EXPECT_THAT(Rejection("[server]\nlisten = \"8080\"\n"),
+              HasSubstr("server.listen: expected HOST:PORT, e.g. \"127.0.0.1:8080\""));
+  EXPECT_THAT(Rejection("[server]\nlisten = \"127.0.0.1:99999\"\n"),
+              HasSubstr("server.listen: expected HOST:PORT"));
+  EXPECT_THAT(Rejection("[rate_limits]\nper_key_burst = 0\n"),
+              HasSubstr("rate_limits.per_key_burst: expected an integer between 1 and 1000000"));
+  EXPECT_THAT(Rejection("[rate_limits]\nper_address_per_second = -1\n"),
+              HasSubstr("rate_limits.per_address_per_second: expected a number between 0 and"));
+  EXPECT_THAT(Rejection("[server]\nshutdown_timeout_ms = 50\n"),
+              HasSubstr("server.shutdown_timeout_ms: expected an integer between 100"));
+  EXPECT_THAT(Rejection("[log]\naccess = \"yes\"\n"),
+              HasSubstr("log.access: expected true or false, got \"yes\""));
+}
+
+TEST(ConfigTest, ListenAddressIsHostColonPort) {
+  EXPECT_EQ(ParseListenAddress("127.0.0.1:8080"),
+            std::make_pair(std::string("127.0.0.1"), uint16_t{8080}));
+  EXPECT_EQ(ParseListenAddress("[::1]:0"), std::make_pair(std::string("::1"), uint16_t{0}));
+  EXPECT_EQ(ParseListenAddress("8080"), std::nullopt);
+  EXPECT_EQ(ParseListenAddress(":8080"), std::nullopt);
+  EXPECT_EQ(ParseListenAddress("::1:8080"), std::nullopt);
+  EXPECT_EQ(ParseListenAddress("host:"), std::nullopt);
+  EXPECT_EQ(ParseListenAddress("host:65536"), std::nullopt);
+  EXPECT_EQ(ParseListenAddress("host:80a"), std::nullopt);
+}
+
+TEST(ConfigTest, EverySettingHasAnEnvironmentVariableNamedAfterIt) {
+  EXPECT_EQ(EnvironmentVariable("server.io_threads"), "SUBEX_SERVER_IO_THREADS");
+  EXPECT_EQ(EnvironmentVariable("rate_limits.per_key_burst"), "SUBEX_RATE_LIMITS_PER_KEY_BURST");
+  std::vector<std::string> names = SettingNames();
+  EXPECT_GE(names.size(), 40u);
+  EXPECT_EQ(names.front(), "matching.risk_weight");
+  for (const std::string& name : names) {
+    const std::string var = EnvironmentVariable(name) + "=1";
+    const char* env[] = {var.c_str(), nullptr};
+    absl::StatusOr<std::vector<Override>> overrides = OverridesFromEnvironment(env);
+    ASSERT_TRUE(overrides.ok()) << name << ": " << overrides.status();
+    ASSERT_EQ(overrides->size(), 1u) << name;
+    EXPECT_EQ((*overrides)[0].key, name);
+  }
+}
+
+// flag > environment > file > default: the server passes the environment's overrides first and
+// the flags' after them, and the later wins.
+TEST(ConfigTest, FlagBeatsEnvironmentBeatsFileBeatsDefault) {
+  const std::string file = "[server]\nio_threads = 3\nmax_wait_ms = 7\n";
+  const char* env_vars[] = {"SUBEX_SERVER_IO_THREADS=5", "SUBEX_SERVER_MAX_PIPELINED=9", nullptr};
+  absl::StatusOr<std::vector<Override>> env = OverridesFromEnvironment(env_vars);
+  ASSERT_TRUE(env.ok()) << env.status();
+  std::vector<Override> overrides = *env;
+  overrides.push_back({"server.io_threads", "8", "--server.io_threads"});
+  absl::StatusOr<Config> config = ParseConfig(file, kConfigDir, "subex.toml", overrides);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->server.io_threads, 8);          // Flag, over environment and file.
+  EXPECT_EQ(config->server.max_pipelined, 9);       // Environment, over the default.
+  EXPECT_EQ(config->server.max_wait_ms, 7);         // File, over the default.
+  EXPECT_EQ(config->server.max_list_limit, 1'000);  // Default.
+
+  config = ParseConfig(file, kConfigDir, "subex.toml", *env);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->server.io_threads, 5);  // Environment, over the file.
+}
+
+TEST(ConfigTest, OverridesReadValuesAsTheFileWritesThem) {
+  const std::vector<Override> overrides = {
+      {"limits.max_quantity", "5_000", "--limits.max_quantity"},
+      {"matching.risk_weight", "0.5", "--matching.risk_weight"},
+      {"limits.max_unit_price_rub", "12.34", "--limits.max_unit_price_rub"},
+      {"server.require_if_match", "true", "--server.require_if_match"},
+      {"server.listen", "[::1]:9000", "--listen"},
+      {"storage.data_dir", "/var/lib/subex", "--data-dir"},
+      {"log.level", "warn", "$SUBEX_LOG_LEVEL"},
+      {"rate_limits.per_address_per_second", "20", "$SUBEX_RATE_LIMITS_PER_ADDRESS_PER_SECOND"}};
+  absl::StatusOr<Config> config = ParseConfig("", kConfigDir, "subex.toml", overrides);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->params.limits.max_quantity, 5'000);
+  EXPECT_EQ(config->params.matching.risk_weight, 0.5);
+  EXPECT_EQ(config->params.limits.max_unit_price, 1'234);
+  EXPECT_TRUE(config->server.require_if_match);
+  EXPECT_EQ(config->server.listen, "[::1]:9000");
+  EXPECT_EQ(config->storage.data_dir, "/var/lib/subex");
+  EXPECT_EQ(config->log.level, "warn");
+  EXPECT_EQ(config->rate_limits.per_address_per_second, 20);
+}
+
+// The message of applying one override to an empty file, which must fail as InvalidArgument.
+std::string OverrideRejection(const std::string& key, const std::string& value,
+                              const std::string& origin) {
+  const std::vector<Override> overrides = {{key, value, origin}};
+  absl::StatusOr<Config> config = ParseConfig("", kConfigDir, "subex.toml", overrides);
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << config.status();
+  return Message(config.status());
+}
+
+TEST(ConfigTest, BadOverridesNameTheirOriginKeyAndExpectedForm) {
+  EXPECT_EQ(OverrideRejection("server.io_threads", "many", "$SUBEX_SERVER_IO_THREADS"),
+            "$SUBEX_SERVER_IO_THREADS: server.io_threads: expected an integer between 1 and 256, "
+            "got \"many\"");
+  EXPECT_EQ(OverrideRejection("server.io_threads", "0", "--server.io_threads"),
+            "--server.io_threads: server.io_threads: expected an integer between 1 and 256, "
+            "got \"0\"");
+  EXPECT_EQ(OverrideRejection("server.listen", "localhost", "--listen"),
+            "--listen: server.listen: expected HOST:PORT, e.g. \"127.0.0.1:8080\" or "
+            "\"[::1]:8080\", got \"localhost\"");
+  EXPECT_EQ(OverrideRejection("log.level", "loud", "--log.level"),
+            "--log.level: log.level: expected one of debug, info, warn, error, got \"loud\"");
+  EXPECT_EQ(OverrideRejection("log.access", "yes", "--log.access"),
+            "--log.access: log.access: expected true or false, got \"yes\"");
+  EXPECT_THAT(OverrideRejection("limits.max_unit_price_rub", "1.005", "--x"),
+              HasSubstr("expected an amount in RUB with at most 2 decimals"));
+  EXPECT_THAT(OverrideRejection("storage.data_dir", "", "--data-dir"),
+              HasSubstr("--data-dir: storage.data_dir: expected a non-empty string"));
+  // One value only: nothing else may ride along into the parsed text.
+  EXPECT_THAT(OverrideRejection("server.io_threads", "4\nmax_batch = 1", "--server.io_threads"),
+              HasSubstr("server.io_threads: expected an integer"));
+  EXPECT_THAT(OverrideRejection("server.io_threads", "4 # comment", "--server.io_threads"),
+              HasSubstr("server.io_threads: expected an integer"));
+}
+
+TEST(ConfigTest, UnknownOverridesNameTheSettingAndWhatExists) {
+  EXPECT_THAT(OverrideRejection("server.io_thread", "4", "--server.io_thread"),
+              AllOf(HasSubstr("--server.io_thread: unknown setting server.io_thread; [server] "
+                              "has listen, io_threads"),
+                    HasSubstr("shutdown_timeout_ms")));
+  EXPECT_THAT(OverrideRejection("sever.listen", "x", "--sever.listen"),
+              HasSubstr("--sever.listen: unknown setting sever.listen; expected section.key with "
+                        "a section of matching, reliability"));
+}
+
+TEST(ConfigTest, EnvironmentOverridesAreOnlyTheSettingsVariables) {
+  const char* env[] = {"PATH=/usr/bin",
+                       "SUBEX_CONFIG=/etc/subex/subex.toml",
+                       "SUBEX_ADMIN_KEY=sx_secret",
+                       "SUBEX_JOBS=4",
+                       "SUBEX_LOG_LEVEL=debug",
+                       "SUBEX_STORAGE_DATA_DIR=/srv/subex",
+                       "SUBEX_RATE_LIMITS_PER_KEY_PER_SECOND=5",
+                       nullptr};
+  absl::StatusOr<std::vector<Override>> overrides = OverridesFromEnvironment(env);
+  ASSERT_TRUE(overrides.ok()) << overrides.status();
+  ASSERT_EQ(overrides->size(), 3u);
+  EXPECT_EQ((*overrides)[0].key, "log.level");
+  EXPECT_EQ((*overrides)[0].value, "debug");
+  EXPECT_EQ((*overrides)[0].origin, "$SUBEX_LOG_LEVEL");
+  EXPECT_EQ((*overrides)[1].key, "storage.data_dir");
+  EXPECT_EQ((*overrides)[1].value, "/srv/subex");
+  EXPECT_EQ((*overrides)[2].key, "rate_limits.per_key_per_second");
+}
+
+TEST(ConfigTest, AMisspeltEnvironmentSettingIsAnError) {
+  const char* typo[] = {"SUBEX_SERVER_IO_THREDS=4", nullptr};
+  EXPECT_THAT(Message(OverridesFromEnvironment(typo).status()),
+              HasSubstr("$SUBEX_SERVER_IO_THREDS: unknown setting server.io_threds; [server] has "
+                        "listen, io_threads"));
+  const char* lower[] = {"SUBEX_SERVER_io_threads=4", nullptr};
+  EXPECT_THAT(Message(OverridesFromEnvironment(lower).status()),
+              AllOf(HasSubstr("$SUBEX_SERVER_io_threads: not a setting; [server] has listen, "
+                              "io_threads"),
+                    HasSubstr("each as SUBEX_SERVER_<KEY> in capitals")));
+}
+
+TEST(ConfigTest, ATaxonomyGivenOutsideTheFileIsRelativeToTheWorkingDirectory) {
+  const std::vector<Override> absolute = {
+      {"taxonomy.file", kConfigDir + "/processes.toml", "--taxonomy.file"}};
+  absl::StatusOr<Config> config = ParseConfig("", "/nonexistent", "subex.toml", absolute);
+  ASSERT_TRUE(config.ok()) << config.status();
+  const std::vector<Override> relative = {{"taxonomy.file", "processes.toml", "--taxonomy.file"}};
+  config = ParseConfig("", kConfigDir, "subex.toml", relative);
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(Message(config.status()),
+              AllOf(HasSubstr("--taxonomy.file: taxonomy.file: "), HasSubstr("processes.toml")));
 }
 
 // --- Taxonomy rejections name the process and the key ------------------------------------------

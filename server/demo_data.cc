@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "engine/engine.h"
 #include "engine/inn.h"
+#include "server/demo_history.h"
+#include "server/demo_market.h"
 
 namespace subex {
 namespace {
@@ -401,28 +404,7 @@ GeoPoint SiteOf(uint32_t i, const Town& town) {
 
 // --- Capacity ------------------------------------------------------------------------------------
 
-// A small fixed-seed generator (SplitMix64): offers vary from plant to plant yet come out the same
-// on every build and platform.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // A multiple of `step` in [lo, hi].
-  double Pick(double lo, double hi, double step) {
-    uint64_t n = static_cast<uint64_t>(std::floor((hi - lo) / step + 1e-9)) + 1;
-    return lo + step * static_cast<double>(Next() % n);
-  }
-  // True with probability `percent` / 100.
-  bool Chance(int percent) { return Next() % 100 < static_cast<uint64_t>(percent); }
-
- private:
-  uint64_t state_;
-};
+using demo::Rng;
 
 struct LimitRange {
   const char* name = nullptr;
@@ -569,24 +551,24 @@ NamedValues LimitsFor(Rng& rng, const ProcessProfile& p) {
   return limits;
 }
 
-// The December offers of one supplier: one per process it registered, over the whole month or
-// part of it, and now and then a second-shift offer for the second half of the month at a higher
+// The offers of one supplier for the days [first, last]: one per process it registered, over the
+// whole span or part of it, and now and then a second-shift offer for the second half at a higher
 // price.
-void PostDecemberOffers(uint32_t member, std::vector<PostOffer>& out) {
+void PostOffers(uint32_t member, Day first, Day last, uint64_t salt, std::vector<PostOffer>& out) {
   const MemberRow& m = kMembers[member];
   std::vector<std::string> processes = Words(m.processes);
   for (size_t k = 0; k < processes.size(); ++k) {
     const ProcessProfile* p = ProfileOf(processes[k]);
     if (p == nullptr) continue;
-    Rng rng(uint64_t{member} * 1000 + k);
+    Rng rng(uint64_t{member} * 1000 + k + salt);
     PostOffer o;
     o.by = MemberId{member};
     o.process = p->code;
     o.daily_capacity =
         static_cast<int32_t>(rng.Pick(p->capacity_lo, p->capacity_hi, p->capacity_step));
     uint64_t shape = rng.Next() % 10;
-    o.from = shape < 8 ? Dec(1) : Dec(8);
-    o.to = shape < 6 || shape >= 8 ? Dec(31) : Dec(20);
+    o.from = shape < 8 ? first : first + 7;
+    o.to = shape < 6 || shape >= 8 ? last : std::min(first + 19, last);
     o.unit_price = PickPrice(rng, p->price_lo, p->price_hi);
     o.min_lot = p->min_lot;
     o.tags = TagsFor(m, *p);
@@ -594,8 +576,8 @@ void PostDecemberOffers(uint32_t member, std::vector<PostOffer>& out) {
     out.push_back(o);
     if (rng.Chance(30)) {
       PostOffer second = o;
-      second.from = Dec(14);
-      second.to = Dec(30);
+      second.from = first + 13;
+      second.to = last - 1;
       second.daily_capacity = std::max<int32_t>(o.daily_capacity / 2, 1);
       second.unit_price = RoundPrice(o.unit_price * 108 / 100);
       out.push_back(std::move(second));
@@ -798,48 +780,82 @@ std::string CompanyInn(int tax_office, int serial) {
   return subex::CompanyInn(digits);
 }
 
-Demo BuildDemo() {
+// --- The tables, for the history
+// ------------------------------------------------------------------
+
+namespace demo {
+
+double Rng::Pick(double lo, double hi, double step) {
+  uint64_t n = static_cast<uint64_t>(std::floor((hi - lo) / step + 1e-9)) + 1;
+  return lo + step * static_cast<double>(Next() % n);
+}
+
+size_t MemberCount() { return std::size(kMembers); }
+
+uint8_t RolesOf(MemberId member) { return kMembers[member.value].roles; }
+
+ClusterId ClusterOf(MemberId member) {
+  const DemoCluster c = kMembers[member.value].cluster;
+  return c == kNoCluster ? ClusterId{} : ClusterId{static_cast<uint32_t>(c)};
+}
+
+CreateCluster ClusterCreation(ClusterId cluster) {
+  if (cluster == kLipetskCluster) {
+    return {.name = "Lipetsk Machine-Building Cluster",
+            .region = "RU-LIP",
+            .kind = ClusterKind::kRegional};
+  }
+  return {.name = "Kama Innovation Territorial Cluster",
+          .region = "RU-TA",
+          .kind = ClusterKind::kRegional};
+}
+
+std::vector<PostOffer> OffersFor(MemberId member, Day first, Day last, uint64_t salt) {
+  std::vector<PostOffer> out;
+  PostOffers(member.value, first, last, salt, out);
+  return out;
+}
+
+std::vector<OrderTemplate> OrderTemplates() {
+  std::vector<OrderTemplate> out;
+  for (const OrderRow& r : kOrders) out.push_back({OrderFrom(r), r.start, r.due});
+  return out;
+}
+
+}  // namespace demo
+
+Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params) {
   Demo demo;
+
+  // A year before the week — the operator registers the plants, 20 seconds apart, and the market
+  // trades month after month; its clusters form part-way (server/demo_history.h).
+  Engine engine(std::move(taxonomy), params);
+  DemoHistory history(engine, demo.steps);
+  for (uint32_t i = 0; i < std::size(kMembers); ++i) {
+    const MemberRow& m = kMembers[i];
+    const Town& town = kTowns[m.town];
+    history.Run(RegisterMember{.name = m.name,
+                               .inn = CompanyInn(town.tax_office,
+                                                 10000 + static_cast<int>(i * 7919 % 90000)),
+                               .region = town.region,
+                               .location = SiteOf(i, town),
+                               .roles = m.roles,
+                               .processes = Words(m.processes),
+                               .certifications = Words(m.certifications)},
+                Instant{kHistoryStart.unix_ms + int64_t{i} * 20'000});
+    demo.towns.push_back(town.name);
+  }
+  history.Trade();
+
+  // The week.
+  demo.week_begins = demo.steps.size();
   Instant clock = kDemoStart;
   auto at = [&clock](Instant t) { clock = t; };
   auto add = [&demo, &clock](Command command, int64_t seconds_later) {
     demo.steps.push_back({std::move(command), clock});
     clock.unix_ms += seconds_later * 1000;
   };
-
-  // 09:00 — the operator registers the plants, 20 seconds apart.
-  for (uint32_t i = 0; i < std::size(kMembers); ++i) {
-    const MemberRow& m = kMembers[i];
-    const Town& town = kTowns[m.town];
-    add(RegisterMember{.name = m.name,
-                       .inn =
-                           CompanyInn(town.tax_office, 10000 + static_cast<int>(i * 7919 % 90000)),
-                       .region = town.region,
-                       .location = SiteOf(i, town),
-                       .roles = m.roles,
-                       .processes = Words(m.processes),
-                       .certifications = Words(m.certifications)},
-        20);
-    demo.towns.push_back(town.name);
-  }
-
-  // 10:00 — the two clusters, and their members join.
-  at(At(kNov23, 10, 0));
-  add(CreateCluster{.name = "Lipetsk Machine-Building Cluster",
-                    .region = "RU-LIP",
-                    .kind = ClusterKind::kRegional},
-      30);
-  add(CreateCluster{.name = "Kama Innovation Territorial Cluster",
-                    .region = "RU-TA",
-                    .kind = ClusterKind::kRegional},
-      30);
-  const ClusterId lipetsk{0}, kama{1};
-  for (uint32_t i = 0; i < std::size(kMembers); ++i) {
-    if (kMembers[i].cluster == kNoCluster) continue;
-    add(JoinCluster{.cluster = ClusterId{static_cast<uint32_t>(kMembers[i].cluster)},
-                    .member = MemberId{i}},
-        5);
-  }
+  const ClusterId lipetsk = demo::kLipetskCluster, kama = demo::kKamaCluster;
 
   // 10:30 — the suppliers post their spare capacity, 15 seconds apart.
   at(At(kNov23, 10, 30));
@@ -847,7 +863,7 @@ Demo BuildDemo() {
   for (uint32_t i = 0; i < std::size(kMembers); ++i) {
     if ((kMembers[i].roles & kRoleSupplier) == 0) continue;
     std::vector<PostOffer> offers;
-    PostDecemberOffers(i, offers);
+    PostOffers(i, Dec(1), Dec(31), 0, offers);
     for (PostOffer& o : offers) add(std::move(o), 15);
   }
 

@@ -1,6 +1,7 @@
 #include "server/demo_data.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -8,7 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "analytics/did.h"
+#include "analytics/did_panel.h"
+#include "analytics/history.h"
+#include "analytics/month.h"
 #include "config/config.h"
+#include "engine/civil_time.h"
 #include "engine/engine.h"
 #include "engine/inn.h"
 #include "engine/invariants.h"
@@ -23,6 +29,7 @@ struct DemoRun {
   std::unique_ptr<Engine> engine;
   std::vector<std::string> rejections;  // "step N (index): message", one per rejected command.
   int contracts_by_new_offers = 0;      // Contracts a PostOffer made with an older order.
+  std::vector<Event> events;            // Every event, in order.
 };
 
 // The shipped configuration, as subexd loads it.
@@ -43,10 +50,12 @@ const Shipped& ShippedConfig() {
   return *shipped;
 }
 
+Demo ShippedDemo() { return BuildDemo(ShippedConfig().taxonomy, ShippedConfig().params); }
+
 DemoRun RunDemo() {
   DemoRun run;
   run.engine = std::make_unique<Engine>(ShippedConfig().taxonomy, ShippedConfig().params);
-  Demo demo = BuildDemo();
+  Demo demo = ShippedDemo();
   for (size_t i = 0; i < demo.steps.size(); ++i) {
     const DemoStep& step = demo.steps[i];
     const size_t orders_before = run.engine->state().orders().size();
@@ -59,6 +68,7 @@ DemoRun RunDemo() {
               : " — " + out.rejection->errors[0].field + " " + out.rejection->errors[0].reason));
       continue;
     }
+    run.events.insert(run.events.end(), out.events.begin(), out.events.end());
     if (!std::holds_alternative<PostOffer>(step.command)) continue;
     for (const Event& e : out.events) {
       const auto* c = std::get_if<ContractCreated>(&e.body);
@@ -83,10 +93,13 @@ TEST(CompanyInnTest, AppendsTheCheckDigit) {
   EXPECT_TRUE(IsValidInn(CompanyInn(4826, 12345)));
 }
 
-TEST(DemoDataTest, StepsAreInTimeOrderFromTheMarketOpening) {
-  Demo demo = BuildDemo();
+TEST(DemoDataTest, StepsAreInTimeOrderFromTheHistorysStart) {
+  Demo demo = ShippedDemo();
   ASSERT_FALSE(demo.steps.empty());
-  EXPECT_EQ(demo.steps.front().now, kDemoStart);
+  EXPECT_EQ(demo.steps.front().now, kHistoryStart);
+  ASSERT_LT(demo.week_begins, demo.steps.size());
+  EXPECT_LT(demo.steps[demo.week_begins - 1].now, kDemoStart);
+  EXPECT_GE(demo.steps[demo.week_begins].now, kDemoStart);
   for (size_t i = 1; i < demo.steps.size(); ++i) {
     EXPECT_LT(demo.steps[i - 1].now, demo.steps[i].now) << "step " << i + 1;
   }
@@ -106,7 +119,7 @@ TEST(DemoDataTest, InvariantsHoldAtTheEnd) {
 TEST(DemoDataTest, BuildsAMarketOfTheAdvertisedSize) {
   const State& s = SharedRun().engine->state();
   EXPECT_GE(s.members().size(), 110u);
-  EXPECT_EQ(BuildDemo().towns.size(), s.members().size());
+  EXPECT_EQ(ShippedDemo().towns.size(), s.members().size());
   EXPECT_EQ(s.clusters().size(), 2u);
   for (const Cluster& c : s.clusters()) EXPECT_GE(c.members.size(), 20u) << c.name;
   EXPECT_GE(s.offers().size(), 280u);
@@ -149,7 +162,7 @@ TEST(DemoDataTest, ClusterTermsAreUsed) {
 TEST(DemoDataTest, NoContractJoinsABlockedPairAfterTheBlock) {
   const State& s = SharedRun().engine->state();
   int blocks = 0;
-  for (const DemoStep& step : BuildDemo().steps) {
+  for (const DemoStep& step : ShippedDemo().steps) {
     const auto* block = std::get_if<BlockMember>(&step.command);
     if (block == nullptr) continue;
     ++blocks;
@@ -166,6 +179,78 @@ TEST(DemoDataTest, IsDeterministic) {
   DemoRun again = RunDemo();
   EXPECT_EQ(StateHash(again.engine->state()), StateHash(SharedRun().engine->state()));
   EXPECT_EQ(again.engine->state().last_seq(), SharedRun().engine->state().last_seq());
+}
+
+// --- The history ---------------------------------------------------------------------------------
+
+TEST(DemoHistoryTest, SpansAYearOfMonthlyTrade) {
+  const State& s = SharedRun().engine->state();
+  const Month first = *ParseMonth("2025-12");
+  std::vector<int> orders(12), contracts(12);
+  for (const Order& o : s.orders()) {
+    const int32_t m = MonthOf(DayOf(o.created_at)) - first;
+    if (m >= 0 && m < 12 && o.created_at < kDemoStart) ++orders[m];
+  }
+  for (const Contract& c : s.contracts()) {
+    const int32_t m = MonthOf(DayOf(c.created_at)) - first;
+    if (m >= 0 && m < 12 && c.created_at < kDemoStart) ++contracts[m];
+  }
+  for (int m = 0; m < 12; ++m) {
+    EXPECT_GE(orders[m], 15) << FormatMonth(first + m);
+    EXPECT_GE(contracts[m], 15) << FormatMonth(first + m);
+  }
+}
+
+TEST(DemoHistoryTest, TheClustersFormPartWay) {
+  const State& s = SharedRun().engine->state();
+  ASSERT_EQ(s.clusters().size(), 2u);
+  EXPECT_EQ(FormatInstant(s.clusters()[0].created_at).substr(0, 10), "2026-06-01");
+  EXPECT_EQ(FormatInstant(s.clusters()[1].created_at).substr(0, 10), "2026-09-01");
+}
+
+TEST(DemoHistoryTest, ContractsRunTheirWholeLife) {
+  const State& s = SharedRun().engine->state();
+  std::map<std::string, int> ends;
+  for (const Contract& c : s.contracts()) {
+    if (c.created_at >= kDemoStart) continue;
+    std::string end = ToString(c.state);
+    if (c.state == ContractState::kCancelled) {
+      end += c.cancelled_by == c.customer ? " by the customer" : " by the supplier";
+    }
+    ++ends[end];
+  }
+  for (const char* end : {"accepted", "disputed", "declined", "lapsed", "cancelled by the customer",
+                          "cancelled by the supplier"}) {
+    EXPECT_GE(ends[end], 1) << end;
+  }
+  EXPECT_GT(ends["accepted"], 300);
+}
+
+// What the analytics read of the demo is the same whether folded from its events or loaded from
+// its final state (as after a snapshot).
+TEST(DemoHistoryTest, TheAnalyticsHistoryOfTheStateIsTheFoldOfTheEvents) {
+  const DemoRun& run = SharedRun();
+  MarketHistory folded(run.engine->state().shared_taxonomy());
+  for (const Event& e : run.events) folded.Apply(e);
+  EXPECT_TRUE(folded == MarketHistory::FromState(run.engine->state()));
+}
+
+// The effect built into the history — the Lipetsk cluster's customers order more once it forms,
+// often from its suppliers — is what a difference in differences of contracted value finds.
+TEST(DemoHistoryTest, ADifferenceInDifferencesFindsTheLipetskClustersEffect) {
+  const MarketHistory h = MarketHistory::FromState(SharedRun().engine->state());
+  const DidDesign design{.cluster = ClusterId{0},
+                         .metric = DidMetric::kContractedValue,
+                         .before_from = *ParseMonth("2025-12"),
+                         .before_to = *ParseMonth("2026-05"),
+                         .after_from = *ParseMonth("2026-06"),
+                         .after_to = *ParseMonth("2026-10"),
+                         .control = DidControl::kNonMembers};
+  absl::StatusOr<DidEstimate> est = EstimateDid(BuildDidPanel(h, design).observations);
+  ASSERT_TRUE(est.ok()) << est.status();
+  EXPECT_GT(est->estimate, 0);
+  EXPECT_LT(est->regression.coefficients[3].p_value, 0.05)
+      << "estimate " << est->estimate << " ± " << est->regression.coefficients[3].std_error;
 }
 
 }  // namespace

@@ -90,10 +90,16 @@ std::string Time(Instant t) {
 
 // The demo's commands by name; any other kind by its place in the Command variant.
 std::string CommandName(const Command& c) {
+  // clang-format off
   static constexpr const char* kNames[] = {
-      "RegisterMember", "UpdateMember",  "CreateCluster", "JoinCluster", "LeaveCluster",
-      "BlockMember",    "UnblockMember", "SuspendMember", "PostOffer",   "WithdrawOffer",
-      "PlaceOrder",     "CancelOrder",   "Tick"};
+      "RegisterMember",  "UpdateMember",    "CreateCluster",     "JoinCluster",
+      "LeaveCluster",    "BlockMember",     "UnblockMember",     "SuspendMember",
+      "PostOffer",       "WithdrawOffer",   "PlaceOrder",        "CancelOrder",
+      "Tick",            "PlaceBid",        "WithdrawBid",       "AwardBids",
+      "IssueKey",        "RevokeKey",       "AuthorizePlatform", "RevokePlatform",
+      "ConfirmContract", "DeclineContract", "DeliverContract",   "AcceptContract",
+      "DisputeContract", "CancelContract"};
+  // clang-format on
   if (c.index() < std::size(kNames)) return kNames[c.index()];
   return absl::StrCat("command #", c.index());
 }
@@ -112,19 +118,23 @@ class Report {
 
   void PrintOrders() const {
     std::printf(
-        "ORDERS AND THEIR CONTRACTS\n"
-        "Each order shows its terms, its status and its contracts: supplier, town, quantity, unit\n"
-        "price, distance and the production days (day \u00d7quantity). Prices and score terms are "
-        "in\n"
-        "RUB per unit of the process; the score ranks the offers, lower is better:\n"
+        "ORDERS OF THE WEEK AND THEIR CONTRACTS\n"
+        "Each order placed since %s shows its terms, its status and its contracts:\n"
+        "supplier, town, quantity, unit price, distance and the production days (day "
+        "\u00d7quantity).\n"
+        "Prices and score terms are in RUB per unit of the process; the score ranks the offers,\n"
+        "lower is better:\n"
         "  score = (price + transport) \u00d7 risk \u2212 cluster bonus, "
-        "risk = 1 + risk weight \u00d7 (1 \u2212 reliability)\n");
-    for (const Order& o : s_.orders()) PrintOrder(o);
+        "risk = 1 + risk weight \u00d7 (1 \u2212 reliability)\n",
+        Time(kDemoStart).c_str());
+    for (const Order& o : s_.orders()) {
+      if (o.created_at >= kDemoStart) PrintOrder(o);
+    }
   }
 
   void PrintSummary(uint64_t commands, uint64_t hash) const {
     std::printf("\nSUMMARY\n");
-    PrintLine("Market time", absl::StrCat(Time(kDemoStart), " .. ", Time(s_.now())));
+    PrintLine("Market time", absl::StrCat(Time(kHistoryStart), " .. ", Time(s_.now())));
     PrintLine("Commands", absl::StrCat(Grouped(static_cast<int64_t>(commands)), " accepted, ",
                                        Grouped(static_cast<int64_t>(s_.last_seq())), " events"));
     std::vector<std::string> clusters;
@@ -134,11 +144,16 @@ class Report {
     PrintLine("Members",
               absl::StrCat(s_.members().size(), " (", absl::StrJoin(clusters, ", "), ")"));
     PrintLine("Offers", Counted(s_.offers().size(), OfferCounts()));
-    PrintLine("Orders", Counted(s_.orders().size(), OrderCounts()));
+    PrintLine("History", History());
+    PrintLine("Week's orders", Counted(WeekOrders().size(), OrderCounts()));
     Kopecks value = 0;
-    for (const Contract& c : s_.contracts()) value += c.quantity * c.unit_price;
-    PrintLine("Contracts", absl::StrCat(Grouped(static_cast<int64_t>(s_.contracts().size())),
-                                        ", worth ", Rub(value), " RUB"));
+    int64_t week = 0;
+    for (const Contract& c : s_.contracts()) {
+      if (c.created_at < kDemoStart) continue;
+      value += c.quantity * c.unit_price;
+      ++week;
+    }
+    PrintLine("Week's contracts", absl::StrCat(Grouped(week), ", worth ", Rub(value), " RUB"));
     PrintLine("Fill rate", FillRate());
     for (const Member& blocker : s_.members()) {
       std::vector<uint32_t> blocked(blocker.blocked.begin(), blocker.blocked.end());
@@ -296,7 +311,7 @@ class Report {
   }
 
   static void PrintLine(std::string_view label, const std::string& text) {
-    std::printf("  %-12s %s\n", std::string(label).c_str(), text.c_str());
+    std::printf("  %-16s %s\n", std::string(label).c_str(), text.c_str());
   }
 
   static std::string Counted(size_t total,
@@ -319,13 +334,46 @@ class Report {
     return counts;
   }
 
+  // The orders placed since the week began.
+  std::vector<const Order*> WeekOrders() const {
+    std::vector<const Order*> week;
+    for (const Order& o : s_.orders()) {
+      if (o.created_at >= kDemoStart) week.push_back(&o);
+    }
+    return week;
+  }
+
+  // The year before the week: its orders, and how its contracts ended.
+  std::string History() const {
+    int64_t orders = 0, contracts = 0;
+    Kopecks value = 0;
+    std::vector<std::pair<std::string, int64_t>> states;
+    for (const Order& o : s_.orders()) orders += o.created_at < kDemoStart;
+    for (ContractState st :
+         {ContractState::kAccepted, ContractState::kDisputed, ContractState::kDelivered,
+          ContractState::kActive, ContractState::kDeclined, ContractState::kLapsed,
+          ContractState::kCancelled}) {
+      int64_t n = 0;
+      for (const Contract& c : s_.contracts()) {
+        if (c.created_at >= kDemoStart || c.state != st) continue;
+        ++n;
+        ++contracts;
+        value += c.quantity * c.unit_price;
+      }
+      states.emplace_back(ToString(st), n);
+    }
+    return absl::StrCat(Grouped(orders), " orders before ", Time(kDemoStart), "; ",
+                        Counted(static_cast<size_t>(contracts), states), " contracts, worth ",
+                        Rub(value), " RUB");
+  }
+
   std::vector<std::pair<std::string, int64_t>> OrderCounts() const {
     std::vector<std::pair<std::string, int64_t>> counts;
     for (OrderStatus st :
          {OrderStatus::kAllocated, OrderStatus::kPartiallyAllocated, OrderStatus::kOpen,
           OrderStatus::kExpired, OrderStatus::kCancelled, OrderStatus::kCompleted}) {
       int64_t n = 0;
-      for (const Order& o : s_.orders()) n += o.status == st;
+      for (const Order* o : WeekOrders()) n += o->status == st;
       std::string name = ToString(st);
       for (char& ch : name) ch = ch == '_' ? ' ' : ch;
       counts.emplace_back(st == OrderStatus::kOpen ? "resting unfilled" : name, n);
@@ -339,7 +387,9 @@ class Report {
     std::vector<std::string> units;
     std::vector<std::pair<Quantity, Quantity>> sums;  // Ordered, allocated.
     int64_t full = 0;
-    for (const Order& o : s_.orders()) {
+    const std::vector<const Order*> week = WeekOrders();
+    for (const Order* order : week) {
+      const Order& o = *order;
       full += o.allocated == o.quantity;
       const std::string& unit = s_.taxonomy().node(o.process).unit;
       size_t i = std::find(units.begin(), units.end(), unit) - units.begin();
@@ -356,7 +406,7 @@ class Report {
           "%s %.1f%%", UnitName(units[i]),
           100.0 * static_cast<double>(sums[i].second) / static_cast<double>(sums[i].first)));
     }
-    size_t orders = s_.orders().size();
+    size_t orders = week.size();
     return absl::StrFormat("%d of %d orders filled completely (%.1f%%); by quantity: %s", full,
                            orders, orders ? 100.0 * static_cast<double>(full) / orders : 0.0,
                            absl::StrJoin(parts, ", "));
@@ -368,8 +418,8 @@ class Report {
 
 }  // namespace
 
-int RunDemoReport(const std::string& config_path, bool quiet) {
-  absl::StatusOr<Config> config = LoadConfig(config_path);
+int RunDemoReport(const std::string& config_path, std::span<const Override> overrides, bool quiet) {
+  absl::StatusOr<Config> config = LoadConfig(config_path, overrides);
   if (!config.ok()) {
     std::fprintf(stderr, "subexd: %s\n", std::string(config.status().message()).c_str());
     return 2;
@@ -377,8 +427,9 @@ int RunDemoReport(const std::string& config_path, bool quiet) {
   std::printf("subexd: config %s, taxonomy %s (%zu processes)\n\n", config_path.c_str(),
               config->taxonomy_path.c_str(), config->taxonomy.size());
 
-  Engine engine(std::make_shared<const Taxonomy>(std::move(config->taxonomy)), config->params);
-  Demo demo = BuildDemo();
+  auto taxonomy = std::make_shared<const Taxonomy>(std::move(config->taxonomy));
+  Engine engine(taxonomy, config->params);
+  Demo demo = BuildDemo(taxonomy, config->params);
   for (size_t i = 0; i < demo.steps.size(); ++i) {
     const DemoStep& step = demo.steps[i];
     Engine::Outcome out = engine.Execute(step.command, step.now);

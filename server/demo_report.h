@@ -8,11 +8,15 @@
 #ifndef SUBEX_SERVER_DEMO_REPORT_H_
 #define SUBEX_SERVER_DEMO_REPORT_H_
 
+#include <span>
 #include <string>
+
+#include "config/config.h"
 
 namespace subex {
 
-int RunDemoReport(const std::string& config_path, bool quiet);
+// Reads the config at `config_path` with `overrides` applied (config/config.h).
+int RunDemoReport(const std::string& config_path, std::span<const Override> overrides, bool quiet);
 
 }  // namespace subex
 

@@ -1,6 +1,10 @@
 // subexd — the exchange server: the engine thread over the RocksDB journal, and the HTTP/JSON API.
 //
 //   subexd [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--demo] [--demo-report]
+//          [--SECTION.KEY=VALUE ...]                                     (server/flags.h)
+//
+// The configuration is the file (--config, else $SUBEX_CONFIG, else config/subex.toml), then the
+// $SUBEX_SECTION_KEY environment variables, then the --section.key flags (config/config.h).
 //
 // On start it recovers the state from DIR (snapshot + journal), loads the API keys, and listens.
 // The operator's admin key is $SUBEX_ADMIN_KEY, or the one kept in DIR/admin.key, which is made
@@ -8,20 +12,32 @@
 // the demo market (server/demo_data.h) through the engine, giving every member a key, and writes
 // the members' keys to DIR/demo_keys.tsv (mode 0600) for the README's tour.
 //
-// It prints "subexd: listening on http://HOST:PORT" once it answers, and stops on SIGINT or
-// SIGTERM: no new connections, the queued requests answered, the journal closed.
+// Standard output carries what a person starting it must see once: a new admin key, the demo's
+// keys, and "subexd: listening on http://HOST:PORT" once it answers. Everything else is the log:
+// JSON lines on standard error (telemetry/log.h), at `log.level`, with an access log when
+// `log.access` is set. Errors before the configuration is read are plain lines on stderr.
 //
-// Exit status: 0 after a clean stop, 1 when it cannot start (journal, address), 2 for a bad
-// command line or configuration.
+// SIGTERM or SIGINT stops it gracefully: /readyz answers 503, no connection is accepted, the
+// requests already read are answered (long polls at once) for up to `server.drain_timeout_ms`,
+// then the connections still open are closed, the engine answers what it has queued, writes a
+// snapshot (`storage.snapshot_on_stop`) and closes the journal. A second signal, or the stop
+// outlasting `server.shutdown_timeout_ms`, ends the process at once with status 1; every
+// acknowledged request is in the journal either way.
+//
+// Exit status: 0 after a clean stop, 1 when it cannot start (journal, address) or was forced to
+// stop, 2 for a bad command line or configuration.
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -36,6 +52,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "api/analytics.h"
 #include "api/crypto.h"
 #include "api/feed.h"
 #include "api/http_server.h"
@@ -45,82 +62,16 @@
 #include "config/config.h"
 #include "server/demo_data.h"
 #include "server/demo_report.h"
+#include "server/flags.h"
+#include "server/process_metrics.h"
 #include "storage/durable_engine.h"
+#include "telemetry/log.h"
+#include "telemetry/metrics.h"
+
+extern char** environ;
 
 namespace subex {
 namespace {
-
-constexpr char kUsage[] =
-    "usage: subexd [--config FILE] [--listen HOST:PORT] [--data-dir DIR] [--demo]\n"
-    "              [--demo-report [--quiet]] [--help]\n"
-    "\n"
-    "  --config FILE        configuration file (default: $SUBEX_CONFIG, else config/subex.toml)\n"
-    "  --listen HOST:PORT   address of the HTTP API (default: server.listen of the config)\n"
-    "  --data-dir DIR       directory of the journal and snapshots (default: storage.data_dir)\n"
-    "  --demo               load the demo market when the journal is empty\n"
-    "  --demo-report        print the demo market run through an in-memory engine, and exit\n"
-    "  --quiet              with --demo-report: print the summary only\n"
-    "  --help               print this help\n";
-
-struct Flags {
-  std::string config;
-  std::optional<std::string> listen;
-  std::optional<std::string> data_dir;
-  bool demo = false;
-  bool demo_report = false;
-  bool quiet = false;
-  bool help = false;
-};
-
-// Accepts `--name value` and `--name=value`. Returns the error to print, if any.
-std::optional<std::string> ParseFlags(std::span<char* const> args, Flags& flags) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    std::string_view name = arg.substr(0, arg.find('='));
-    std::optional<std::string> inline_value;
-    if (name.size() < arg.size()) inline_value = std::string(arg.substr(name.size() + 1));
-    auto value = [&]() -> std::optional<std::string> {
-      if (inline_value) return inline_value;
-      if (i + 1 < args.size()) return std::string(args[++i]);
-      return std::nullopt;
-    };
-    if (name == "--help" || name == "-h") {
-      flags.help = true;
-    } else if (name == "--quiet" || name == "-q") {
-      flags.quiet = true;
-    } else if (name == "--demo") {
-      flags.demo = true;
-    } else if (name == "--demo-report") {
-      flags.demo_report = true;
-    } else if (name == "--config" || name == "--listen" || name == "--data-dir") {
-      std::optional<std::string> v = value();
-      if (!v || v->empty()) return absl::StrCat(std::string(name), " needs a value");
-      if (name == "--config") flags.config = *v;
-      if (name == "--listen") flags.listen = *v;
-      if (name == "--data-dir") flags.data_dir = *v;
-    } else {
-      return absl::StrCat("unknown argument \"", std::string(arg), "\"");
-    }
-  }
-  return std::nullopt;
-}
-
-// "HOST:PORT" → host and port; nullopt when malformed.
-std::optional<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) {
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return std::nullopt;
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  const std::string port = listen.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  const int p = std::stoi(port);
-  if (p > 65535) return std::nullopt;
-  return std::make_pair(host, static_cast<uint16_t>(p));
-}
 
 Instant Now() {
   return Instant{std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -147,49 +98,47 @@ bool WritePrivateFile(const std::filesystem::path& path, const std::string& text
 // and printed once.
 std::optional<std::string> AdminKeyHash(const std::filesystem::path& dir) {
   if (const char* env = std::getenv("SUBEX_ADMIN_KEY"); env != nullptr && *env != '\0') {
-    std::printf("subexd: admin key from $SUBEX_ADMIN_KEY\n");
+    Log(LogLevel::kInfo, "admin key from the environment", {{"variable", "SUBEX_ADMIN_KEY"}});
     return Sha256Hex(env);
   }
   const std::filesystem::path file = dir / "admin.key";
   std::ifstream in(file);
   std::string key;
   if (in && std::getline(in, key) && !key.empty()) {
-    std::printf("subexd: admin key in %s\n", file.c_str());
+    Log(LogLevel::kInfo, "admin key from its file", {{"file", file.string()}});
     return Sha256Hex(key);
   }
   key = NewApiKey();
   if (!WritePrivateFile(file, key + "\n")) {
-    std::fprintf(stderr, "subexd: cannot write %s\n", file.c_str());
+    Log(LogLevel::kError, "cannot write the admin key", {{"file", file.string()}});
     return std::nullopt;
   }
+  // Shown once, to the person starting the server, and never logged.
+  Log(LogLevel::kInfo, "new admin key made; printed once on stdout", {{"file", file.string()}});
   std::printf("subexd: new admin key (kept in %s, mode 0600): %s\n", file.c_str(), key.c_str());
+  std::fflush(stdout);
   return Sha256Hex(key);
 }
 
-// Runs one command on the engine thread and waits for its answer.
-DurableEngine::Result RunAndWait(DurableEngine& engine, Command command, Instant now) {
-  std::promise<DurableEngine::Result> done;
-  engine.Submit({.command = std::move(command),
-                 .now = now,
-                 .idempotency_key = {},
-                 .render = {},
-                 .reply = [&done](DurableEngine::Result r) { done.set_value(std::move(r)); }});
-  return done.get_future().get();
-}
-
-// Loads the demo market into an empty journal, a key for every member. The steps run in their
-// order but at the real time, so the live clock is not pushed to the demo's last day. Returns
-// false when a step fails.
-bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir) {
-  Demo demo = BuildDemo();
+// Loads the demo market into an empty journal, a key for every member. The history runs at the
+// times it is dated; the week's steps run in their order but at the real time, so the live clock
+// is not pushed to the week's last day. The steps are queued all at once, so that they share
+// synced writes; the first rejected one, if any, is reported. Returns false when a step fails.
+bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
+              std::shared_ptr<const Taxonomy> taxonomy, const Params& params) {
+  Demo demo = BuildDemo(std::move(taxonomy), params);
   std::string keys = "# member\tname\tapi_key\troles\n";
-  std::vector<std::string> names;
   size_t registered = 0;
+  struct Progress {
+    std::mutex mu;
+    std::condition_variable done;
+    size_t answered = 0;
+    std::optional<std::pair<size_t, std::string>> failure;  // The first failed step.
+  } progress;
   for (size_t i = 0; i < demo.steps.size(); ++i) {
     DemoStep& step = demo.steps[i];
-    std::string key;
     if (auto* reg = std::get_if<RegisterMember>(&step.command)) {
-      key = NewApiKey();
+      std::string key = NewApiKey();
       reg->key_hash = Sha256Hex(key);
       const char* roles = reg->roles == (kRoleCustomer | kRoleSupplier) ? "customer,supplier"
                           : reg->roles == kRoleCustomer                 ? "customer"
@@ -198,17 +147,34 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir) {
                       reg->name, "\t", key, "\t", roles, "\n");
       ++registered;
     }
-    DurableEngine::Result r = RunAndWait(engine, std::move(step.command), Now());
-    if (!r.status.ok() || r.rejection) {
-      std::fprintf(stderr, "subexd: demo step %zu failed: %s\n", i + 1,
-                   r.rejection ? r.rejection->message.c_str()
-                               : std::string(r.status.message()).c_str());
+    engine.Submit({.command = std::move(step.command),
+                   .now = i < demo.week_begins ? step.now : Now(),
+                   .idempotency_key = {},
+                   .render = {},
+                   .reply = [&progress, i](DurableEngine::Result r) {
+                     std::lock_guard lock(progress.mu);
+                     if ((!r.status.ok() || r.rejection) &&
+                         (!progress.failure || progress.failure->first > i)) {
+                       progress.failure.emplace(
+                           i, r.rejection ? r.rejection->message : std::string(r.status.message()));
+                     }
+                     ++progress.answered;
+                     progress.done.notify_one();
+                   }});
+  }
+  {
+    std::unique_lock lock(progress.mu);
+    progress.done.wait(lock, [&] { return progress.answered == demo.steps.size(); });
+    if (progress.failure) {
+      Log(LogLevel::kError, "a demo step failed",
+          {{"step", static_cast<uint64_t>(progress.failure->first + 1)},
+           {"error", progress.failure->second}});
       return false;
     }
   }
   const std::filesystem::path file = dir / "demo_keys.tsv";
   if (!WritePrivateFile(file, keys)) {
-    std::fprintf(stderr, "subexd: cannot write %s\n", file.c_str());
+    Log(LogLevel::kError, "cannot write the demo keys", {{"file", file.string()}});
     return false;
   }
   std::printf("subexd: demo market loaded: %zu steps, %zu members; their keys are in %s\n",
@@ -255,68 +221,110 @@ class Ticker {
   std::thread thread_;
 };
 
-int Serve(const Flags& flags) {
-  absl::StatusOr<Config> config = LoadConfig(flags.config);
-  if (!config.ok()) {
-    std::fprintf(stderr, "subexd: %s\n", std::string(config.status().message()).c_str());
-    return 2;
-  }
-  const std::string listen = flags.listen.value_or(config->server.listen);
-  std::optional<std::pair<std::string, uint16_t>> address = ParseListen(listen);
-  if (!address) {
-    std::fprintf(stderr, "subexd: --listen %s: expected HOST:PORT, e.g. 127.0.0.1:8080\n",
-                 listen.c_str());
-    return 2;
-  }
-  const std::filesystem::path dir = flags.data_dir.value_or(config->storage.data_dir);
+// The signals that stop the server, blocked in every thread so that only sigwait takes them.
+sigset_t StopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
+
+const char* SignalName(int signal) { return signal == SIGTERM ? "SIGTERM" : "SIGINT"; }
+
+// Ends the process with status 1 at a second signal or once `timeout` has passed, whichever
+// comes first, however far the graceful stop has got: the journal is synced batch by batch, so
+// nothing acknowledged is lost.
+void StartStopWatchdog(std::chrono::milliseconds timeout) {
+  std::thread([timeout] {
+    const sigset_t signals = StopSignals();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(
+          deadline - std::chrono::steady_clock::now());
+      timespec wait{.tv_sec = 0, .tv_nsec = 0};
+      if (left.count() > 0) {
+        wait.tv_sec = static_cast<time_t>(left.count() / 1'000'000'000);
+        wait.tv_nsec = static_cast<long>(left.count() % 1'000'000'000);
+      }
+      const int signal = sigtimedwait(&signals, nullptr, &wait);
+      if (signal < 0 && errno == EINTR) continue;
+      if (signal > 0) {
+        Log(LogLevel::kWarn, "second signal: exiting now", {{"signal", SignalName(signal)}});
+      } else {
+        Log(LogLevel::kError, "the stop took longer than server.shutdown_timeout_ms: exiting now",
+            {{"shutdown_timeout_ms", static_cast<int64_t>(timeout.count())}});
+      }
+      std::fflush(stdout);
+      std::_Exit(1);
+    }
+  }).detach();
+}
+
+uint64_t MillisSince(std::chrono::steady_clock::time_point start) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count());
+}
+
+int Serve(Config config, bool demo) {
+  const std::optional<std::pair<std::string, uint16_t>> address =
+      ParseListenAddress(config.server.listen);  // Checked when the config was read.
+  const std::filesystem::path dir = config.storage.data_dir;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
-    std::fprintf(stderr, "subexd: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
+    Log(LogLevel::kError, "cannot create the data directory",
+        {{"dir", dir.string()}, {"error", ec.message()}});
     return 1;
   }
   std::optional<std::string> admin_hash = AdminKeyHash(dir);
   if (!admin_hash) return 1;
 
   // Signals are taken by sigwait below, so every thread started from here on blocks them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
+  const sigset_t signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto taxonomy = std::make_shared<const Taxonomy>(std::move(config->taxonomy));
+  auto taxonomy = std::make_shared<const Taxonomy>(std::move(config.taxonomy));
   KeyRing keys(*admin_hash);
+  Analytics analytics(taxonomy);
   std::atomic<Feed*> feed_ptr{nullptr};
-  const auto recovery_start = std::chrono::steady_clock::now();
-  absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
-      taxonomy, config->params,
-      {.dir = (dir / "journal").string(),
-       .max_batch = static_cast<size_t>(config->storage.max_batch),
-       .sync = true,
-       .snapshot_every_events = static_cast<uint64_t>(config->storage.snapshot_every_events),
-       .retain_events = static_cast<uint64_t>(config->storage.retain_events),
-       .on_durable = [&keys, &feed_ptr](std::span<const Event> events) {
-         keys.Observe(events);
-         if (Feed* feed = feed_ptr.load()) feed->Notify(events.back().seq);
-       }});
+  const StorageSettings& st = config.storage;
+  absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
+      DurableEngine::Open(taxonomy, config.params,
+                          {.dir = (dir / "journal").string(),
+                           .max_batch = static_cast<size_t>(st.max_batch),
+                           .sync = true,
+                           .snapshot_every_events = static_cast<uint64_t>(st.snapshot_every_events),
+                           .retain_events = static_cast<uint64_t>(st.retain_events),
+                           .snapshot_on_close = st.snapshot_on_stop,
+                           .on_durable = [&keys, &analytics,
+                                          &feed_ptr](std::span<const Event> events) {
+                             keys.Observe(events);
+                             analytics.Observe(events);
+                             if (Feed* feed = feed_ptr.load()) feed->Notify(events.back().seq);
+                           }});
   if (!opened.ok()) {
-    std::fprintf(stderr, "subexd: cannot open the journal in %s: %s\n", dir.c_str(),
-                 std::string(opened.status().message()).c_str());
+    Log(LogLevel::kError, "cannot open the journal",
+        {{"dir", dir.string()}, {"error", std::string(opened.status().message())}});
     return 1;
   }
   std::unique_ptr<DurableEngine> engine = *std::move(opened);
-  std::printf("subexd: recovered %llu events from %s in %lld ms\n",
-              static_cast<unsigned long long>(engine->durable_seq()), dir.c_str(),
-              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::steady_clock::now() - recovery_start)
-                                         .count()));
-  if (flags.demo && engine->durable_seq() == 0 && !LoadDemo(*engine, dir)) return 1;
+  Log(LogLevel::kInfo, "recovered",
+      {{"dir", dir.string()},
+       {"events", engine->durable_seq()},
+       {"replayed", engine->replayed_events()},
+       {"ms", engine->recovery_us() / 1000}});
+  if (demo && engine->durable_seq() == 0 &&
+      !LoadDemo(*engine, dir, taxonomy, config.params)) {
+    return 1;
+  }
   {
     std::promise<void> loaded;
     engine->Query(
-        [&keys](const State& s) {
+        [&keys, &analytics](const State& s) {
           keys.Load(s);
+          analytics.Load(s);
           return std::string();
         },
         [&loaded](absl::StatusOr<std::string>) { loaded.set_value(); });
@@ -330,12 +338,41 @@ int Serve(const Flags& flags) {
   // Events that became durable between the feed's creation and the line above.
   feed->Notify(engine->durable_seq());
 
-  const ServerSettings& sv = config->server;
-  Service service(*engine, keys, *feed, taxonomy,
-                  {.max_list_limit = sv.max_list_limit,
-                   .max_wait_ms = sv.max_wait_ms,
-                   .require_if_match = sv.require_if_match,
-                   .clock = Now});
+  const ServerSettings& sv = config.server;
+  const RateLimitSettings& rl = config.rate_limits;
+  const double start_unix_seconds =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  HttpServer* http = nullptr;  // Set before the first request can ask for metrics.
+  Service service(
+      *engine, keys, *feed, analytics, taxonomy,
+      {.max_list_limit = sv.max_list_limit,
+       .max_wait_ms = sv.max_wait_ms,
+       .require_if_match = sv.require_if_match,
+       .clock = Now,
+       .max_period_days = config.analytics.max_period_days,
+       .max_did_months = config.analytics.max_did_months,
+       .access_log = config.log.access,
+       .per_key = {.per_second = rl.per_key_per_second,
+                   .burst = rl.per_key_burst,
+                   .max_clients = rl.max_clients},
+       .per_address = {.per_second = rl.per_address_per_second,
+                       .burst = rl.per_address_burst,
+                       .max_clients = rl.max_clients},
+       .more_metrics = [&http, start_unix_seconds](MetricsText& out) {
+         out.Family("subex_http_open_connections", "gauge", "Connections open now.");
+         out.Sample("subex_http_open_connections", {},
+                    static_cast<uint64_t>(http->open_connections()));
+         out.Family("subex_http_connections_total", "counter", "Connections accepted.");
+         out.Sample("subex_http_connections_total", {}, http->accepted_connections());
+         out.Family("subex_http_connections_refused_total", "counter",
+                    "Connections answered 503 at once for being over server.max_connections.");
+         out.Sample("subex_http_connections_refused_total", {}, http->refused_connections());
+         out.Family("subex_http_protocol_errors_total", "counter",
+                    "Requests the HTTP layer answered itself: 400 not HTTP, 413 body or 431 "
+                    "head too large.");
+         out.Sample("subex_http_protocol_errors_total", {}, http->protocol_errors());
+         WriteProcessMetrics(out, start_unix_seconds);
+       }});
   HttpServer server(service, {.host = address->first,
                               .port = address->second,
                               .io_threads = sv.io_threads,
@@ -345,46 +382,111 @@ int Serve(const Flags& flags) {
                               .idle_timeout = std::chrono::milliseconds(sv.idle_timeout_ms),
                               .max_connections = sv.max_connections,
                               .max_pipelined = sv.max_pipelined});
+  http = &server;
   if (absl::Status s = server.Start(); !s.ok()) {
-    std::fprintf(stderr, "subexd: %s\n", std::string(s.message()).c_str());
+    Log(LogLevel::kError, "cannot listen", {{"error", std::string(s.message())}});
     return 1;
   }
   service.SetReady(true);
   auto ticker = std::make_unique<Ticker>(*engine, std::chrono::milliseconds(sv.tick_ms));
   const bool v6 = address->first.find(':') != std::string::npos;
-  std::printf("subexd: listening on http://%s%s%s:%u\n", v6 ? "[" : "", address->first.c_str(),
-              v6 ? "]" : "", static_cast<unsigned>(server.port()));
+  const std::string url =
+      absl::StrCat("http://", v6 ? "[" : "", address->first, v6 ? "]" : "", ":", server.port());
+  Log(LogLevel::kInfo, "listening", {{"url", url}, {"io_threads", sv.io_threads}});
+  std::printf("subexd: listening on %s\n", url.c_str());
   std::fflush(stdout);
 
   int signal = 0;
   sigwait(&signals, &signal);
-  std::printf("subexd: %s: stopping\n", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-  std::fflush(stdout);
+  const auto stop_start = std::chrono::steady_clock::now();
+  StartStopWatchdog(std::chrono::milliseconds(sv.shutdown_timeout_ms));
+  Log(LogLevel::kInfo, "stopping",
+      {{"signal", SignalName(signal)}, {"open_connections", server.open_connections()}});
   service.SetReady(false);
+  server.Drain();  // No new connections or requests; the ones read are answered.
+  feed->Stop();    // Long polls answer now.
   ticker.reset();
-  server.Stop();       // No more requests; the I/O threads are gone.
+  if (!server.WaitClosed(stop_start + std::chrono::milliseconds(sv.drain_timeout_ms))) {
+    Log(LogLevel::kWarn, "connections still open after server.drain_timeout_ms; closing them",
+        {{"open_connections", server.open_connections()}});
+  }
+  server.Stop();  // The I/O threads are gone.
   feed_ptr.store(nullptr);
-  engine.reset();      // Answers what is queued (into closed connections), closes the journal.
+  engine.reset();  // Answers what is queued, writes the snapshot, closes the journal.
   feed.reset();
-  std::printf("subexd: stopped\n");
+  Log(LogLevel::kInfo, "stopped", {{"ms", MillisSince(stop_start)}});
+  std::fflush(stdout);
   return 0;
+}
+
+// Reads the configuration: the file, then the environment, then the flags.
+absl::StatusOr<Config> ReadConfig(const Flags& flags, std::string& path) {
+  path = flags.config.value_or(DefaultConfigPath());
+  absl::StatusOr<std::vector<Override>> overrides = OverridesFromEnvironment(environ);
+  if (!overrides.ok()) return overrides.status();
+  overrides->insert(overrides->end(), flags.settings.begin(), flags.settings.end());
+  return LoadConfig(path, *overrides);
+}
+
+}  // namespace
+}  // namespace subex
+
+namespace subex {
+namespace {
+
+// The heap on transparent huge pages, grown 64 MB at a time: with a million open offers the
+// fork for a snapshot copies a tenth of the page tables, and a restart fills the new heap with
+// far fewer faults (BENCHMARKS.md). glibc reads its tunables once, before main, so subexd runs
+// itself again once with them set, unless GLIBC_TUNABLES is already set or SUBEX_HUGE_PAGES=0.
+// Returns only when it does not (or cannot) run itself again.
+void ReexecWithHugePages(char** argv) {
+  constexpr char kTunables[] = "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864";
+  if (std::getenv("GLIBC_TUNABLES") != nullptr) return;
+  if (const char* opt = std::getenv("SUBEX_HUGE_PAGES"); opt != nullptr && opt == std::string("0")) {
+    return;
+  }
+  if (setenv("GLIBC_TUNABLES", kTunables, 1) != 0) return;
+  execv("/proc/self/exe", argv);
+  unsetenv("GLIBC_TUNABLES");  // Could not: go on as we are.
 }
 
 }  // namespace
 }  // namespace subex
 
 int main(int argc, char** argv) {
-  subex::Flags flags;
-  flags.config = subex::DefaultConfigPath();
-  std::span<char* const> args(argv + 1, static_cast<size_t>(argc > 0 ? argc - 1 : 0));
-  if (std::optional<std::string> error = subex::ParseFlags(args, flags)) {
-    std::fprintf(stderr, "subexd: %s\n%s", error->c_str(), subex::kUsage);
+  subex::ReexecWithHugePages(argv);
+  std::span<const char* const> args(const_cast<const char* const*>(argv) + 1,
+                                    static_cast<size_t>(argc > 0 ? argc - 1 : 0));
+  absl::StatusOr<subex::Flags> flags = subex::ParseFlags(args);
+  if (!flags.ok()) {
+    std::fprintf(stderr, "subexd: %s\n%s", std::string(flags.status().message()).c_str(),
+                 subex::kUsage);
     return 2;
   }
-  if (flags.help) {
+  if (flags->help) {
     std::printf("subexd — the subcontracting exchange server\n\n%s", subex::kUsage);
     return 0;
   }
-  if (flags.demo_report) return subex::RunDemoReport(flags.config, flags.quiet);
-  return subex::Serve(flags);
+  if (flags->demo_report) {
+    absl::StatusOr<std::vector<subex::Override>> env = subex::OverridesFromEnvironment(environ);
+    if (!env.ok()) {
+      std::fprintf(stderr, "subexd: %s\n", std::string(env.status().message()).c_str());
+      return 2;
+    }
+    env->insert(env->end(), flags->settings.begin(), flags->settings.end());
+    return subex::RunDemoReport(flags->config.value_or(subex::DefaultConfigPath()), *env,
+                                flags->quiet);
+  }
+  std::string path;
+  absl::StatusOr<subex::Config> config = subex::ReadConfig(*flags, path);
+  if (!config.ok()) {
+    std::fprintf(stderr, "subexd: %s\n", std::string(config.status().message()).c_str());
+    return 2;
+  }
+  subex::SetLogLevel(*subex::ParseLogLevel(config->log.level));
+  subex::Log(subex::LogLevel::kInfo, "configured",
+             {{"config", path},
+              {"taxonomy", config->taxonomy_path},
+              {"processes", static_cast<uint64_t>(config->taxonomy.size())}});
+  return subex::Serve(*std::move(config), flags->demo);
 }
