@@ -20,12 +20,16 @@ Feed::Feed(Reader reader, std::shared_ptr<const Taxonomy> taxonomy, uint64_t dur
 }
 
 Feed::~Feed() {
+  Stop();
+  thread_.join();
+}
+
+void Feed::Stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   wake_.notify_one();
-  thread_.join();
 }
 
 void Feed::Notify(uint64_t seq) {

@@ -10,7 +10,8 @@
 // event arrives (`Notify`, from the engine thread's listener) or its wait runs out; a single
 // feed thread re-reads for parked requests, so the engine thread never reads the journal.
 //
-// Thread-safety: safe for concurrent use. The destructor answers every parked request.
+// Thread-safety: safe for concurrent use. `Stop` (and the destructor) answers every parked
+// request with what it has, and parks no more.
 
 #ifndef SUBEX_API_FEED_H_
 #define SUBEX_API_FEED_H_
@@ -47,6 +48,10 @@ class Feed {
 
   // Events up to `seq` are durable.
   void Notify(uint64_t seq);
+
+  // Answers the parked requests now, and every later one at once: for a server that is stopping
+  // and waits for its connections to finish. Idempotent.
+  void Stop();
 
   // Answers with the caller's next page, waiting up to `wait` for one that is not empty.
   void Get(const Caller& caller, uint64_t after, size_t limit, std::chrono::milliseconds wait,

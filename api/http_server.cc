@@ -1,23 +1,25 @@
 // <utility> before any Boost.Asio header: with Boost 1.74 and GCC 12 in C++20 mode,
 // asio/awaitable.hpp does not compile otherwise.
-#include <utility>
-
 #include "api/http_server.h"
 
-#include <deque>
-#include <memory>
-#include <optional>
-#include <string>
-#include <thread>
-#include <vector>
-
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -81,7 +83,63 @@ std::optional<HttpResponse> AnswerToReadError(const beast::error_code& ec) {
   return std::nullopt;
 }
 
+// The request as the handler sees it: the method, target, the headers the API reads, the body.
+HttpRequest ToHttpRequest(http::request<http::string_body>&& req, std::string remote) {
+  HttpRequest request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  auto header = [&req](http::field f, std::string& out) {
+    auto it = req.find(f);
+    if (it == req.end()) return false;
+    out = std::string(it->value());
+    return true;
+  };
+  header(http::field::authorization, request.authorization);
+  header(http::field::content_type, request.content_type);
+  request.has_if_match = header(http::field::if_match, request.if_match);
+  if (auto it = req.find("X-On-Behalf-Of"); it != req.end()) {
+    request.on_behalf_of = std::string(it->value());
+  }
+  if (auto it = req.find("Idempotency-Key"); it != req.end()) {
+    request.has_idempotency_key = true;
+    request.idempotency_key = std::string(it->value());
+  }
+  request.body = std::move(req.body());
+  request.remote = std::move(remote);
+  return request;
+}
+class Session;
+
 }  // namespace
+
+ParsedRequest ParseRequestBytes(std::string_view bytes, const HttpServer::Options& options) {
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<uint32_t>(options.max_header_bytes));
+  parser.body_limit(options.max_body_bytes);
+  parser.eager(true);
+  beast::error_code ec;
+  size_t used = 0;
+  // As a connection's reads feed it, except that no more bytes ever come: once the parser asks
+  // for more than there is, the peer has closed (before any byte, that is just a close).
+  while (!parser.is_done()) {
+    const size_t n = parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == http::error::need_more || (!ec && n == 0)) {
+      ec = {};
+      if (parser.got_some()) parser.put_eof(ec);
+      break;
+    }
+    if (ec) break;
+  }
+  ParsedRequest out;
+  if (!ec && parser.is_done()) {
+    out.request = ToHttpRequest(parser.release(), "fuzz");
+    out.complete = true;
+    return out;
+  }
+  if (std::optional<HttpResponse> answer = AnswerToReadError(ec)) out.error_status = answer->status;
+  return out;
+}
 
 struct HttpServer::Impl {
   Impl(HttpHandler& h, Options o) : handler(h), options(std::move(o)), ioc(options.io_threads) {}
@@ -90,8 +148,19 @@ struct HttpServer::Impl {
   Options options;
   // Before the io_context: sessions still queued in it count themselves out when it goes.
   std::atomic<int> connections{0};
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> refused{0};
+  std::atomic<uint64_t> protocol_errors{0};
+  std::atomic<bool> draining{false};
+  // The live sessions, for Drain to reach; a session is in it from Start to its destructor.
+  std::mutex sessions_mu;
+  std::condition_variable sessions_gone;
+  std::unordered_set<Session*> sessions;
   net::io_context ioc;
-  std::optional<tcp::acceptor> acceptor;
+  // Keeps the I/O threads running while no operation is pending: a drained server has closed
+  // its acceptor and read its last request, and still has answers to come from the engine.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;  // On a strand of its own.
   std::vector<std::thread> threads;
   bool started = false;
 
@@ -109,10 +178,40 @@ class Session : public std::enable_shared_from_this<Session> {
     tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = peer.address().to_string();
   }
-  ~Session() { server_.connections.fetch_sub(1); }
+  ~Session() {
+    {
+      std::lock_guard lock(server_.sessions_mu);
+      server_.sessions.erase(this);
+      if (server_.sessions.empty()) server_.sessions_gone.notify_all();
+    }
+    server_.connections.fetch_sub(1);
+  }
 
   void Start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->MaybeRead(); });
+    {
+      std::lock_guard lock(server_.sessions_mu);
+      server_.sessions.insert(this);
+    }
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      // Accepted just as the server began to drain: it reads nothing.
+      if (self->server_.draining.load()) return self->Drain();
+      self->MaybeRead();
+    });
+  }
+
+  // Reads no more requests; closes once the ones at the handler are answered. On the strand.
+  void Drain() {
+    closing_ = true;
+    if (slots_.empty()) return Close();  // Idle, or part of a request that will not be read.
+    if (reading_) {
+      // The next request's read ends as at the end of the stream; the answers still go out.
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_receive, ignored);
+    }
+  }
+
+  void PostDrain() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Drain(); });
   }
 
  private:
@@ -167,6 +266,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (slots_.empty()) Close();
       return;
     }
+    server_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
     auto slot = std::make_shared<Slot>();
     slots_.push_back(slot);
     Fill(*slot, std::move(*answer), /*keep_alive=*/false);
@@ -182,28 +282,7 @@ class Session : public std::enable_shared_from_this<Session> {
     slots_.push_back(slot);
     if (!slot->keep_alive) closing_ = true;
 
-    HttpRequest request;
-    request.method = std::string(req.method_string());
-    request.target = std::string(req.target());
-    auto header = [&req](http::field f, std::string& out) {
-      auto it = req.find(f);
-      if (it == req.end()) return false;
-      out = std::string(it->value());
-      return true;
-    };
-    header(http::field::authorization, request.authorization);
-    header(http::field::content_type, request.content_type);
-    request.has_if_match = header(http::field::if_match, request.if_match);
-    if (auto it = req.find("X-On-Behalf-Of"); it != req.end()) {
-      request.on_behalf_of = std::string(it->value());
-    }
-    if (auto it = req.find("Idempotency-Key"); it != req.end()) {
-      request.has_idempotency_key = true;
-      request.idempotency_key = std::string(it->value());
-    }
-    request.body = std::move(req.body());
-    request.remote = remote_;
-
+    HttpRequest request = ToHttpRequest(std::move(req), remote_);
     server_.handler.Handle(
         std::move(request), [self = shared_from_this(), slot](HttpResponse response) {
           net::post(self->stream_.get_executor(),
@@ -246,7 +325,8 @@ class Session : public std::enable_shared_from_this<Session> {
       closing_ = true;
       return Close();
     }
-    if (closing_ && slots_.empty() && !reading_) return Close();
+    // A read still pending (a drained connection's) ends with the socket.
+    if (closing_ && slots_.empty()) return Close();
     MaybeWrite();
     MaybeRead();
   }
@@ -286,8 +366,10 @@ void HttpServer::Impl::Accept() {
     if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
     if (!ec) {
       if (connections.load() >= options.max_connections) {
+        refused.fetch_add(1, std::memory_order_relaxed);
         RefuseBusy(std::move(socket));
       } else {
+        accepted.fetch_add(1, std::memory_order_relaxed);
         std::make_shared<Session>(std::move(socket), *this)->Start();
       }
     }
@@ -308,7 +390,7 @@ absl::Status HttpServer::Start() {
         absl::StrCat("bad listen host \"", impl_->options.host, "\""));
   }
   tcp::endpoint endpoint(address, impl_->options.port);
-  tcp::acceptor& acceptor = impl_->acceptor.emplace(impl_->ioc);
+  tcp::acceptor& acceptor = impl_->acceptor.emplace(net::make_strand(impl_->ioc));
   auto fail = [&](std::string_view what) {
     return absl::UnavailableError(absl::StrCat("cannot ", std::string(what), " ",
                                                impl_->options.host, ":",
@@ -319,6 +401,7 @@ absl::Status HttpServer::Start() {
   if (acceptor.bind(endpoint, ec); ec) return fail("bind");
   if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) return fail("listen on");
   port_.store(acceptor.local_endpoint().port());
+  impl_->work.emplace(impl_->ioc.get_executor());
   impl_->Accept();
   impl_->started = true;
   for (int i = 0; i < impl_->options.io_threads; ++i) {
@@ -327,18 +410,48 @@ absl::Status HttpServer::Start() {
   return absl::OkStatus();
 }
 
-void HttpServer::Stop() {
-  if (!impl_->started) return;
-  impl_->started = false;
-  net::post(impl_->ioc, [this] {
+void HttpServer::Drain() {
+  if (!impl_->started || impl_->draining.exchange(true)) return;
+  net::post(impl_->acceptor->get_executor(), [this] {
     beast::error_code ignored;
     impl_->acceptor->close(ignored);
   });
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(impl_->sessions_mu);
+    // A session whose destructor waits for the lock is past saving, and not drained.
+    for (Session* s : impl_->sessions) {
+      if (std::shared_ptr<Session> p = s->weak_from_this().lock()) live.push_back(std::move(p));
+    }
+  }
+  for (const std::shared_ptr<Session>& s : live) s->PostDrain();
+}
+
+bool HttpServer::WaitClosed(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(impl_->sessions_mu);
+  return impl_->sessions_gone.wait_until(lock, deadline,
+                                         [this] { return impl_->sessions.empty(); });
+}
+
+void HttpServer::Stop() {
+  if (!impl_->started) return;
+  impl_->started = false;
+  net::post(impl_->acceptor->get_executor(), [this] {
+    beast::error_code ignored;
+    impl_->acceptor->close(ignored);
+  });
+  impl_->work.reset();
   impl_->ioc.stop();
   for (std::thread& t : impl_->threads) t.join();
   impl_->threads.clear();
 }
 
 int HttpServer::open_connections() const { return impl_->connections.load(); }
+
+uint64_t HttpServer::accepted_connections() const { return impl_->accepted.load(); }
+
+uint64_t HttpServer::refused_connections() const { return impl_->refused.load(); }
+
+uint64_t HttpServer::protocol_errors() const { return impl_->protocol_errors.load(); }
 
 }  // namespace subex

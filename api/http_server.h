@@ -12,15 +12,23 @@
 //   writing an answer has `request_timeout` too;
 // - beyond `max_connections` open connections a new one is answered 503 at once and closed.
 //
+// Stopping gracefully is two steps: `Drain` stops accepting and tells every connection to read
+// no more requests — an idle one closes at once, one with requests at the handler closes once
+// they are answered (with `Connection: close`) — and `WaitClosed` waits for them; `Stop` then
+// ends the threads, closing whatever is still open.
+//
 // This file and its .cc are the only ones that include Boost.Beast.
 //
 //   HttpServer server(handler, {.host = "127.0.0.1", .port = 0});
 //   if (absl::Status s = server.Start(); !s.ok()) ...
 //   printf("listening on %d\n", server.port());
 //   ...
+//   server.Drain();
+//   server.WaitClosed(deadline);
 //   server.Stop();
 //
-// Thread-safety: Start and Stop from one thread; `port` and the counters from any thread.
+// Thread-safety: Start, Drain, WaitClosed and Stop from one thread; `port` and the counters from
+// any thread.
 
 #ifndef SUBEX_API_HTTP_SERVER_H_
 #define SUBEX_API_HTTP_SERVER_H_
@@ -30,6 +38,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "api/http.h"
@@ -56,11 +65,19 @@ class HttpServer {
 
   // Binds, listens and starts the I/O threads.
   absl::Status Start();
+  // Stops accepting; connections finish the requests they have handed to the handler, then
+  // close. Returns at once.
+  void Drain();
+  // Waits until every connection has closed or `deadline` has passed; true when all have.
+  bool WaitClosed(std::chrono::steady_clock::time_point deadline);
   // Stops accepting, closes every connection and joins the threads. Idempotent.
   void Stop();
 
   uint16_t port() const { return port_.load(); }
   int open_connections() const;
+  uint64_t accepted_connections() const;  // Since Start, the refused ones not included.
+  uint64_t refused_connections() const;   // Answered 503 for being over `max_connections`.
+  uint64_t protocol_errors() const;       // Requests answered 400, 413 or 431 by the server.
 
   struct Impl;  // The Beast side, in the .cc.
 
@@ -68,6 +85,17 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
   std::atomic<uint16_t> port_{0};
 };
+
+// One request parsed from raw bytes with the parser settings and limits a connection uses, for
+// the fuzz target of the HTTP layer (fuzz/http_fuzz.cc): the request when the bytes hold a
+// complete one; otherwise the status a connection would answer (400, 413, 431), or 0 when it
+// would just close (the bytes ended mid-request).
+struct ParsedRequest {
+  bool complete = false;
+  HttpRequest request;
+  unsigned error_status = 0;
+};
+ParsedRequest ParseRequestBytes(std::string_view bytes, const HttpServer::Options& options);
 
 }  // namespace subex
 

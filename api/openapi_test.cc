@@ -1,5 +1,4 @@
 #include "api/openapi.h"
-#include "api/service.h"
 
 #include <cctype>
 #include <map>
@@ -11,9 +10,15 @@
 #include <variant>
 #include <vector>
 
+#include "analytics/cluster_stats.h"
+#include "analytics/did.h"
+#include "analytics/did_panel.h"
+#include "analytics/fairness.h"
+#include "api/analytics_views.h"
 #include "api/caller.h"
 #include "api/json_writer.h"
 #include "api/requests.h"
+#include "api/service.h"
 #include "api/views.h"
 #include "engine/test_fixture.h"
 #include "gtest/gtest.h"
@@ -170,6 +175,69 @@ TEST_F(OpenApiTest, RequestBodiesAcceptExactlyTheFieldsTheServerReads) {
   ExpectBodyMatches("CreateClusterRequest", kCreateClusterBody);
   ExpectBodyMatches("PostOfferRequest", kPostOfferBody);
   ExpectBodyMatches("PlaceOrderRequest", kPlaceOrderBody);
+  ExpectBodyMatches("PlaceBidRequest", kPlaceBidBody);
+  ExpectBodyMatches("AwardBidsRequest", kAwardBidsBody);
+  ExpectBodyMatches("ContractStepRequest", kContractStepBody);
+  ExpectBodyMatches("DidRequest", kDidBody);
+}
+
+// A cluster's statistics, a difference-in-differences estimate and the fairness report of a small
+// market, in every analytics view.
+TEST_F(OpenApiTest, SchemasDeclareWhatTheAnalyticsViewsWrite) {
+  MemberId supplier = Register({.location = test::kVoronezh});
+  MemberId customer = Register();
+  MemberId other = Register();
+  ClusterId cluster = AddCluster("Cluster", {supplier});
+  Post(supplier);
+  Place(customer);
+  Place(other);
+  const MarketHistory h = MarketHistory::FromState(state());
+  const ClusterStats stats =
+      ComputeClusterStats(h, cluster, test::D("2026-11-01"), test::D("2026-12-31"));
+  ExpectViewMatches("ClusterStats", [&](JsonWriter& w) { WriteClusterStats(w, h, stats); });
+  ExpectViewMatches("FairnessReport", [&](JsonWriter& w) {
+    WriteFairness(w, h, ComputeFairness(h, test::D("2026-12-01"), test::D("2026-12-31")));
+  });
+  const DidDesign design{.cluster = cluster,
+                         .metric = DidMetric::kContracts,
+                         .before_from = *ParseMonth("2026-10"),
+                         .before_to = *ParseMonth("2026-10"),
+                         .after_from = *ParseMonth("2026-11"),
+                         .after_to = *ParseMonth("2026-11")};
+  std::vector<DidObservation> observations = {
+      {true, false, 1}, {true, true, 2}, {false, false, 1}, {false, true, 1}, {false, true, 3}};
+  absl::StatusOr<DidEstimate> estimate = EstimateDid(observations);
+  ASSERT_TRUE(estimate.ok()) << estimate.status();
+  ExpectViewMatches("DidEstimate", [&](JsonWriter& w) {
+    WriteDidEstimate(w, design, BuildDidPanel(h, design), *estimate);
+  });
+}
+
+// An rfq order, its bid after the close, and the contract of its award, in every view.
+TEST_F(OpenApiTest, SchemasDeclareWhatTheRfqViewsWrite) {
+  MemberId supplier = Register({.roles = kRoleSupplier});
+  MemberId customer = Register({.roles = kRoleCustomer});
+  OrderId order_id = Place(customer, {.mode = OrderMode::kRfq,
+                                      .bids_close_at = test::At("2026-11-25T12:00:00Z")});
+  Engine::Outcome placed = Run(PlaceBid{.by = supplier, .order = order_id, .unit_price = 300000,
+                                        .quantity = 16, .lead_days = 10});
+  ASSERT_FALSE(placed.rejection) << placed.rejection->message;
+  const BidId bid_id = std::get<BidPlaced>(placed.events.front().body).bid;
+  ExpectViewMatches("Bid", [&](JsonWriter& w) { WriteBid(w, *state().bid(bid_id)); });
+  TickAt("2026-11-25T12:00:00Z");
+  ASSERT_EQ(state().bid(bid_id)->status, BidStatus::kAwarded);
+  ExpectViewMatches("Bid", [&](JsonWriter& w) { WriteBid(w, *state().bid(bid_id)); });
+  for (Caller caller : {Caller::Admin(), Caller::Member(customer), Caller::Member(supplier)}) {
+    ExpectViewMatches("Order",
+                      [&](JsonWriter& w) { WriteOrder(w, state(), order(order_id), caller); });
+    ExpectViewMatches("Member",
+                      [&](JsonWriter& w) { WriteMember(w, state(), member(customer), caller); });
+  }
+  const Contract& contract = ContractOf(order_id);
+  ExpectViewMatches("Contract", [&](JsonWriter& w) { WriteContract(w, state(), contract); });
+  for (const Event& e : events()) {
+    ExpectViewMatches("Event", [&](JsonWriter& w) { WriteEvent(w, state().taxonomy(), e); });
+  }
 }
 
 TEST_F(OpenApiTest, SchemasDeclareWhatTheViewsWrite) {

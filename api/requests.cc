@@ -61,6 +61,12 @@ constexpr AwardMode kAwardModes[] = {AwardMode::kAuto, AwardMode::kManual};
 constexpr Visibility kVisibilities[] = {Visibility::kPublic, Visibility::kClusters,
                                         Visibility::kInvited};
 
+template <class IdT>
+std::string IdError(std::string_view what) {
+  return absl::StrCat("must be a ", std::string(what), " id (",
+                      std::string(PublicIdKind<IdT>::kPrefix), "...)");
+}
+
 // One body being read: the parsed tree, its table and the errors so far. Each Read* converts
 // the field when it is present (absent fields keep the command's default) and names it in an
 // error when it does not convert.
@@ -170,6 +176,28 @@ class Body {
            return bits;
          });
   }
+  void ReadMonth(std::string_view name, Month& out) {
+    Read(name, FieldKind::kMonth, out,
+         [](FieldReader& r, const JsonValue& v, std::string_view p) -> std::optional<Month> {
+           std::optional<std::string> text = r.String(v, p);
+           if (!text) return std::nullopt;
+           std::optional<Month> month = ParseMonth(*text);
+           if (!month) r.Add(std::string(p), "must be a month, YYYY-MM");
+           return month;
+         });
+  }
+  // A public id of one kind; `what` names the kind in errors ("offer").
+  template <class IdT, class Out>
+  void ReadId(std::string_view name, std::string_view what, Out& out) {
+    Read(name, FieldKind::kId, out,
+         [what](FieldReader& r, const JsonValue& v, std::string_view p) -> std::optional<IdT> {
+           std::optional<std::string> text = r.String(v, p);
+           if (!text) return std::nullopt;
+           std::optional<IdT> id = ParsePublicId<IdT>(*text);
+           if (!id) r.Add(std::string(p), IdError<IdT>(what));
+           return id;
+         });
+  }
   // Public ids of one kind; `what` names the kind in errors ("cluster").
   template <class IdT>
   void ReadIds(std::string_view name, std::string_view what, std::vector<IdT>& out) {
@@ -183,9 +211,7 @@ class Body {
              if (std::optional<IdT> id = ParsePublicId<IdT>((*texts)[i])) {
                ids.push_back(*id);
              } else {
-               r.Add(IndexPath(p, i),
-                     absl::StrCat("must be a ", std::string(what), " id (",
-                                  std::string(PublicIdKind<IdT>::kPrefix), "...)"));
+               r.Add(IndexPath(p, i), IdError<IdT>(what));
              }
            }
            if (ids.size() != texts->size()) return std::nullopt;
@@ -226,22 +252,32 @@ class Body {
   FieldReader r_;
 };
 
+// Reads `text` as a body of `table`: `read` converts its fields into `command`; answers the
+// command, or the problem naming every field that did not convert.
+template <class T, class ReadFields>
+Parsed<T> ParseBody(std::string_view text, std::span<const BodyField> table, T command,
+                    ReadFields read) {
+  std::variant<Body, Problem> opened = Body::Open(text, table);
+  if (auto* p = std::get_if<Problem>(&opened)) return std::move(*p);
+  Body& body = std::get<Body>(opened);
+  read(body, command);
+  return std::move(body).Finish(std::move(command));
+}
+
 }  // namespace
 
 Parsed<RegisterMember> ParseRegisterMember(std::string_view text) {
-  std::variant<Body, Problem> opened = Body::Open(text, kRegisterMemberBody);
-  if (auto* p = std::get_if<Problem>(&opened)) return std::move(*p);
-  Body& body = std::get<Body>(opened);
   RegisterMember c;
   c.by = kOperator;
-  body.ReadString("name", c.name);
-  body.ReadString("inn", c.inn);
-  body.ReadString("region", c.region);
-  body.ReadLocation("location", c.location);
-  body.ReadRoles("roles", c.roles);
-  body.ReadStrings("processes", c.processes);
-  body.ReadStrings("certifications", c.certifications);
-  return std::move(body).Finish(std::move(c));
+  return ParseBody(text, kRegisterMemberBody, std::move(c), [](Body& body, RegisterMember& c) {
+    body.ReadString("name", c.name);
+    body.ReadString("inn", c.inn);
+    body.ReadString("region", c.region);
+    body.ReadLocation("location", c.location);
+    body.ReadRoles("roles", c.roles);
+    body.ReadStrings("processes", c.processes);
+    body.ReadStrings("certifications", c.certifications);
+  });
 }
 
 Parsed<UpdateMember> ParseUpdateMember(std::string_view text, MemberId by, MemberId target) {
@@ -264,64 +300,100 @@ Parsed<UpdateMember> ParseUpdateMember(std::string_view text, MemberId by, Membe
 }
 
 Parsed<CreateCluster> ParseCreateCluster(std::string_view text) {
-  std::variant<Body, Problem> opened = Body::Open(text, kCreateClusterBody);
-  if (auto* p = std::get_if<Problem>(&opened)) return std::move(*p);
-  Body& body = std::get<Body>(opened);
   CreateCluster c;
   c.by = kOperator;
-  body.ReadString("name", c.name);
-  body.ReadString("region", c.region);
-  body.ReadEnum("kind", kClusterKinds, c.kind);
-  return std::move(body).Finish(std::move(c));
+  return ParseBody(text, kCreateClusterBody, std::move(c), [](Body& body, CreateCluster& c) {
+    body.ReadString("name", c.name);
+    body.ReadString("region", c.region);
+    body.ReadEnum("kind", kClusterKinds, c.kind);
+  });
 }
 
 Parsed<PostOffer> ParsePostOffer(std::string_view text, MemberId by) {
-  std::variant<Body, Problem> opened = Body::Open(text, kPostOfferBody);
-  if (auto* p = std::get_if<Problem>(&opened)) return std::move(*p);
-  Body& body = std::get<Body>(opened);
   PostOffer c;
   c.by = by;
-  body.ReadString("process", c.process);
-  body.ReadInteger("daily_capacity", c.daily_capacity);
-  body.ReadDate("from", c.from);
-  body.ReadDate("to", c.to);
-  body.ReadMoney("unit_price", c.unit_price);
-  body.ReadInteger("min_lot", c.min_lot);
-  body.ReadStrings("tags", c.tags);
-  body.ReadNamedNumbers("limits", c.limits);
-  body.ReadBool("auto_accept", c.auto_accept);
-  return std::move(body).Finish(std::move(c));
+  return ParseBody(text, kPostOfferBody, std::move(c), [](Body& body, PostOffer& c) {
+    body.ReadString("process", c.process);
+    body.ReadInteger("daily_capacity", c.daily_capacity);
+    body.ReadDate("from", c.from);
+    body.ReadDate("to", c.to);
+    body.ReadMoney("unit_price", c.unit_price);
+    body.ReadInteger("min_lot", c.min_lot);
+    body.ReadStrings("tags", c.tags);
+    body.ReadNamedNumbers("limits", c.limits);
+    body.ReadBool("auto_accept", c.auto_accept);
+  });
 }
 
 Parsed<PlaceOrder> ParsePlaceOrder(std::string_view text, MemberId by) {
-  std::variant<Body, Problem> opened = Body::Open(text, kPlaceOrderBody);
-  if (auto* p = std::get_if<Problem>(&opened)) return std::move(*p);
-  Body& body = std::get<Body>(opened);
   PlaceOrder c;
   c.by = by;
-  body.ReadString("title", c.title);
-  body.ReadString("process", c.process);
-  body.ReadInteger("quantity", c.quantity);
-  body.ReadDate("start", c.start);
-  body.ReadDate("due", c.due);
-  body.ReadMoney("max_unit_price", c.max_unit_price);
-  body.ReadLocation("location", c.location);
-  body.ReadNumber("max_distance_km", c.max_distance_km);
-  body.ReadStrings("certifications", c.certifications);
-  body.ReadStrings("tags", c.tags);
-  body.ReadNamedNumbers("needs", c.needs);
-  body.ReadInteger("min_lot", c.min_lot);
-  body.ReadEnum("mode", kOrderModes, c.mode);
-  body.ReadEnum("visibility", kVisibilities, c.visibility);
-  body.ReadIds("clusters", "cluster", c.visible_to_clusters);
-  body.ReadIds("invited", "member", c.invited);
-  body.ReadIds("prefer_clusters", "cluster", c.prefer_clusters);
-  body.ReadMoney("cluster_bonus", c.cluster_bonus);
-  body.ReadInstant("expires_at", c.expires_at);
-  body.ReadInstant("bids_close_at", c.bids_close_at);
-  body.ReadEnum("award", kAwardModes, c.award);
-  body.ReadInstant("award_by", c.award_by);
-  return std::move(body).Finish(std::move(c));
+  return ParseBody(text, kPlaceOrderBody, std::move(c), [](Body& body, PlaceOrder& c) {
+    body.ReadString("title", c.title);
+    body.ReadString("process", c.process);
+    body.ReadInteger("quantity", c.quantity);
+    body.ReadDate("start", c.start);
+    body.ReadDate("due", c.due);
+    body.ReadMoney("max_unit_price", c.max_unit_price);
+    body.ReadLocation("location", c.location);
+    body.ReadNumber("max_distance_km", c.max_distance_km);
+    body.ReadStrings("certifications", c.certifications);
+    body.ReadStrings("tags", c.tags);
+    body.ReadNamedNumbers("needs", c.needs);
+    body.ReadInteger("min_lot", c.min_lot);
+    body.ReadEnum("mode", kOrderModes, c.mode);
+    body.ReadEnum("visibility", kVisibilities, c.visibility);
+    body.ReadIds("clusters", "cluster", c.visible_to_clusters);
+    body.ReadIds("invited", "member", c.invited);
+    body.ReadIds("prefer_clusters", "cluster", c.prefer_clusters);
+    body.ReadMoney("cluster_bonus", c.cluster_bonus);
+    body.ReadInstant("expires_at", c.expires_at);
+    body.ReadInstant("bids_close_at", c.bids_close_at);
+    body.ReadEnum("award", kAwardModes, c.award);
+    body.ReadInstant("award_by", c.award_by);
+  });
+}
+
+Parsed<PlaceBid> ParsePlaceBid(std::string_view text, MemberId by, OrderId order) {
+  PlaceBid c;
+  c.by = by;
+  c.order = order;
+  return ParseBody(text, kPlaceBidBody, std::move(c), [](Body& body, PlaceBid& c) {
+    body.ReadMoney("unit_price", c.unit_price);
+    body.ReadInteger("quantity", c.quantity);
+    body.ReadInteger("lead_days", c.lead_days);
+    body.ReadId<OfferId>("offer", "offer", c.offer);
+  });
+}
+
+Parsed<AwardBids> ParseAwardBids(std::string_view text, MemberId by, OrderId order) {
+  AwardBids c;
+  c.by = by;
+  c.order = order;
+  return ParseBody(text, kAwardBidsBody, std::move(c), [](Body& body, AwardBids& c) {
+    body.ReadIds("bids", "bid", c.bids);
+  });
+}
+
+Parsed<std::string> ParseContractStep(std::string_view text) {
+  if (text.empty()) return std::string();
+  std::string reason;
+  return ParseBody(text, kContractStepBody, std::move(reason), [](Body& body, std::string& reason) {
+    body.ReadString("reason", reason);
+  });
+}
+
+Parsed<DidDesign> ParseDidRequest(std::string_view text) {
+  DidDesign d;
+  return ParseBody(text, kDidBody, std::move(d), [](Body& body, DidDesign& d) {
+    body.ReadId<ClusterId>("cluster", "cluster", d.cluster);
+    body.ReadEnum("metric", kDidMetrics, d.metric);
+    body.ReadMonth("before_from", d.before_from);
+    body.ReadMonth("before_to", d.before_to);
+    body.ReadMonth("after_from", d.after_from);
+    body.ReadMonth("after_to", d.after_to);
+    body.ReadEnum("control", kDidControls, d.control);
+  });
 }
 
 }  // namespace subex

@@ -1,4 +1,5 @@
-// Requests — request bodies turned into engine commands (PRODUCT §2, §6).
+// Requests — request bodies turned into engine commands (PRODUCT §2, §6), and the one body that
+// asks a question instead (a difference-in-differences design, PRODUCT §7).
 //
 // Each Parse* reads one body strictly (api/json_reader.h) and answers the command or the problem
 // to send: 400 for JSON that is malformed, repeats a key or names a field the body does not have;
@@ -21,6 +22,7 @@
 #include <string_view>
 #include <variant>
 
+#include "analytics/did_panel.h"
 #include "api/problem.h"
 #include "engine/commands.h"
 
@@ -41,9 +43,11 @@ enum class FieldKind : uint8_t {
   kInstant,       // RFC 3339.
   kStringList,    // An array of strings.
   kEnumList,      // An array of strings from `values`.
+  kId,            // A public id with the prefix in `values`.
   kIdList,        // An array of public ids with the prefix in `values`.
   kNamedNumbers,  // An object of names (any) and numbers.
   kLocation,      // {"lat": number, "lon": number}, both required.
+  kMonth,         // "YYYY-MM".
 };
 
 struct BodyField {
@@ -116,6 +120,35 @@ inline constexpr BodyField kPlaceOrderBody[] = {
     {"award_by", FieldKind::kInstant, false},
 };
 
+inline constexpr BodyField kPlaceBidBody[] = {
+    {"unit_price", FieldKind::kMoney, true},
+    {"quantity", FieldKind::kInteger, true},
+    {"lead_days", FieldKind::kInteger, true},
+    {"offer", FieldKind::kId, false, "f_"},
+};
+
+inline constexpr BodyField kAwardBidsBody[] = {
+    {"bids", FieldKind::kIdList, true, "b_"},
+};
+
+// The body of a contract step; `reason` is required by dispute and cancel (the engine says so).
+inline constexpr BodyField kContractStepBody[] = {
+    {"reason", FieldKind::kString, false},
+};
+
+// POST /v1/analytics/did: a question, not a command (it changes nothing). The order of the periods
+// and their length are the route's to check.
+inline constexpr BodyField kDidBody[] = {
+    {"cluster", FieldKind::kId, true, "k_"},
+    {"metric", FieldKind::kEnum, true,
+     "contracted_value|purchased_value|supplied_value|contracts|orders|fill_rate|utilisation"},
+    {"before_from", FieldKind::kMonth, true},
+    {"before_to", FieldKind::kMonth, true},
+    {"after_from", FieldKind::kMonth, true},
+    {"after_to", FieldKind::kMonth, true},
+    {"control", FieldKind::kEnum, false, "other_members|non_members"},
+};
+
 // POST /v1/members (operator): `by` is kOperator.
 Parsed<RegisterMember> ParseRegisterMember(std::string_view body);
 // PATCH /v1/members/{id}: `by` acts on `target`; an empty patch is a 422.
@@ -126,6 +159,14 @@ Parsed<CreateCluster> ParseCreateCluster(std::string_view body);
 Parsed<PostOffer> ParsePostOffer(std::string_view body, MemberId by);
 // POST /v1/orders by customer `by`.
 Parsed<PlaceOrder> ParsePlaceOrder(std::string_view body, MemberId by);
+// POST /v1/orders/{id}/bids by supplier `by`.
+Parsed<PlaceBid> ParsePlaceBid(std::string_view body, MemberId by, OrderId order);
+// POST /v1/orders/{id}/award by the order's customer `by`.
+Parsed<AwardBids> ParseAwardBids(std::string_view body, MemberId by, OrderId order);
+// The reason of POST /v1/contracts/{id}/<step>; an empty body is no reason.
+Parsed<std::string> ParseContractStep(std::string_view body);
+// POST /v1/analytics/did.
+Parsed<DidDesign> ParseDidRequest(std::string_view body);
 
 }  // namespace subex
 

@@ -211,6 +211,33 @@ std::string_view WrongTypeFor(FieldKind kind) {
   }
 }
 
+TEST(RequestsTest, DidRequestReadsItsDesign) {
+  Parsed<DidDesign> parsed = ParseDidRequest(
+      absl::StrCat(R"({"cluster":")", PublicId(ClusterId{1}),
+                   R"(","metric":"fill_rate","before_from":"2025-12","before_to":"2026-05",)"
+                   R"("after_from":"2026-06","after_to":"2026-11","control":"non_members"})"));
+  ASSERT_TRUE(std::holds_alternative<DidDesign>(parsed))
+      << RenderProblem(std::get<Problem>(parsed));
+  const DidDesign& d = std::get<DidDesign>(parsed);
+  EXPECT_EQ(d.cluster, ClusterId{1});
+  EXPECT_EQ(d.metric, DidMetric::kFillRate);
+  EXPECT_EQ(FormatMonth(d.before_from), "2025-12");
+  EXPECT_EQ(FormatMonth(d.after_to), "2026-11");
+  EXPECT_EQ(d.control, DidControl::kNonMembers);
+  Problem p = Bad(ParseDidRequest(
+      R"({"cluster":"m_x","metric":"profit","before_from":"2025-13","before_to":"2026-05-01"})"));
+  EXPECT_EQ(Fields(p), (std::vector<std::string>{"after_from", "after_to", "cluster", "metric",
+                                                 "before_from", "before_to"}));
+}
+
+// A valid public id of the kind `prefix` names.
+std::string IdWithPrefix(std::string_view prefix) {
+  if (prefix == "k_") return PublicId(ClusterId{1});
+  if (prefix == "f_") return PublicId(OfferId{1});
+  if (prefix == "b_") return PublicId(BidId{1});
+  return PublicId(MemberId{1});
+}
+
 // A value of the right type that converts, for a field of this kind.
 std::string GoodValueFor(const BodyField& f) {
   switch (f.kind) {
@@ -234,13 +261,16 @@ std::string GoodValueFor(const BodyField& f) {
       return "[\"a\"]";
     case FieldKind::kEnumList:
       return absl::StrCat("[\"", std::string(f.values.substr(0, f.values.find('|'))), "\"]");
+    case FieldKind::kId:
+      return absl::StrCat("\"", IdWithPrefix(f.values), "\"");
     case FieldKind::kIdList:
-      return f.values == "k_" ? absl::StrCat("[\"", PublicId(ClusterId{1}), "\"]")
-                              : absl::StrCat("[\"", PublicId(MemberId{1}), "\"]");
+      return absl::StrCat("[\"", IdWithPrefix(f.values), "\"]");
     case FieldKind::kNamedNumbers:
       return "{\"a\":1}";
     case FieldKind::kLocation:
       return "{\"lat\":1,\"lon\":2}";
+    case FieldKind::kMonth:
+      return "\"2026-12\"";
   }
   return "null";
 }
@@ -269,6 +299,13 @@ std::vector<Table> Tables() {
        [](std::string_view b) { return ProblemOf(ParsePostOffer(b, kCustomer)); }},
       {"PlaceOrder", kPlaceOrderBody,
        [](std::string_view b) { return ProblemOf(ParsePlaceOrder(b, kCustomer)); }},
+      {"PlaceBid", kPlaceBidBody,
+       [](std::string_view b) { return ProblemOf(ParsePlaceBid(b, kCustomer, OrderId{1})); }},
+      {"AwardBids", kAwardBidsBody,
+       [](std::string_view b) { return ProblemOf(ParseAwardBids(b, kCustomer, OrderId{1})); }},
+      {"ContractStep", kContractStepBody,
+       [](std::string_view b) { return ProblemOf(ParseContractStep(b)); }},
+      {"Did", kDidBody, [](std::string_view b) { return ProblemOf(ParseDidRequest(b)); }},
   };
 }
 

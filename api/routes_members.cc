@@ -1,6 +1,7 @@
 // Routes of members, clusters and the taxonomy (PRODUCT §2, §6).
 
 #include "absl/strings/str_cat.h"
+#include "api/answers.h"
 #include "api/crypto.h"
 #include "api/ids.h"
 #include "api/json_reader.h"
@@ -20,14 +21,6 @@ std::optional<IdT> PathId(const std::string& text) {
 
 std::string MemberPath(MemberId id) { return absl::StrCat("/v1/members/", PublicId(id)); }
 std::string ClusterPath(ClusterId id) { return absl::StrCat("/v1/clusters/", PublicId(id)); }
-
-template <class T>
-const T* First(const std::vector<Event>& events) {
-  for (const Event& e : events) {
-    if (const T* t = std::get_if<T>(&e.body)) return t;
-  }
-  return nullptr;
-}
 
 Service::Answer MemberAnswer(const State& s, MemberId id, const Caller& caller,
                              unsigned status = 200, std::string_view api_key = {}) {

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "api/answers.h"
 #include "api/ids.h"
 #include "api/json_writer.h"
 #include "api/requests.h"
@@ -16,14 +17,6 @@ namespace {
 // Records looked at per list request at most, so that a narrow filter over a million offers
 // costs one bounded scan; the cursor then continues where the scan stopped.
 constexpr uint32_t kMaxScan = 100'000;
-
-Service::Answer Missing(std::string_view what) {
-  return {.status = 404,
-          .body = RenderProblem(NotFound(absl::StrCat(std::string(what), " not found"))),
-          .location = {},
-          .revision = 0,
-          .problem = true};
-}
 
 Service::Answer OfferAnswer(const State& s, OfferId id, const Caller& caller,
                             unsigned status = 200) {
@@ -38,58 +31,11 @@ Service::Answer OfferAnswer(const State& s, OfferId id, const Caller& caller,
           .problem = false};
 }
 
-// Whether `caller` may see `order` at all (PRODUCT §2 visibility): its customer and the operator
-// always; others when it is public, or they are in one of its clusters, or invited.
-bool MaySee(const State& s, const Order& order, const Caller& caller) {
-  if (caller.ActsFor(order.customer)) return true;
-  switch (order.visibility) {
-    case Visibility::kPublic:
-      return true;
-    case Visibility::kClusters: {
-      const Member* m = s.member(caller.member);
-      if (m == nullptr) return false;
-      for (ClusterId c : order.visible_to_clusters) {
-        if (std::binary_search(m->clusters.begin(), m->clusters.end(), c)) return true;
-      }
-      return false;
-    }
-    case Visibility::kInvited:
-      return std::binary_search(order.invited.begin(), order.invited.end(), caller.member);
-  }
-  return false;
-}
-
-Service::Answer OrderAnswer(const State& s, OrderId id, const Caller& caller,
-                            unsigned status = 200) {
-  const Order* o = s.order(id);
-  if (o == nullptr || !MaySee(s, *o, caller)) return Missing("order");
-  JsonWriter w;
-  WriteOrder(w, s, *o, caller);
-  return {.status = status,
-          .body = std::move(w).Take(),
-          .location = status == 201 ? absl::StrCat("/v1/orders/", PublicId(id)) : std::string(),
-          .revision = o->revision,
-          .problem = false};
-}
-
 bool AtOrBelow(const Taxonomy& taxonomy, ProcessId p, ProcessId node) {
   for (ProcessId a : taxonomy.node(p).ancestors) {
     if (a == node) return true;
   }
   return false;
-}
-
-template <class T>
-const T* First(const std::vector<Event>& events) {
-  for (const Event& e : events) {
-    if (const T* t = std::get_if<T>(&e.body)) return t;
-  }
-  return nullptr;
-}
-
-Service::Answer ListAnswer(const JsonWriter& items, const std::string& next) {
-  return {.status = 200, .body = ListBody(items.str(), next), .location = {}, .revision = 0,
-          .problem = false};
 }
 
 }  // namespace
@@ -271,7 +217,7 @@ void Service::ListContracts(Call& call) {
   std::optional<size_t> role = q.Choice("role", {"customer", "supplier"});
   std::optional<size_t> status =
       q.Choice("status", {"pending_confirmation", "active", "delivered", "accepted", "disputed",
-                          "declined", "cancelled"});
+                          "declined", "cancelled", "lapsed"});
   std::optional<Page> page = ReadPage<ContractId>(q);
   if (!page) return Fail(call, q.problem());
   Read(call, [=, caller = call.caller, page = *page](const State& s) {

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,13 +10,24 @@
 #include "api/crypto.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
+#include "telemetry/log.h"
 
 namespace subex {
 namespace {
 
 constexpr std::string_view kJson = "application/json; charset=utf-8";
 constexpr std::string_view kProblemJson = "application/problem+json";
+constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
 constexpr size_t kMaxIdempotencyKey = 255;
+// Objects a /metrics census counts per engine read: about half a millisecond of the engine
+// thread's time at a time.
+constexpr size_t kCensusSlice = 32'768;
+
+int64_t MonotonicMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // Abseil's string functions here take absl::string_view, which is not std::string_view in the
 // Debian build; these few are written out.
@@ -114,6 +126,7 @@ const std::vector<Service::Route>& Service::Routes() {
   static const std::vector<Route> routes = {
       {"GET", "/healthz", A::kPublic, &Service::Healthz},
       {"GET", "/readyz", A::kPublic, &Service::Readyz},
+      {"GET", "/metrics", A::kPublic, &Service::Metrics},
       {"GET", "/v1/openapi.json", A::kPublic, &Service::GetOpenApi},
       {"POST", "/v1/members", A::kAdmin, &Service::CreateMember},
       {"GET", "/v1/members", A::kAnyKey, &Service::ListMembers},
@@ -138,7 +151,18 @@ const std::vector<Service::Route>& Service::Routes() {
       {"GET", "/v1/orders/{id}", A::kAnyKey, &Service::GetOrder},
       {"POST", "/v1/orders/{id}/cancel", A::kMember, &Service::CancelOrder},
       {"GET", "/v1/contracts", A::kAnyKey, &Service::ListContracts},
+      {"POST", "/v1/orders/{id}/bids", A::kMember, &Service::PlaceBid},
+      {"GET", "/v1/orders/{id}/bids", A::kAnyKey, &Service::ListBids},
+      {"GET", "/v1/orders/{id}/bids/{bid}", A::kAnyKey, &Service::GetBid},
+      {"DELETE", "/v1/orders/{id}/bids/{bid}", A::kMember, &Service::WithdrawBid},
+      {"POST", "/v1/orders/{id}/award", A::kMember, &Service::AwardBids},
       {"GET", "/v1/contracts/{id}", A::kAnyKey, &Service::GetContract},
+      {"POST", "/v1/contracts/{id}/confirm", A::kMember, &Service::ContractConfirm},
+      {"POST", "/v1/contracts/{id}/decline", A::kMember, &Service::ContractDecline},
+      {"POST", "/v1/contracts/{id}/deliver", A::kMember, &Service::ContractDeliver},
+      {"POST", "/v1/contracts/{id}/accept", A::kMember, &Service::ContractAccept},
+      {"POST", "/v1/contracts/{id}/dispute", A::kMember, &Service::ContractDispute},
+      {"POST", "/v1/contracts/{id}/cancel", A::kMember, &Service::ContractCancel},
       {"GET", "/v1/events", A::kAnyKey, &Service::GetEvents},
       {"POST", "/v1/keys", A::kAdmin, &Service::IssueKey},
       {"GET", "/v1/keys", A::kAdmin, &Service::ListKeys},
@@ -146,17 +170,24 @@ const std::vector<Service::Route>& Service::Routes() {
       {"DELETE", "/v1/keys/{id}", A::kAnyKey, &Service::RevokeKey},
       {"PUT", "/v1/members/{id}/platforms/{platform}", A::kMember, &Service::PutPlatform},
       {"DELETE", "/v1/members/{id}/platforms/{platform}", A::kMember, &Service::DeletePlatform},
+      {"GET", "/v1/clusters/{id}/stats", A::kAnalytics, &Service::GetClusterStats},
+      {"POST", "/v1/analytics/did", A::kAnalyst, &Service::DifferenceInDifferences},
+      {"GET", "/v1/analytics/fairness", A::kAnalyst, &Service::GetFairness},
   };
   return routes;
 }
 
-Service::Service(DurableEngine& engine, KeyRing& keys, Feed& feed,
+Service::Service(DurableEngine& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
                  std::shared_ptr<const Taxonomy> taxonomy, Options options)
     : engine_(engine),
       keys_(keys),
       feed_(feed),
+      analytics_(analytics),
       taxonomy_(std::move(taxonomy)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      request_metrics_(Routes().size()),
+      per_key_(options_.per_key),
+      per_address_(options_.per_address) {}
 
 HttpResponse Service::ToResponse(const Answer& a) {
   HttpResponse r;
@@ -183,19 +214,32 @@ void Service::Fail(Call& call, const Problem& problem) {
 }
 
 void Service::Handle(HttpRequest request, Respond respond) {
+  const int64_t start_us = MonotonicMicros();
   auto [path, query] = SplitTarget(request.target);
-  Call call{.request = {}, .respond = std::move(respond), .caller = {}, .params = {}, .query = {}};
+  Call call{.request = {}, .respond = {}, .caller = {}, .params = {}, .query = {}};
   std::optional<std::vector<std::string_view>> segments = Segments(path);
+  const std::vector<Route>& routes = Routes();
   const Route* route = nullptr;
   std::vector<std::string> allowed;
   if (segments) {
-    for (const Route& r : Routes()) {
+    for (const Route& r : routes) {
       if (!Matches(*segments, r.pattern, call.params)) continue;
       if (r.method == request.method) {
         route = &r;
         break;
       }
       allowed.emplace_back(r.method);
+    }
+  }
+  call.respond =
+      Measured(route != nullptr ? static_cast<size_t>(route - routes.data()) : routes.size(),
+               start_us, request.method, path, request.remote, std::move(respond));
+  // The operations routes are never limited; everything under /v1 is, matched or not.
+  const bool limited = path.substr(0, 4) == "/v1/";
+  if (limited && per_address_.enabled()) {
+    if (std::optional<int64_t> wait = per_address_.Admit(request.remote, start_us)) {
+      rate_limited_.Add(1);
+      return TooMany(call, *wait, "this client address");
     }
   }
   if (route == nullptr) {
@@ -219,6 +263,13 @@ void Service::Handle(HttpRequest request, Respond respond) {
                                          ? "send an API key as Authorization: Bearer <key>"
                                          : "the API key is not valid"));
     }
+    // Only a valid key has a bucket: made-up keys cannot crowd the real ones out.
+    if (limited && per_key_.enabled()) {
+      if (std::optional<int64_t> wait = per_key_.Admit(request.authorization, start_us)) {
+        rate_limited_.Add(0);
+        return TooMany(call, *wait, "this API key");
+      }
+    }
     if (std::optional<Problem> p = CheckAccess(route->access, *caller)) return Fail(call, *p);
     call.caller = *caller;
   }
@@ -228,6 +279,42 @@ void Service::Handle(HttpRequest request, Respond respond) {
   }
   call.query = SplitTarget(call.request.target).second;
   (this->*(route->handler))(call);
+}
+
+Respond Service::Measured(size_t route, int64_t start_us, std::string_view method,
+                          std::string_view path, const std::string& remote, Respond respond) {
+  struct Access {
+    std::string method, path, remote;
+  };
+  std::shared_ptr<const Access> access;
+  if (options_.access_log && LogEnabled(LogLevel::kInfo)) {
+    access = std::make_shared<const Access>(Access{std::string(method), std::string(path), remote});
+  }
+  return [this, route, access, start_us, respond = std::move(respond)](HttpResponse r) {
+    const int64_t elapsed_us = std::max<int64_t>(0, MonotonicMicros() - start_us);
+    request_metrics_.Record(route, r.status, static_cast<uint64_t>(elapsed_us));
+    if (access != nullptr) {
+      const std::vector<Route>& routes = Routes();
+      Log(LogLevel::kInfo, "request",
+          {{"method", access->method},
+           {"path", access->path},
+           {"route", route < routes.size() ? routes[route].pattern : std::string_view()},
+           {"status", r.status},
+           {"ms", static_cast<double>(elapsed_us) / 1000},
+           {"bytes", static_cast<uint64_t>(r.body.size())},
+           {"remote", access->remote}});
+    }
+    respond(std::move(r));
+  };
+}
+
+void Service::TooMany(Call& call, int64_t wait_us, std::string_view whose) {
+  const int64_t seconds = std::max<int64_t>(1, (wait_us + 999'999) / 1'000'000);
+  HttpResponse r = ToResponse(ProblemAnswer(
+      TooManyRequests(absl::StrCat("too many requests from ", std::string(whose), "; retry in ",
+                                   seconds, seconds == 1 ? " second" : " seconds"))));
+  r.headers.emplace_back("Retry-After", absl::StrCat(seconds));
+  call.respond(std::move(r));
 }
 
 std::optional<Problem> Service::CheckAccess(Access access, const Caller& caller) {
@@ -247,6 +334,12 @@ std::optional<Problem> Service::CheckAccess(Access access, const Caller& caller)
     case Access::kAnyKey:
       if (caller.kind != K::kAnalyst) return std::nullopt;
       return Forbidden("an analyst key reads analytics only");
+    case Access::kAnalyst:
+      if (caller.admin() || caller.kind == K::kAnalyst) return std::nullopt;
+      return Forbidden("only analyst keys and the operator's admin key read this");
+    case Access::kAnalytics:
+      if (caller.kind != K::kPlatform) return std::nullopt;
+      return Forbidden("a platform reads a member's statistics for it: name it in X-On-Behalf-Of");
   }
   return Forbidden("not allowed");
 }
@@ -400,6 +493,51 @@ void Service::Readyz(Call& call) {
 void Service::GetOpenApi(Call& call) {
   call.respond({.status = 200, .content_type = std::string(kJson),
                 .body = std::string(OpenApiDocument()), .headers = {}});
+}
+
+// What needs no engine state is written here, on the I/O thread; the counts of the state's
+// objects are read on the engine thread, a slice at a time, and appended when they are all in.
+void Service::TakeCensus(std::shared_ptr<StateCensus> census, std::function<void(bool)> done) {
+  auto finished = std::make_shared<bool>(false);
+  engine_.Query(
+      [census, finished](const State& s) {
+        *finished = census->Advance(s, kCensusSlice);
+        return std::string();
+      },
+      [this, census, finished, done](absl::StatusOr<std::string> r) {
+        if (!r.ok()) return done(false);
+        if (*finished) return done(true);
+        TakeCensus(census, done);  // The next slice, behind what has queued meanwhile.
+      });
+}
+
+void Service::Metrics(Call& call) {
+  MetricsText out;
+  request_metrics_.Write(out, [](size_t i) {
+    return RequestMetrics::RouteLabel{Routes()[i].method, Routes()[i].pattern};
+  });
+  out.Family("subex_http_rate_limited_total", "counter",
+             "Requests answered 429 by a rate limit, by the limit (key or address).");
+  out.Sample("subex_http_rate_limited_total", {{"limit", "key"}}, rate_limited_.Value(0));
+  out.Sample("subex_http_rate_limited_total", {{"limit", "address"}}, rate_limited_.Value(1));
+  out.Family("subex_ready", "gauge", "1 when the server answers /readyz with 200.");
+  out.Sample("subex_ready", {}, uint64_t{ready_.load() ? 1u : 0u});
+  engine_.WriteMetrics(out);
+  if (options_.more_metrics) options_.more_metrics(out);
+  auto head = std::make_shared<std::string>(std::move(out).Take());
+  auto census = std::make_shared<StateCensus>();
+  TakeCensus(census, [head, census, respond = call.respond](bool counted) {
+    // A journal that failed still has its metrics told, without the state's.
+    if (counted) {
+      MetricsText state;
+      census->Write(state);
+      head->append(std::move(state).Take());
+    }
+    respond({.status = 200,
+             .content_type = std::string(kPrometheusText),
+             .body = std::move(*head),
+             .headers = {}});
+  });
 }
 
 }  // namespace subex

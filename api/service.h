@@ -14,7 +14,14 @@
 //   the first answer, even after a restart; the same key with another request is 422;
 // - mutations of existing objects accept `If-Match: "<revision>"` (412 when stale; 428 when
 //   missing and `require_if_match` is set); reads and writes of one object carry its `ETag`;
-// - bodies must be `application/json` (415), and errors are RFC 9457 problem documents.
+// - bodies must be `application/json` (415), and errors are RFC 9457 problem documents;
+// - with rate limits on, a /v1 request over its client address's bucket, or over its API key's
+//   once the key is checked, is answered 429 with Retry-After (api/rate_limiter.h); /healthz,
+//   /readyz and /metrics are never limited.
+//
+// Every answer is counted by route and status and timed (api/metrics.h), and with `access_log`
+// written to the log as one line (method, path without its query, route, status, duration, peer;
+// never a header or a body). `GET /metrics` answers those counts, the engine's and the state's.
 //
 // Thread-safety: Handle is safe from any number of I/O threads at once.
 
@@ -29,14 +36,18 @@
 #include <string_view>
 #include <vector>
 
+#include "api/analytics.h"
 #include "api/caller.h"
 #include "api/feed.h"
 #include "api/http.h"
 #include "api/key_ring.h"
+#include "api/metrics.h"
 #include "api/problem.h"
 #include "api/query.h"
+#include "api/rate_limiter.h"
 #include "engine/engine.h"
 #include "storage/durable_engine.h"
+#include "telemetry/metrics.h"
 
 namespace subex {
 
@@ -47,10 +58,18 @@ class Service : public HttpHandler {
     int max_wait_ms = 30'000;
     bool require_if_match = false;
     std::function<Instant()> clock;  // The time commands are decided at.
+    int max_period_days = 3'660;     // Of the analytics' from..to.
+    int max_did_months = 120;        // Of a difference-in-differences design.
+    bool access_log = false;         // A log line per answered request.
+    RateLimiter::Options per_key;    // A rate of 0 is off.
+    RateLimiter::Options per_address;
+    // Appends the metric families the service does not own (the HTTP server's, the process's)
+    // to GET /metrics; called on the requesting I/O thread.
+    std::function<void(MetricsText&)> more_metrics;
   };
 
   // Everything passed in must outlive the service.
-  Service(DurableEngine& engine, KeyRing& keys, Feed& feed,
+  Service(DurableEngine& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
           std::shared_ptr<const Taxonomy> taxonomy, Options options);
 
   // /readyz answers 200 once set (after recovery and the key ring's load).
@@ -80,7 +99,10 @@ class Service : public HttpHandler {
   };
 
   using Handler = void (Service::*)(Call&);
-  enum class Access : uint8_t { kPublic, kAnyKey, kAdmin, kMember };
+  // kAnyKey: every key but an analyst's. kAnalyst: the operator's and analyst keys (analytics).
+  // kAnalytics: those, and members (and platforms acting for one), whom the route itself limits
+  // to what is theirs.
+  enum class Access : uint8_t { kPublic, kAnyKey, kAdmin, kMember, kAnalyst, kAnalytics };
   struct Route {
     std::string_view method;
     std::string_view pattern;  // e.g. "/v1/offers/{id}"
@@ -120,6 +142,23 @@ class Service : public HttpHandler {
   void ListContracts(Call& call);
   void GetEvents(Call& call);
 
+  // rfq bids and awards (api/routes_rfq.cc).
+  void PlaceBid(Call& call);
+  void ListBids(Call& call);
+  void GetBid(Call& call);
+  void WithdrawBid(Call& call);
+  void AwardBids(Call& call);
+
+  // A contract's steps (api/routes_contracts.cc).
+  enum class ContractStepKind { kConfirm, kDecline, kDeliver, kAccept, kDispute, kCancel };
+  void ContractStep(Call& call, ContractStepKind step);
+  void ContractConfirm(Call& call);
+  void ContractDecline(Call& call);
+  void ContractDeliver(Call& call);
+  void ContractAccept(Call& call);
+  void ContractDispute(Call& call);
+  void ContractCancel(Call& call);
+
   // Keys and platform authorisations (api/routes_keys.cc).
   void IssueKey(Call& call);
   void ListKeys(Call& call);
@@ -129,10 +168,32 @@ class Service : public HttpHandler {
   void DeletePlatform(Call& call);
   void ChangePlatform(Call& call, bool authorize);
 
+  // Analytics (api/routes_analytics.cc).
+  void GetClusterStats(Call& call);
+  void DifferenceInDifferences(Call& call);
+  void GetFairness(Call& call);
+  // The days an analytics query covers: `from` and `to` (both optional: the 365 days up to
+  // today), checked against each other and max_period_days.
+  struct Period {
+    Day from, to;
+  };
+  std::optional<Period> ReadPeriod(QueryParams& q) const;
+
   // Operations (api/service.cc).
   void Healthz(Call& call);
   void Readyz(Call& call);
   void GetOpenApi(Call& call);
+  void Metrics(Call& call);
+  // Counts the state's objects into `census` on the engine thread, a slice per read, then calls
+  // `done` (false when the engine could not answer).
+  void TakeCensus(std::shared_ptr<StateCensus> census, std::function<void(bool)> done);
+
+  // `respond`, wrapped to count the answer and time it from `start_us` (and log it with
+  // `access_log`).
+  Respond Measured(size_t route, int64_t start_us, std::string_view method, std::string_view path,
+                   const std::string& remote, Respond respond);
+  // 429 for a client over its rate limit; `wait_us` until it may send again.
+  void TooMany(Call& call, int64_t wait_us, std::string_view whose);
 
   // Runs `command` on the engine thread; `view` renders an accepted outcome (with the state as
   // the command left it). Handles idempotency, rejections and an unavailable journal.
@@ -162,9 +223,14 @@ class Service : public HttpHandler {
   DurableEngine& engine_;
   KeyRing& keys_;
   Feed& feed_;
+  Analytics& analytics_;
   std::shared_ptr<const Taxonomy> taxonomy_;
   Options options_;
   std::atomic<bool> ready_{false};
+  RequestMetrics request_metrics_;
+  RateLimiter per_key_;
+  RateLimiter per_address_;
+  CounterArray rate_limited_{2};  // By key, by address.
 };
 
 // Renders a list body: {"items":[…],"next":…}; `next` empty renders null.

@@ -181,6 +181,14 @@ void WriteMember(JsonWriter& w, const State& state, const Member& member, const 
   KeyIds(w, "clusters", member.clusters);
   w.KeyString("status", member.SuspendedOn(today) ? "suspended" : "active");
   w.KeyFixed("reliability", state.Reliability(member, today), kRatioDigits);
+  // Of its rfq orders that closed with an eligible bid, the share it awarded (PRODUCT §2).
+  const int32_t decided = member.rfq_awarded + member.rfq_unawarded;
+  if (decided > 0) {
+    w.KeyFixed("award_rate", static_cast<double>(member.rfq_awarded) / decided, kRatioDigits);
+  } else {
+    w.KeyNull("award_rate");
+  }
+  w.KeyInt("rfq_awarded", member.rfq_awarded).KeyInt("rfq_unawarded", member.rfq_unawarded);
   w.KeyInstant("created_at", member.created_at).KeyInt("revision", member.revision);
   if (caller.ActsFor(member.id)) {
     std::vector<uint32_t> blocked(member.blocked.begin(), member.blocked.end());
@@ -310,8 +318,18 @@ void WriteOrder(JsonWriter& w, const State& state, const Order& order, const Cal
   KeyIds(w, "prefer_clusters", order.prefer_clusters);
   w.KeyMoney("cluster_bonus", order.cluster_bonus);
   w.KeyInstant("expires_at", order.expires_at);
+  if (order.mode == OrderMode::kRfq) {
+    w.KeyInstant("bids_close_at", order.bids_close_at).KeyString("award", ToString(order.award));
+    if (order.award == AwardMode::kManual) {
+      w.KeyInstant("award_by", order.award_by);
+    } else {
+      w.KeyNull("award_by");
+    }
+    if (owner) w.KeyInt("bids", static_cast<int64_t>(order.bids.size()));
+  }
   w.KeyInstant("created_at", order.created_at).KeyInt("revision", order.revision);
   if (owner) {
+    w.KeyInt("withdrawn", order.withdrawn);
     w.Key("allocations").BeginArray();
     for (ContractId c : order.contracts) {
       if (const Contract* contract = state.contract(c)) WriteAllocation(w, state, *contract);
@@ -321,12 +339,37 @@ void WriteOrder(JsonWriter& w, const State& state, const Order& order, const Cal
   w.EndObject();
 }
 
+void WriteBid(JsonWriter& w, const Bid& bid) {
+  w.BeginObject();
+  KeyPublicId(w, "id", bid.id);
+  KeyPublicId(w, "order", bid.order);
+  KeyPublicId(w, "supplier", bid.supplier);
+  w.KeyMoney("unit_price", bid.unit_price).KeyInt("quantity", bid.quantity);
+  w.KeyInt("lead_days", bid.lead_days);
+  KeyPublicId(w, "offer", bid.offer);
+  w.KeyString("status", ToString(bid.status));
+  // Ranked at the close (whatever became of it since): a landed cost is never zero.
+  if (bid.score.total > 0) {
+    KeyScore(w, "score", bid.score);
+  } else {
+    w.KeyNull("score");
+  }
+  w.KeyString("reason", bid.reason);
+  KeyPublicId(w, "contract", bid.contract);
+  w.KeyInstant("created_at", bid.created_at).KeyInt("revision", bid.revision);
+  w.EndObject();
+}
+
 void WriteContract(JsonWriter& w, const State& /*state*/, const Contract& contract) {
   w.BeginObject();
   KeyPublicId(w, "id", contract.id);
   KeyContractTerms(w, contract);
   w.KeyInstant("created_at", contract.created_at);
   KeyOptionalInstant(w, "confirm_by", contract.confirm_by);
+  KeyOptionalDay(w, "delivered_on", contract.delivered_on);
+  KeyPublicId(w, "cancelled_by", contract.cancelled_by);
+  w.KeyString("reason", contract.reason);
+  KeyPublicId(w, "bid", contract.bid);
   w.KeyInt("revision", contract.revision);
   w.EndObject();
 }
@@ -509,6 +552,46 @@ struct EventData {
   void operator()(const PlatformRevoked& e) const {
     KeyPublicId(w, "member", e.member);
     KeyPublicId(w, "platform", e.platform);
+  }
+  void operator()(const ContractConfirmed& e) const { KeyParties(e); }
+  void operator()(const ContractDeclined& e) const {
+    KeyParties(e);
+    w.KeyString("reason", e.reason);
+    KeyReopened(e);
+  }
+  void operator()(const ContractLapsed& e) const {
+    KeyParties(e);
+    KeyReopened(e);
+  }
+  void operator()(const ContractDelivered& e) const {
+    KeyParties(e);
+    w.KeyDay("delivered_on", e.delivered_on);
+  }
+  void operator()(const ContractAccepted& e) const {
+    KeyParties(e);
+    w.KeyBool("on_time", e.on_time).KeyBool("completes_order", e.completes_order);
+  }
+  void operator()(const ContractDisputed& e) const {
+    KeyParties(e);
+    w.KeyString("reason", e.reason).KeyBool("completes_order", e.completes_order);
+  }
+  void operator()(const ContractCancelled& e) const {
+    KeyParties(e);
+    KeyPublicId(w, "by", e.by);
+    w.KeyString("reason", e.reason);
+    KeyReopened(e);
+  }
+
+  template <typename Step>
+  void KeyParties(const Step& e) const {
+    KeyPublicId(w, "contract", e.contract);
+    KeyPublicId(w, "customer", e.customer);
+    KeyPublicId(w, "supplier", e.supplier);
+  }
+  // Whether the release put the offer back on the book and the order back on the resting book.
+  template <typename Release>
+  void KeyReopened(const Release& e) const {
+    w.KeyBool("reopen_offer", e.reopen_offer).KeyBool("reopen_order", e.reopen_order);
   }
 };
 

@@ -65,6 +65,10 @@ void WriteOrder(JsonWriter& w, const State& state, const Order& order, const Cal
 // distance_km, score, state, created_at, confirm_by, revision.
 void WriteContract(JsonWriter& w, const State& state, const Contract& contract);
 
+// A bid: its terms and status; its score once it was ranked at the close. Only its bidder, and
+// the order's customer after the close, may be shown one (api/routes_rfq.cc decides).
+void WriteBid(JsonWriter& w, const Bid& bid);
+
 // An API key's record, for the operator: id, kind, member (absent for an analyst key), label,
 // revoked. Never the key nor its hash; a non-empty `api_key` adds it, shown once at issue.
 void WriteKey(JsonWriter& w, const ApiKey& key, std::string_view api_key = {});
