@@ -16,7 +16,4 @@ if [[ ! -x "$server" ]]; then
   echo "run: $server was not built" >&2
   exit 1
 fi
-# Transparent huge pages for the heap, and heap growth in steps large enough to get them: the
-# engine's fork for a snapshot and a restart from one are both much cheaper (see BENCHMARKS.md).
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864}"
 exec "$server" --demo "$@"

@@ -22,6 +22,10 @@ packages=(
   libtomlplusplus-dev
   libssl-dev  # SHA-256 of API keys and a CSPRNG for new keys (OpenSSL libcrypto).
   curl        # The README's tour.
+  clang              # The fuzz targets (scripts/fuzz.sh): libFuzzer comes with clang,
+  libclang-rt-14-dev # and its runtime with this package.
+  wrk         # The end-to-end HTTP benchmark (bench/http_bench.sh).
+  postgresql  # Its SQL peer (bench/pg_peer.sh runs a throwaway cluster of its own).
 )
 # The OpenAPI lint (scripts/lint-openapi.sh) runs Redocly CLI through npx: Node.js 20 or later
 # with npm. A machine that has no npx gets Debian's nodejs and npm.

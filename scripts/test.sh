@@ -4,7 +4,8 @@
 #
 # Environment:
 #   SUBEX_JOBS                parallel build and test jobs (default 2)
-#   SUBEX_BENCH_SMOKE=0       skip the benchmark smoke run
+#   SUBEX_FUZZ_SECONDS        seconds each fuzz target runs (default 60; 0 skips fuzzing)
+#   SUBEX_BENCH_SMOKE=0       skip the benchmark smoke runs
 #   SUBEX_BENCH_SMOKE_FILTER  --benchmark_filter for the smoke run (default ".")
 set -euo pipefail
 
@@ -29,6 +30,11 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure --no-tests=error -j "$jobs"
 
+if [[ "${SUBEX_FUZZ_SECONDS:-60}" != 0 ]]; then
+  echo "== fuzz: every target for ${SUBEX_FUZZ_SECONDS:-60} s (scripts/fuzz.sh runs long campaigns)"
+  scripts/fuzz.sh "${SUBEX_FUZZ_SECONDS:-60}"
+fi
+
 bench=build/release/bench/subex_bench
 if [[ "${SUBEX_BENCH_SMOKE:-1}" == 0 ]]; then
   echo "== bench smoke: skipped (SUBEX_BENCH_SMOKE=0)"
@@ -37,6 +43,11 @@ elif [[ ! -x "$bench" ]]; then
 else
   echo "== bench smoke (20,000 offers; scripts/bench.sh runs the full 1,000,000)"
   SUBEX_BENCH_OFFERS="${SUBEX_BENCH_OFFERS:-20000}" "$bench" --benchmark_min_time=0.01 --benchmark_filter="${SUBEX_BENCH_SMOKE_FILTER:-.}"
+fi
+
+if [[ "${SUBEX_BENCH_SMOKE:-1}" != 0 ]]; then
+  echo "== HTTP benchmark smoke (bench/http_bench.sh runs 10 s a side)"
+  bench/http_bench.sh 3 8
 fi
 
 echo "== OpenAPI lint"

@@ -1,11 +1,13 @@
 // Layering — the folder arrows of the architecture, checked on the source tree.
 //
 // engine/ depends on nothing of ours and reaches no clock, thread, file or environment: time comes
-// in with each command. storage/ depends only on engine/; api/ on engine/ (and storage/, config/),
+// in with each command. analytics/ is as pure and depends only on engine/. storage/ depends only on
+// engine/; api/ on engine/ (and analytics/, storage/, config/),
 // never on the wiring; nothing but the wiring (server/, app/), tests and benchmarks includes api/.
-// RocksDB stays behind storage/. The scanner reads every source file of each folder that exists and
-// every CMakeLists.txt in it, and names each violation as file:line. Folders not yet written are
-// skipped.
+// telemetry/ (metrics and the log) depends on nothing of ours, and every layer but engine/ may
+// record into it. RocksDB stays behind storage/. The scanner reads every source file of each folder
+// that exists and every CMakeLists.txt in it, and names each violation as file:line. Folders not
+// yet written are skipped.
 
 #include <unistd.h>
 
@@ -57,8 +59,9 @@ struct LayerRule {
 };
 
 // Our top-level folders: an include or link that names one of them is a dependency on it.
-constexpr std::string_view kOurFolders[] = {"engine", "storage", "api",   "config",
-                                            "server", "app",     "bench", "tests"};
+constexpr std::string_view kOurFolders[] = {"engine", "analytics", "telemetry", "storage",
+                                            "api",    "config",    "server",    "app",
+                                            "bench",  "tests",     "fuzz"};
 
 // Headers the engine may not include: infrastructure, and the OS's clock, threads and files.
 constexpr std::string_view kEngineBannedHeaders[] = {"boost/",
@@ -88,11 +91,22 @@ constexpr std::string_view kEngineBannedHeaders[] = {"boost/",
 const std::vector<LayerRule>& Rules() {
   static const auto* const rules = new std::vector<LayerRule>{
       {"engine", {}, {std::begin(kEngineBannedHeaders), std::end(kEngineBannedHeaders)}, true},
-      {"storage", {"engine"}, {}, false},
-      {"api", {"engine", "storage", "config"}, {"rocksdb/"}, false},
+      {"analytics",
+       {"engine"},
+       {std::begin(kEngineBannedHeaders), std::end(kEngineBannedHeaders)},
+       true},
+      {"telemetry", {}, {"rocksdb/", "boost/", "simdjson", "toml++/"}, false},
+      {"storage", {"engine", "telemetry"}, {}, false},
+      {"api", {"engine", "analytics", "storage", "config", "telemetry"}, {"rocksdb/"}, false},
       {"config", {"engine"}, {"rocksdb/"}, false},
-      {"server", {"engine", "storage", "api", "config"}, {"rocksdb/"}, false},
-      {"app", {"engine", "storage", "api", "config"}, {"rocksdb/"}, false},
+      {"server",
+       {"engine", "analytics", "storage", "api", "config", "telemetry"},
+       {"rocksdb/"},
+       false},
+      {"app",
+       {"engine", "analytics", "storage", "api", "config", "telemetry"},
+       {"rocksdb/"},
+       false},
   };
   return *rules;
 }
@@ -259,9 +273,10 @@ std::vector<Violation> ScanSource(std::string_view folder, std::string_view file
       const std::string shown = "#include " + *included;
       const std::optional<std::string_view> ours = OurFolderOf(header);
       if (ours && *ours == "api" && folder != "api" && folder != "server" && folder != "app" &&
-          folder != "tests" && folder != "bench") {
-        violations.push_back({std::string(file), line,
-                              shown + ": only the wiring, tests and benchmarks may include api/"});
+          folder != "tests" && folder != "bench" && folder != "fuzz") {
+        violations.push_back(
+            {std::string(file), line,
+             shown + ": only the wiring, tests, benchmarks and fuzz targets may include api/"});
       } else if (ours && rule != nullptr && !MayDependOn(*rule, *ours)) {
         violations.push_back({std::string(file), line,
                               shown + ": " + std::string(folder) + "/ may not depend on " +
@@ -479,6 +494,17 @@ TEST(LayeringScanner, KeepsOtherArrowsPointingAtEngine) {
                   .empty());
   // Only the engine is pure: the wiring may read the clock.
   EXPECT_TRUE(ScanSource("server", "server/main.cc", "auto t = absl::Now();\n").empty());
+}
+
+TEST(LayeringScanner, TelemetryIsRecordedIntoByEveryLayerButTheEngine) {
+  EXPECT_TRUE(Mentions(ScanSource("engine", "engine/e.cc", "#include \"telemetry/log.h\"\n"), 1,
+                       "telemetry/"));
+  EXPECT_TRUE(Mentions(ScanSource("telemetry", "telemetry/m.cc", "#include \"engine/units.h\"\n"),
+                       1, "engine/"));
+  for (std::string_view folder : {"storage", "api", "server"}) {
+    const std::string file = std::string(folder) + "/x.cc";
+    EXPECT_TRUE(ScanSource(folder, file, "#include \"telemetry/metrics.h\"\n").empty()) << folder;
+  }
 }
 
 TEST(LayeringScanner, FlagsUpwardAndInfrastructureLinksInCMake) {

@@ -19,6 +19,7 @@ bool SubexdProcess::Start() {
     ::dup2(pipe_fds[1], STDERR_FILENO);
     ::close(pipe_fds[0]);
     ::setenv("SUBEX_ADMIN_KEY", kAdminKey, 1);
+    for (const auto& [name, value] : env_) ::setenv(name.c_str(), value.c_str(), 1);
     std::vector<std::string> args = {SUBEX_SUBEXD,  "--listen", "127.0.0.1:0", "--data-dir",
                                      dir_,          "--config", SUBEX_SOURCE_DIR "/config/subex.toml"};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
@@ -49,14 +50,34 @@ bool SubexdProcess::Start() {
 int SubexdProcess::Stop() {
   if (pid_ < 0) return -1;
   ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  return Wait();
+}
+
+void SubexdProcess::Signal(int signal) {
+  if (pid_ >= 0) ::kill(pid_, signal);
+}
+
+bool SubexdProcess::WaitForOutput(std::string_view text) {
+  char chunk[4096];
+  while (output_.find(text) == std::string::npos) {
+    ssize_t n = out_fd_ < 0 ? 0 : ::read(out_fd_, chunk, sizeof chunk);
+    if (n <= 0) return false;
+    output_.append(chunk, static_cast<size_t>(n));
+  }
+  return true;
+}
+
+int SubexdProcess::Wait() {
+  if (pid_ < 0) return -1;
+  // The output first: a server blocked writing to a full pipe would never exit.
   char chunk[4096];
   ssize_t n;
   while ((n = ::read(out_fd_, chunk, sizeof chunk)) > 0) output_.append(chunk, static_cast<size_t>(n));
   ::close(out_fd_);
   out_fd_ = -1;
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

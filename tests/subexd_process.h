@@ -2,7 +2,8 @@
 //
 // Starts `subexd --listen 127.0.0.1:0 --data-dir DIR --config <repo config>` with a fixed admin
 // key, waits for its "listening on" line and reads the port from it. The data directory outlives
-// a Stop/Start, so a test can restart the server on the same journal.
+// a Stop/Start, so a test can restart the server on the same journal. Its stdout and stderr are
+// collected together in `output()`.
 //
 //   SubexdProcess server(dir);
 //   ASSERT_TRUE(server.Start());
@@ -17,6 +18,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace subex::test {
@@ -29,10 +32,22 @@ class SubexdProcess {
       : dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
   ~SubexdProcess() { Kill(); }
 
-  // Starts the server and waits until it listens; false (with its output) when it does not.
+  // An environment variable for the next Start.
+  void SetEnv(std::string name, std::string value) {
+    env_.emplace_back(std::move(name), std::move(value));
+  }
+
+  // Starts the server and waits until it listens; false (with its output) when it does not,
+  // and then `Wait` tells how it exited.
   bool Start();
   // SIGTERM and wait for a clean exit; returns the exit status.
   int Stop();
+  // Sends `signal` and returns at once.
+  void Signal(int signal);
+  // Reads the output until it holds `text`; false when the server closes it first.
+  bool WaitForOutput(std::string_view text);
+  // Waits for the server to exit; returns the exit status (128 + the signal when killed by one).
+  int Wait();
   // SIGKILL, as a crash.
   void Kill();
 
@@ -42,6 +57,7 @@ class SubexdProcess {
  private:
   std::string dir_;
   std::vector<std::string> extra_args_;
+  std::vector<std::pair<std::string, std::string>> env_;
   pid_t pid_ = -1;
   int out_fd_ = -1;
   uint16_t port_ = 0;
