@@ -10,6 +10,7 @@
 #include "api/crypto.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
+#include "engine/state_hash.h"
 #include "telemetry/log.h"
 
 namespace subex {
@@ -164,6 +165,7 @@ const std::vector<Service::Route>& Service::Routes() {
       {"POST", "/v1/contracts/{id}/dispute", A::kMember, &Service::ContractDispute},
       {"POST", "/v1/contracts/{id}/cancel", A::kMember, &Service::ContractCancel},
       {"GET", "/v1/events", A::kAnyKey, &Service::GetEvents},
+      {"GET", "/v1/state", A::kAdmin, &Service::GetState},
       {"POST", "/v1/keys", A::kAdmin, &Service::IssueKey},
       {"GET", "/v1/keys", A::kAdmin, &Service::ListKeys},
       {"GET", "/v1/keys/{id}", A::kAdmin, &Service::GetKey},
@@ -486,8 +488,29 @@ void Service::Healthz(Call& call) {
 
 void Service::Readyz(Call& call) {
   if (!ready_.load()) return Fail(call, Unavailable("recovering the journal; not ready yet"));
+  if (engine_.journal_failed()) {
+    return Fail(call, Unavailable("the journal cannot write; nothing more is acknowledged"));
+  }
   call.respond({.status = 200, .content_type = std::string(kJson),
                 .body = R"({"status":"ready"})", .headers = {}});
+}
+
+void Service::GetState(Call& call) {
+  QueryParams q;
+  if (auto p = q.Parse(call.query, {})) return Fail(call, *p);
+  Read(call, [](const State& s) {
+    JsonWriter w;
+    w.BeginObject();
+    w.KeyInt("seq", static_cast<int64_t>(s.last_seq()));
+    w.KeyString("hash", absl::StrCat(absl::Hex(StateHash(s), absl::kZeroPad16)));
+    w.KeyInt("members", static_cast<int64_t>(s.members().size()));
+    w.KeyInt("clusters", static_cast<int64_t>(s.clusters().size()));
+    w.KeyInt("offers", static_cast<int64_t>(s.offers().size()));
+    w.KeyInt("orders", static_cast<int64_t>(s.orders().size()));
+    w.KeyInt("contracts", static_cast<int64_t>(s.contracts().size()));
+    w.EndObject();
+    return Answer{.status = 200, .body = w.str(), .location = {}};
+  });
 }
 
 void Service::GetOpenApi(Call& call) {
@@ -521,7 +544,7 @@ void Service::Metrics(Call& call) {
   out.Sample("subex_http_rate_limited_total", {{"limit", "key"}}, rate_limited_.Value(0));
   out.Sample("subex_http_rate_limited_total", {{"limit", "address"}}, rate_limited_.Value(1));
   out.Family("subex_ready", "gauge", "1 when the server answers /readyz with 200.");
-  out.Sample("subex_ready", {}, uint64_t{ready_.load() ? 1u : 0u});
+  out.Sample("subex_ready", {}, uint64_t{ready_.load() && !engine_.journal_failed() ? 1u : 0u});
   engine_.WriteMetrics(out);
   if (options_.more_metrics) options_.more_metrics(out);
   auto head = std::make_shared<std::string>(std::move(out).Take());

@@ -183,6 +183,8 @@ class Service : public HttpHandler {
   void Healthz(Call& call);
   void Readyz(Call& call);
   void GetOpenApi(Call& call);
+  // The newest applied seq and the state's fingerprint (engine/state_hash.h), for operators.
+  void GetState(Call& call);
   void Metrics(Call& call);
   // Counts the state's objects into `census` on the engine thread, a slice per read, then calls
   // `done` (false when the engine could not answer).

@@ -220,8 +220,9 @@ Verdict DecideOn(const State& s, const AuthorizePlatform& c, Instant, Out& out) 
   const Member* p = s.member(c.platform);
   if (m == nullptr || m->is(kRolePlatform)) return Rejection::Forbidden("only a member may do this");
   if (p == nullptr || !p->is(kRolePlatform)) return Rejection::NotFound("platform");
+  // Authorising again changes nothing and succeeds, as blocking again does (PUT is idempotent).
   if (std::binary_search(m->platforms.begin(), m->platforms.end(), c.platform)) {
-    return Rejection::Conflict("the platform is already authorised");
+    return std::nullopt;
   }
   out.push_back(PlatformAuthorized{c.by, c.platform});
   return std::nullopt;

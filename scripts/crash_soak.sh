@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Durability soak (PRODUCT §8): builds Release and runs the crash test with many kill -9 cycles —
+# Durability soak (PRODUCT §8): builds Release and runs both crash tests — the engine's journal
+# (crash_test) and the HTTP server's (crash_http_test) — with many kill -9 cycles —
 # SUBEX_CRASH_CYCLES (default 300; CI runs 20) — on one data directory. SUBEX_CRASH_SEED changes
 # the kill timings (default 20261123). Pass "Asan" to soak the sanitizer build instead.
 #
@@ -13,4 +14,5 @@ type="${1:-Release}"
 scripts/build.sh "$type"
 export SUBEX_CRASH_CYCLES="${SUBEX_CRASH_CYCLES:-300}"
 echo "== crash soak: ${SUBEX_CRASH_CYCLES} kill -9 cycles, seed ${SUBEX_CRASH_SEED:-20261123}"
-exec "build/${type,,}/tests/crash_test"
+"build/${type,,}/tests/crash_test"
+exec "build/${type,,}/tests/crash_http_test"

@@ -28,9 +28,11 @@
 // stop, 2 for a bad command line or configuration.
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -72,6 +74,26 @@ extern char** environ;
 
 namespace subex {
 namespace {
+
+// Descriptors subexd needs besides its connections: RocksDB's files, the listener, logs.
+constexpr rlim_t kOtherFiles = 1024;
+
+// Raises the soft limit on open files to `wanted` (at most the hard limit), so that
+// server.max_connections is not cut short by a distribution's default of 1024. Logs when the
+// hard limit is lower.
+void RaiseOpenFileLimit(rlim_t wanted) {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= wanted) return;
+  const rlim_t soft = files.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, files.rlim_max);
+  if (soft > files.rlim_cur) {
+    files.rlim_cur = soft;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+  if (soft < wanted) {
+    Log(LogLevel::kWarn, "the open-file limit is below server.max_connections",
+        {{"limit", static_cast<uint64_t>(soft)}, {"wanted", static_cast<uint64_t>(wanted)}});
+  }
+}
 
 Instant Now() {
   return Instant{std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -373,6 +395,7 @@ int Serve(Config config, bool demo) {
          out.Sample("subex_http_protocol_errors_total", {}, http->protocol_errors());
          WriteProcessMetrics(out, start_unix_seconds);
        }});
+  RaiseOpenFileLimit(static_cast<rlim_t>(sv.max_connections) + kOtherFiles);
   HttpServer server(service, {.host = address->first,
                               .port = address->second,
                               .io_threads = sv.io_threads,

@@ -123,6 +123,10 @@ class DurableEngine {
   // thread.
   absl::StatusOr<std::vector<Event>> ReadEvents(uint64_t after, size_t limit) const;
 
+  // Whether a journal write has failed: from then on nothing more is acknowledged (every
+  // request is answered Unavailable). Safe from any thread.
+  bool journal_failed() const { return failed_.load(std::memory_order_acquire); }
+
   // Counters for operations: batches written and requests answered so far.
   uint64_t batches() const { return batches_.load(); }
   uint64_t requests() const { return requests_.load(); }

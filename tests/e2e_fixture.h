@@ -78,8 +78,11 @@ inline constexpr char kOrderBody[] =
 
 class ApiTest : public ::testing::Test {
  protected:
+  // Flags the server starts with, beyond the data directory (SubexdProcess).
+  virtual std::vector<std::string> ServerArgs() const { return {}; }
+
   void SetUp() override {
-    server_ = std::make_unique<SubexdProcess>(dir_.path());
+    server_ = std::make_unique<SubexdProcess>(dir_.path(), ServerArgs());
     ASSERT_TRUE(server_->Start()) << server_->output();
     client_ = std::make_unique<HttpClient>(server_->port());
   }
@@ -122,6 +125,14 @@ class ApiTest : public ::testing::Test {
       if (next == after || r.status != 200) return after;
       after = next;
     }
+  }
+
+  // The engine's position and fingerprint (GET /v1/state): changes iff the state changed.
+  std::string StateHash() {
+    HttpClient c(server_->port());
+    HttpClient::Response r = c.Send("GET", "/v1/state", kAdmin);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return At(r.body, "/seq") + "/" + At(r.body, "/hash");
   }
 
   void MakeMarket() {

@@ -60,6 +60,17 @@ HttpClient::Response HttpClient::Send(
   return SendRaw(req);
 }
 
+bool HttpClient::Write(const std::string& bytes) {
+  if (!Connect()) return false;
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 HttpClient::Response HttpClient::SendRaw(const std::string& bytes) {
   if (!Connect()) return {};
   size_t sent = 0;

@@ -42,6 +42,9 @@ class HttpClient {
   // Writes `bytes` as they are and reads one response (status 0 if the server closes first).
   Response SendRaw(const std::string& bytes);
 
+  // Writes `bytes` and reads nothing; false when the connection fails.
+  bool Write(const std::string& bytes);
+
   // Opens a connection (done lazily by Send); false when the server does not accept.
   bool Connect();
   void Close();

@@ -1,6 +1,7 @@
 #include "tests/subexd_process.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +21,12 @@ bool SubexdProcess::Start() {
     ::close(pipe_fds[0]);
     ::setenv("SUBEX_ADMIN_KEY", kAdminKey, 1);
     for (const auto& [name, value] : env_) ::setenv(name.c_str(), value.c_str(), 1);
+    if (file_size_limit_ > 0) {
+      // A write past the limit fails with EFBIG instead of raising SIGXFSZ: a full disk.
+      ::signal(SIGXFSZ, SIG_IGN);
+      const rlimit limit{.rlim_cur = file_size_limit_, .rlim_max = file_size_limit_};
+      ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
     std::vector<std::string> args = {SUBEX_SUBEXD,  "--listen", "127.0.0.1:0", "--data-dir",
                                      dir_,          "--config", SUBEX_SOURCE_DIR "/config/subex.toml"};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());

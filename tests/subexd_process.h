@@ -37,6 +37,10 @@ class SubexdProcess {
     env_.emplace_back(std::move(name), std::move(value));
   }
 
+  // The largest file the next Start may write, in bytes (RLIMIT_FSIZE; 0: no limit): a write
+  // beyond it fails as on a full disk.
+  void SetFileSizeLimit(uint64_t bytes) { file_size_limit_ = bytes; }
+
   // Starts the server and waits until it listens; false (with its output) when it does not,
   // and then `Wait` tells how it exited.
   bool Start();
@@ -61,6 +65,7 @@ class SubexdProcess {
   pid_t pid_ = -1;
   int out_fd_ = -1;
   uint16_t port_ = 0;
+  uint64_t file_size_limit_ = 0;
   std::string output_;
 };
 
