@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Configures and builds one build type into build/<type>: Release (default), Asan or Debug.
+# Configures and builds one build type into build/<type>: Release (default), Asan, Tsan or Debug.
+# Names of targets after the type build only those (and what they need).
 #
-#   scripts/build.sh [Release|Asan|Debug]
+#   scripts/build.sh [Release|Asan|Tsan|Debug] [target...]
 #
 # Warnings are errors. SUBEX_JOBS sets the number of parallel compile jobs (default 2).
 set -euo pipefail
@@ -11,13 +12,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 case "${1:-Release}" in
   Release | release) type=Release ;;
   Asan | asan | ASan | ASAN) type=Asan ;;
+  Tsan | tsan | TSan | TSAN) type=Tsan ;;
   Debug | debug) type=Debug ;;
   *)
-    echo "usage: scripts/build.sh [Release|Asan|Debug]" >&2
+    echo "usage: scripts/build.sh [Release|Asan|Tsan|Debug] [target...]" >&2
     exit 2
     ;;
 esac
 
 dir="build/${type,,}"
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" -DSUBEX_WERROR=ON
-ninja -C "$dir" -j "${SUBEX_JOBS:-2}"
+shift || true
+ninja -C "$dir" -j "${SUBEX_JOBS:-2}" "$@"

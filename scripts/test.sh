@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Release and Asan (AddressSanitizer + UndefinedBehaviorSanitizer),
-# runs every test in both, then a short benchmark smoke run. Exits non-zero on any failure.
+# runs every test in both, the concurrent parts under ThreadSanitizer (scripts/tsan.sh), each fuzz
+# target, then short benchmark smoke runs. Exits non-zero on any failure.
 #
 # Environment:
 #   SUBEX_JOBS                parallel build and test jobs (default 2)
@@ -29,6 +30,9 @@ echo "== Asan: test"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure --no-tests=error -j "$jobs"
+
+echo "== Tsan: the concurrent parts under ThreadSanitizer"
+scripts/tsan.sh
 
 if [[ "${SUBEX_FUZZ_SECONDS:-60}" != 0 ]]; then
   echo "== fuzz: every target for ${SUBEX_FUZZ_SECONDS:-60} s (scripts/fuzz.sh runs long campaigns)"

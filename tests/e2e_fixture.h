@@ -103,6 +103,10 @@ class ApiTest : public ::testing::Test {
   HttpClient::Response Send(const std::string& method, const std::string& target,
                             const std::string& key = "", const std::string& body = "",
                             const std::vector<std::pair<std::string, std::string>>& h = {}) {
+    if (client_ == nullptr) {  // A failed Restart: no server to talk to.
+      ADD_FAILURE() << "no server: " << method << " " << target;
+      return {};
+    }
     return client_->Send(method, target, key, body, h);
   }
 

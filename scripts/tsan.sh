@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# ThreadSanitizer over the server's concurrent parts: builds the Tsan type (build/tsan) — subexd
+# and the tests that run threads — and runs them, failing on the first data race or lock-order
+# inversion:
+#
+#   - in process: the durable engine (engine thread, journal thread, readers), the feed, metrics,
+#     the rate limiter and the HTTP parser (storage_test, telemetry_test, api_test);
+#   - out of process: the end-to-end suites against a ThreadSanitizer subexd (its I/O threads,
+#     the engine queue, long polls, the graceful stop, kill -9 under load), which exits 66 on a
+#     report, failing the test that stops it.
+#
+#   scripts/tsan.sh
+#
+# SUBEX_JOBS sets the parallel build jobs (default 2). RocksDB comes from Debian without
+# instrumentation: its internal hand-offs are suppressed (scripts/tsan.supp); races between our
+# threads are reported.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+suites=(storage_test telemetry_test api_test api_e2e_test hostile_e2e_test stop_e2e_test
+  ops_e2e_test workflow_e2e_test crash_http_test)
+
+scripts/build.sh Tsan subexd "${suites[@]}"
+
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$(pwd)/scripts/tsan.supp ${TSAN_OPTIONS:-}"
+# Fewer kill cycles than the Release run: every start replays under instrumentation.
+export SUBEX_CRASH_CYCLES="${SUBEX_CRASH_CYCLES:-5}"
+status=0
+for suite in "${suites[@]}"; do
+  exe="$(find build/tsan -type f -name "$suite" -perm -u+x | head -n 1)"
+  echo "== tsan: $suite"
+  if ! "$exe" --gtest_brief=1; then
+    status=1
+  fi
+done
+exit "$status"
