@@ -41,6 +41,18 @@ void AppendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   while (!text.empty()) {
+    // The common case first: a run of printable ASCII that needs no escape, appended at once.
+    size_t run = 0;
+    while (run < text.size()) {
+      const unsigned char r = static_cast<unsigned char>(text[run]);
+      if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\') break;
+      ++run;
+    }
+    if (run > 0) {
+      out.append(text.data(), run);
+      text.remove_prefix(run);
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(text.front());
     if (c == '"' || c == '\\') {
       out.push_back('\\');
@@ -50,9 +62,6 @@ void AppendJsonString(std::string& out, std::string_view text) {
       out.append("\\u00");
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 0xF]);
-      text.remove_prefix(1);
-    } else if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
       text.remove_prefix(1);
     } else if (size_t n = Utf8SequenceLength(text); n > 0) {
       out.append(text.substr(0, n));
@@ -65,33 +74,50 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-std::string FormatMoney(Kopecks value) {
+// Appends `value` kopecks as roubles with two decimals ("-1234.05").
+void AppendMoney(std::string& out, Kopecks value) {
   // The magnitude as unsigned, so that the most negative value has one too.
-  uint64_t magnitude =
+  const uint64_t magnitude =
       value < 0 ? uint64_t{0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-  std::string out = value < 0 ? "-" : "";
-  out += std::to_string(magnitude / 100);
+  if (value < 0) out.push_back('-');
+  char buf[24];
+  const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, magnitude / 100);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
   out.push_back('.');
   out.push_back(static_cast<char>('0' + magnitude % 100 / 10));
   out.push_back(static_cast<char>('0' + magnitude % 10));
+}
+
+std::string FormatMoney(Kopecks value) {
+  std::string out;
+  AppendMoney(out, value);
   return out;
 }
 
-std::string FormatRfc3339(subex::Instant t) {
+// Appends `t` as RFC 3339 UTC: seconds always, milliseconds when not zero.
+void AppendRfc3339(std::string& out, subex::Instant t) {
   subex::Day day = DayOf(t);
-  int64_t ms_of_day = t.unix_ms - StartOf(day).unix_ms;
-  int64_t s = ms_of_day / 1000;
-  int ms = static_cast<int>(ms_of_day % 1000);
-  char buf[32];
-  int n = std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", static_cast<int>(s / 3600),
-                        static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
-  std::string out = FormatDay(day);
-  out.append(buf, static_cast<size_t>(n));
+  const int64_t ms_of_day = t.unix_ms - StartOf(day).unix_ms;
+  const int s = static_cast<int>(ms_of_day / 1000);
+  const int ms = static_cast<int>(ms_of_day % 1000);
+  AppendDay(out, day);
+  const int h = s / 3600, m = s / 60 % 60, sec = s % 60;
+  const char hms[9] = {'T',
+                       static_cast<char>('0' + h / 10),   static_cast<char>('0' + h % 10),   ':',
+                       static_cast<char>('0' + m / 10),   static_cast<char>('0' + m % 10),   ':',
+                       static_cast<char>('0' + sec / 10), static_cast<char>('0' + sec % 10)};
+  out.append(hms, sizeof hms);
   if (ms != 0) {
-    n = std::snprintf(buf, sizeof buf, ".%03d", ms);
-    out.append(buf, static_cast<size_t>(n));
+    const char frac[4] = {'.', static_cast<char>('0' + ms / 100),
+                          static_cast<char>('0' + ms / 10 % 10), static_cast<char>('0' + ms % 10)};
+    out.append(frac, sizeof frac);
   }
   out.push_back('Z');
+}
+
+std::string FormatRfc3339(subex::Instant t) {
+  std::string out;
+  AppendRfc3339(out, t);
   return out;
 }
 
@@ -180,8 +206,10 @@ JsonWriter& JsonWriter::Fixed(double value, int digits) {
   if (digits < 0) digits = 0;
   if (digits > 17) digits = 17;
   char buf[352];  // DBL_MAX has 309 integer digits.
-  int n = std::snprintf(buf, sizeof buf, "%.*f", digits, value);
-  std::string_view text(buf, static_cast<size_t>(n));
+  // As printf's "%.*f" writes it, without the locale and the format parsing.
+  const std::to_chars_result r =
+      std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, digits);
+  std::string_view text(buf, static_cast<size_t>(r.ptr - buf));
   // A value that rounds to zero is written without its sign: "-0.00" reads as a negative amount.
   if (text.front() == '-' && text.find_first_not_of("-0.") == std::string_view::npos) {
     text.remove_prefix(1);
@@ -192,7 +220,7 @@ JsonWriter& JsonWriter::Fixed(double value, int digits) {
 
 JsonWriter& JsonWriter::Money(Kopecks value) {
   BeforeValue();
-  out_.append(FormatMoney(value));
+  AppendMoney(out_, value);
   return *this;
 }
 
@@ -217,7 +245,7 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
 JsonWriter& JsonWriter::Day(subex::Day day) {
   BeforeValue();
   out_.push_back('"');
-  out_.append(FormatDay(day));
+  AppendDay(out_, day);
   out_.push_back('"');
   return *this;
 }
@@ -225,7 +253,7 @@ JsonWriter& JsonWriter::Day(subex::Day day) {
 JsonWriter& JsonWriter::Instant(subex::Instant t) {
   BeforeValue();
   out_.push_back('"');
-  out_.append(FormatRfc3339(t));
+  AppendRfc3339(out_, t);
   out_.push_back('"');
   return *this;
 }

@@ -427,7 +427,6 @@ void Service::Mutate(Call& call, Command command, View view) {
                                          call.request.body));
   }
   auto live = std::make_shared<Answer>();
-  auto secret = std::make_shared<std::string>();
   DurableEngine::Request req;
   req.command = std::move(command);
   req.now = options_.clock();

@@ -12,6 +12,9 @@
 # Prints requests/s, p50/p99 latency and the ratios. Not part of CI, which runs a short smoke.
 #
 #   bench/http_bench.sh [seconds=10] [connections=32]      (after scripts/build.sh Release)
+#
+# With SUBEX_BENCH_PERF=<file>, subexd is profiled with `perf record -g` during the offers and
+# orders run (see BENCHMARKS.md for reading it: perf report -i <file> --no-children).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -74,7 +77,13 @@ while IFS=$'\t' read -r id name key role; do
 done <"$work/data/demo_keys.tsv" >"$work/members.tsv"
 
 echo "subexd: ${seconds} s, ${connections} connections, offers and orders..." >&2
+if [[ -n "${SUBEX_BENCH_PERF:-}" ]]; then
+  perf record -F 999 -g -p "${pids[0]}" -o "$SUBEX_BENCH_PERF" -- sleep "$seconds" \
+    >"$work/perf.log" 2>&1 &
+  perf_pid=$!
+fi
 read -r s_rps s_p50 s_p99 s_bad < <(load http://127.0.0.1:18080 mixed)
+[[ -n "${SUBEX_BENCH_PERF:-}" ]] && wait "$perf_pid"
 echo "subexd: ${seconds} s, ${connections} connections, orders only..." >&2
 read -r o_rps o_p50 o_p99 o_bad < <(load http://127.0.0.1:18080 orders)
 

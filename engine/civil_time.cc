@@ -48,12 +48,37 @@ std::optional<Day> ParseDay(std::string_view text) {
   return Day{static_cast<int32_t>(*day - kEpoch)};
 }
 
+void AppendDay(std::string& out, Day day) {
+  // Days to civil date (H. Hinnant's days_from_civil inverted): exact for every int32 day.
+  const int64_t z = int64_t{day.value} + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 0 || y > 9999) {  // Outside four digits: rare, and printf pads and signs it.
+    char buf[32];
+    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(y),
+                                m, d);
+    out.append(buf, static_cast<size_t>(n));
+    return;
+  }
+  const char text[10] = {static_cast<char>('0' + y / 1000),     static_cast<char>('0' + y / 100 % 10),
+                         static_cast<char>('0' + y / 10 % 10),  static_cast<char>('0' + y % 10),
+                         '-',
+                         static_cast<char>('0' + m / 10),       static_cast<char>('0' + m % 10),
+                         '-',
+                         static_cast<char>('0' + d / 10),       static_cast<char>('0' + d % 10)};
+  out.append(text, sizeof text);
+}
+
 std::string FormatDay(Day day) {
-  absl::CivilDay d = kEpoch + day.value;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year()), d.month(),
-                d.day());
-  return buf;
+  std::string out;
+  AppendDay(out, day);
+  return out;
 }
 
 std::optional<Instant> ParseInstant(std::string_view text) {

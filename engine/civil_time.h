@@ -17,6 +17,8 @@ namespace subex {
 
 std::optional<Day> ParseDay(std::string_view text);
 std::string FormatDay(Day day);
+// Appends FormatDay(day) to `out` (the hot path of writing answers: no temporary string).
+void AppendDay(std::string& out, Day day);
 
 std::optional<Instant> ParseInstant(std::string_view text);
 std::string FormatInstant(Instant t);

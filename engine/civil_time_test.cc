@@ -3,6 +3,12 @@
 
 #include "engine/civil_time.h"
 
+#include <climits>
+#include <cstdio>
+#include <string>
+
+#include "absl/time/civil_time.h"
+
 #include "engine/test_fixture.h"
 #include "engine/units.h"
 #include "gtest/gtest.h"
@@ -23,6 +29,31 @@ TEST(CivilTimeTest, FormatDayRoundTrips) {
     ASSERT_TRUE(day.has_value()) << text;
     EXPECT_EQ(FormatDay(*day), text);
   }
+}
+
+// Every day of 1600..2400 (three leap-century rules), every 97th day of the other four-digit
+// years, and days far beyond them either way agree with Abseil's civil calendar.
+TEST(CivilTimeTest, FormatDayAgreesWithTheCivilCalendarEverywhere) {
+  const absl::CivilDay epoch(1970, 1, 1);
+  auto reference = [&](int32_t v) {
+    const absl::CivilDay d = epoch + v;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(d.year()), d.month(),
+                  d.day());
+    return std::string(buf);
+  };
+  const int32_t first = *ParseDay("0000-01-01") - Day{0}, last = *ParseDay("9999-12-31") - Day{0};
+  const int32_t dense_from = *ParseDay("1600-01-01") - Day{0};
+  const int32_t dense_to = *ParseDay("2400-12-31") - Day{0};
+  for (int32_t v = first - 800; v <= last + 800; v += (v >= dense_from && v <= dense_to) ? 1 : 97) {
+    ASSERT_EQ(FormatDay(Day{v}), reference(v)) << v;
+  }
+  for (int32_t v : {INT32_MIN, INT32_MIN + 1, -1'000'000'000, 1'000'000'000, INT32_MAX}) {
+    EXPECT_EQ(FormatDay(Day{v}), reference(v)) << v;
+  }
+  std::string out = "x";
+  AppendDay(out, Day{20788});
+  EXPECT_EQ(out, "x2026-12-01");
 }
 
 TEST(CivilTimeTest, RejectsDaysThatDoNotExist) {

@@ -8,8 +8,15 @@
 namespace subex {
 namespace {
 
-void CheckOffer(const State& s, const CapacityOffer& o, std::vector<std::string>& v) {
-  std::vector<int64_t> allocated(static_cast<size_t>(o.to - o.from + 1), 0);
+// `allocated` is scratch space, reused from offer to offer.
+void CheckOfferRecord(const State& s, const CapacityOffer& o, std::vector<int64_t>& allocated,
+                      std::vector<std::string>& v) {
+  if (o.to < o.from || o.to - o.from >= s.params().limits.max_offer_days) {
+    v.push_back(absl::StrCat("offer ", o.id.value, " spans ", FormatDay(o.from), "..",
+                             FormatDay(o.to)));
+    return;
+  }
+  allocated.assign(static_cast<size_t>(o.to - o.from + 1), 0);
   for (ContractId id : o.contracts) {
     if (!s.contract(id)->live()) continue;  // Its days went back to the calendar.
     for (const DayQuantity& d : s.contract(id)->days) {
@@ -38,6 +45,12 @@ void CheckOffer(const State& s, const CapacityOffer& o, std::vector<std::string>
   if (free_total != o.calendar.free_total()) {
     v.push_back(absl::StrCat("offer ", o.id.value, " free total is off"));
   }
+  if (o.status == OfferStatus::kOpen && o.calendar.free_total() == 0) {
+    v.push_back(absl::StrCat("offer ", o.id.value, " is open with nothing free"));
+  }
+}
+
+void CheckOfferIndexes(const State& s, const CapacityOffer& o, std::vector<std::string>& v) {
   bool open = o.status == OfferStatus::kOpen;
   GeoPoint where = s.member(o.supplier)->location;
   if (open != (s.offer_book().Find(o.process, where, o.unit_price, o.id) != nullptr)) {
@@ -53,9 +66,6 @@ void CheckOffer(const State& s, const CapacityOffer& o, std::vector<std::string>
         v.push_back(absl::StrCat("offer ", o.id.value, " has a stale free span in the book"));
       }
     }
-  }
-  if (open && o.calendar.free_total() == 0) {
-    v.push_back(absl::StrCat("offer ", o.id.value, " is open with nothing free"));
   }
 }
 
@@ -112,6 +122,9 @@ void CheckOrder(const State& s, const Order& o, std::vector<std::string>& v) {
       v.push_back(absl::StrCat("bid ", id.value, " is ranked on a ", ToString(o.status), " order"));
     }
   }
+}
+
+void CheckOrderIndexes(const State& s, const Order& o, std::vector<std::string>& v) {
   if (o.resting() != s.resting_orders().Contains(o.process, o.max_unit_price, o.id)) {
     v.push_back(absl::StrCat("order ", o.id.value, " is ", ToString(o.status),
                              " and the resting book disagrees"));
@@ -196,9 +209,10 @@ void CheckContract(const State& s, const Contract& c, std::vector<std::string>& 
 
 }  // namespace
 
-std::vector<std::string> CheckInvariants(const State& s) {
+std::vector<std::string> CheckRecordInvariants(const State& s) {
   std::vector<std::string> v;
-  for (const CapacityOffer& o : s.offers()) CheckOffer(s, o, v);
+  std::vector<int64_t> allocated;
+  for (const CapacityOffer& o : s.offers()) CheckOfferRecord(s, o, allocated, v);
   for (const Order& o : s.orders()) CheckOrder(s, o, v);
   for (const Contract& c : s.contracts()) CheckContract(s, c, v);
   for (const Bid& b : s.bids()) CheckBid(s, b, v);
@@ -210,6 +224,13 @@ std::vector<std::string> CheckInvariants(const State& s) {
   size_t pending = 0;
   for (const Contract& c : s.contracts()) pending += c.state == ContractState::kPendingConfirmation;
   if (pending != s.contract_timers().size()) v.push_back("the confirmation timers are off");
+  return v;
+}
+
+std::vector<std::string> CheckInvariants(const State& s) {
+  std::vector<std::string> v = CheckRecordInvariants(s);
+  for (const CapacityOffer& o : s.offers()) CheckOfferIndexes(s, o, v);
+  for (const Order& o : s.orders()) CheckOrderIndexes(s, o, v);
   size_t open = 0, resting = 0;
   for (const CapacityOffer& o : s.offers()) open += o.status == OfferStatus::kOpen;
   for (const Order& o : s.orders()) resting += o.resting();

@@ -28,6 +28,11 @@ namespace subex {
 // Every violation found, in words; empty when the state is sound.
 std::vector<std::string> CheckInvariants(const State& state);
 
+// The invariants of the records alone: all of the above but the offer and resting books, which
+// State::Restore builds from the records. What DecodeSnapshot checks before it trusts a
+// snapshot; cheaper than CheckInvariants (no book lookups).
+std::vector<std::string> CheckRecordInvariants(const State& state);
+
 }  // namespace subex
 
 #endif  // SUBEX_ENGINE_INVARIANTS_H_

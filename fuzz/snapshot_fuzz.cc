@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "engine/invariants.h"
 #include "engine/params.h"
@@ -19,7 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<std::unique_ptr<State>> state =
       DecodeSnapshot(bytes, fuzz::SmallTaxonomy(), Params{});
   if (!state.ok()) return 0;
-  if (!CheckInvariants(**state).empty()) fuzz::Fail("a restored snapshot breaks an invariant");
+  if (std::vector<std::string> broken = CheckInvariants(**state); !broken.empty()) {
+    std::fprintf(stderr, "fuzz: %s\n", broken.front().c_str());
+    fuzz::Fail("a restored snapshot breaks an invariant");
+  }
   std::string again;
   EncodeSnapshot(**state, again);
   absl::StatusOr<std::unique_ptr<State>> back =

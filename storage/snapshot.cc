@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/invariants.h"
 #include "storage/binary.h"
 #include "storage/crc32c.h"
 #include "storage/fields.h"
@@ -512,7 +513,14 @@ absl::StatusOr<std::unique_ptr<State>> DecodeSnapshot(std::string_view bytes,
   }
   if (absl::Status s = f.status(); !s.ok()) return s;
   if (absl::Status s = CheckReferences(image, *taxonomy); !s.ok()) return s;
-  return State::Restore(std::move(taxonomy), params, std::move(image));
+  // The checksum guards against the disk; this against a snapshot whose records, each valid,
+  // disagree with each other (an order's allocation and its contracts, a calendar and the days
+  // drawn on it): restoring it would let the engine double-allocate.
+  std::unique_ptr<State> state = State::Restore(std::move(taxonomy), params, std::move(image));
+  if (std::vector<std::string> broken = CheckRecordInvariants(*state); !broken.empty()) {
+    return absl::DataLossError(absl::StrCat("snapshot breaks an invariant: ", broken.front()));
+  }
+  return state;
 }
 
 }  // namespace subex
