@@ -2,7 +2,9 @@
 // restart from a snapshot of a million open offers within a second):
 //
 //   BM_EncodeSnapshot   the whole state into one buffer; `bytes` and `bytes_per_offer` counters
-//   BM_RestoreSnapshot  decoding it and rebuilding every index (State::Restore)
+//   BM_RestoreSnapshot  decoding it and rebuilding every index (State::Restore), then checking
+//                       the record invariants, as DecodeSnapshot does
+//   BM_CheckRecordInvariants  that last check alone (engine/invariants.h)
 //   BM_ForkedSnapshot   the engine thread's stall when a forked child writes the snapshot
 //
 //   build/bench/snapshot_bench
@@ -19,6 +21,7 @@
 
 #include "bench/world.h"
 #include "benchmark/benchmark.h"
+#include "engine/invariants.h"
 #include "engine/state_hash.h"
 #include "storage/snapshot.h"
 #include "storage/snapshot_files.h"
@@ -82,6 +85,19 @@ void BM_RestoreSnapshot(benchmark::State& bm) {
   bm.counters["open_offers"] = static_cast<double>(restored->offer_book().size());
 }
 BENCHMARK(BM_RestoreSnapshot)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->Repetitions(5)
+    ->DisplayAggregatesOnly(true);
+
+void BM_CheckRecordInvariants(benchmark::State& bm) {
+  const State& state = World().engine().state();
+  for (auto _ : bm) {
+    std::vector<std::string> broken = CheckRecordInvariants(state);
+    if (!broken.empty()) bm.SkipWithError(broken.front().c_str());
+  }
+}
+BENCHMARK(BM_CheckRecordInvariants)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
     ->Repetitions(5)

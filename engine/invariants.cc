@@ -1,5 +1,7 @@
 #include "engine/invariants.h"
 
+#include <span>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "engine/civil_time.h"
@@ -9,14 +11,43 @@ namespace subex {
 namespace {
 
 // `allocated` is scratch space, reused from offer to offer.
-void CheckOfferRecord(const State& s, const CapacityOffer& o, std::vector<int64_t>& allocated,
-                      std::vector<std::string>& v) {
+void CheckOfferRecord(const State& s, const CapacityOffer& o, bool whole,
+                      std::vector<int64_t>& allocated, std::vector<std::string>& v) {
   if (o.to < o.from || o.to - o.from >= s.params().limits.max_offer_days) {
     v.push_back(absl::StrCat("offer ", o.id.value, " spans ", FormatDay(o.from), "..",
                              FormatDay(o.to)));
     return;
   }
-  allocated.assign(static_cast<size_t>(o.to - o.from + 1), 0);
+  const size_t span = static_cast<size_t>(o.to - o.from + 1);
+  const std::span<const int32_t> calendar = o.calendar.free_days();
+  const bool aligned = o.calendar.from() == o.from && calendar.size() == span;
+  bool any_live = false;
+  for (ContractId id : o.contracts) any_live = any_live || s.contract(id)->live();
+  if (!any_live && aligned) {
+    // Nothing drawn on it (most offers of a large book): every day is wholly free. One pass
+    // over the calendar, without the general case's per-day bookkeeping; none for a calendar
+    // built wholly free.
+    int64_t free_total = whole ? o.calendar.free_total() : 0;
+    bool all_free = true;
+    if (!whole) {
+      for (const int32_t free : calendar) {
+        all_free &= free == o.daily_capacity;
+        free_total += free;
+      }
+    }
+    if (!all_free) {
+      v.push_back(absl::StrCat("offer ", o.id.value, " has a calendar day that is not wholly "
+                               "free with nothing allocated"));
+    }
+    if (free_total != o.calendar.free_total()) {
+      v.push_back(absl::StrCat("offer ", o.id.value, " free total is off"));
+    }
+    if (o.status == OfferStatus::kOpen && o.calendar.free_total() == 0) {
+      v.push_back(absl::StrCat("offer ", o.id.value, " is open with nothing free"));
+    }
+    return;
+  }
+  allocated.assign(span, 0);
   for (ContractId id : o.contracts) {
     if (!s.contract(id)->live()) continue;  // Its days went back to the calendar.
     for (const DayQuantity& d : s.contract(id)->days) {
@@ -35,7 +66,7 @@ void CheckOfferRecord(const State& s, const CapacityOffer& o, std::vector<int64_
       v.push_back(absl::StrCat("offer ", o.id.value, " is allocated ", allocated[i], " on ",
                                FormatDay(day), " beyond its capacity ", o.daily_capacity));
     }
-    int32_t free = o.calendar.free_on(day);
+    const int32_t free = aligned ? calendar[i] : o.calendar.free_on(day);
     if (free + allocated[i] != o.daily_capacity) {
       v.push_back(absl::StrCat("offer ", o.id.value, " calendar says ", free, " free on ",
                                FormatDay(day), " with ", allocated[i], " allocated"));
@@ -209,10 +240,15 @@ void CheckContract(const State& s, const Contract& c, std::vector<std::string>& 
 
 }  // namespace
 
-std::vector<std::string> CheckRecordInvariants(const State& s) {
+std::vector<std::string> CheckRecordInvariants(const State& s,
+                                               const std::vector<bool>* whole_calendars) {
   std::vector<std::string> v;
   std::vector<int64_t> allocated;
-  for (const CapacityOffer& o : s.offers()) CheckOfferRecord(s, o, allocated, v);
+  for (const CapacityOffer& o : s.offers()) {
+    const bool whole = whole_calendars != nullptr && o.id.value < whole_calendars->size() &&
+                       (*whole_calendars)[o.id.value];
+    CheckOfferRecord(s, o, whole, allocated, v);
+  }
   for (const Order& o : s.orders()) CheckOrder(s, o, v);
   for (const Contract& c : s.contracts()) CheckContract(s, c, v);
   for (const Bid& b : s.bids()) CheckBid(s, b, v);

@@ -31,7 +31,12 @@ std::vector<std::string> CheckInvariants(const State& state);
 // The invariants of the records alone: all of the above but the offer and resting books, which
 // State::Restore builds from the records. What DecodeSnapshot checks before it trusts a
 // snapshot; cheaper than CheckInvariants (no book lookups).
-std::vector<std::string> CheckRecordInvariants(const State& state);
+//
+// `whole_calendars`, when given, marks by offer id the offers whose calendar the caller built
+// wholly free from the offer's own terms (DecodeSnapshot's untouched calendars): with no live
+// contract drawn on one, its calendar is sound by construction and its days are not read again.
+std::vector<std::string> CheckRecordInvariants(const State& state,
+                                               const std::vector<bool>* whole_calendars = nullptr);
 
 }  // namespace subex
 

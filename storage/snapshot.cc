@@ -242,6 +242,8 @@ class SnapshotFieldReader : public FieldReader {
         return;
       }
       o.calendar = CapacityCalendar(o.from, o.to, o.daily_capacity);
+      whole_calendars_.resize(o.id.value + size_t{1});
+      whole_calendars_[o.id.value] = true;
       return;
     }
     if (!InRange<uint8_t>(field, mode, 0, 1)) return;
@@ -263,6 +265,9 @@ class SnapshotFieldReader : public FieldReader {
     o.calendar.Give(days);
   }
 
+  // By offer id: whether the offer's calendar was built here as wholly free (mode 0).
+  const std::vector<bool>& whole_calendars() const { return whole_calendars_; }
+
   // The first failure, as DataLoss naming the record and field.
   absl::Status status() const {
     if (ok()) return absl::OkStatus();
@@ -277,6 +282,7 @@ class SnapshotFieldReader : public FieldReader {
   const char* kind_ = "header";
   size_t record_ = kNoRecord;
   Instant created_;
+  std::vector<bool> whole_calendars_;
 };
 
 template <typename T>
@@ -517,7 +523,8 @@ absl::StatusOr<std::unique_ptr<State>> DecodeSnapshot(std::string_view bytes,
   // disagree with each other (an order's allocation and its contracts, a calendar and the days
   // drawn on it): restoring it would let the engine double-allocate.
   std::unique_ptr<State> state = State::Restore(std::move(taxonomy), params, std::move(image));
-  if (std::vector<std::string> broken = CheckRecordInvariants(*state); !broken.empty()) {
+  if (std::vector<std::string> broken = CheckRecordInvariants(*state, &f.whole_calendars());
+      !broken.empty()) {
     return absl::DataLossError(absl::StrCat("snapshot breaks an invariant: ", broken.front()));
   }
   return state;
