@@ -76,19 +76,7 @@ struct Row {
   bool merits_may_refuse = false;
 };
 
-// A valid ten-digit INN (PRODUCT §1) from a nine-digit serial.
-std::string Inn(int serial) {
-  std::string d = absl::StrCat(100000000 + serial);
-  constexpr int kWeights[] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
-  int sum = 0;
-  for (int i = 0; i < 9; ++i) sum += (d[i] - '0') * kWeights[i];
-  return d + std::to_string(sum % 11 % 10);
-}
-
-std::string FromNow(int64_t ms) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now() + absl::Milliseconds(ms),
-                          absl::UTCTimeZone());
-}
+std::string Inn(int serial) { return CompanyInnFrom(100000000 + serial); }
 
 constexpr char kPendingOffer[] =
     R"({"process":"machining.turning.cnc","daily_capacity":50,"from":"2026-12-01",)"

@@ -64,13 +64,7 @@ class CrashHttpTest : public ApiTest {
     }
   }
 
-  static std::string Inn(int serial) {
-    std::string d = absl::StrCat(200000000 + serial);
-    constexpr int kWeights[] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
-    int sum = 0;
-    for (int i = 0; i < 9; ++i) sum += (d[i] - '0') * kWeights[i];
-    return d + std::to_string(sum % 11 % 10);
-  }
+  static std::string Inn(int serial) { return CompanyInnFrom(200000000 + serial); }
 
   // The next request of client thread `t`, varied by `rng`.
   Posted Next(int t, int n, std::mt19937_64& rng) {

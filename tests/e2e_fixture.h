@@ -13,6 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "engine/inn.h"
 #include "gtest/gtest.h"
 #include "simdjson.h"
 #include "tests/http_client.h"
@@ -56,6 +59,15 @@ inline size_t Count(const std::string& json, const std::string& pointer) {
 }
 
 inline const std::string kAdmin = kAdminKey;
+
+// A valid ten-digit company INN (PRODUCT §1) whose first nine digits are `prefix`.
+inline std::string CompanyInnFrom(int64_t prefix) { return CompanyInn(std::to_string(prefix)); }
+
+// RFC 3339 (UTC, milliseconds) `ms` from now, on the test's clock (the server reads the same).
+inline std::string FromNow(int64_t ms) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now() + absl::Milliseconds(ms),
+                          absl::UTCTimeZone());
+}
 
 inline std::string MemberBody(const std::string& name, const std::string& inn, double lat, double lon,
                        const std::string& roles) {

@@ -23,12 +23,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// RFC 3339 (UTC, milliseconds) `ms` from now.
-std::string FromNow(int64_t ms) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now() + absl::Milliseconds(ms),
-                          absl::UTCTimeZone());
-}
-
 // The "type" of every event in a feed page.
 std::vector<std::string> Types(const std::string& page) {
   std::vector<std::string> types;
