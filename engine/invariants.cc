@@ -1,5 +1,6 @@
 #include "engine/invariants.h"
 
+#include <cmath>
 #include <span>
 
 #include "absl/container/flat_hash_map.h"
@@ -238,11 +239,65 @@ void CheckContract(const State& s, const Contract& c, std::vector<std::string>& 
   }
 }
 
+
+// Days within ±2,700 years of 1970 and instants on them: every day and instant the engine
+// accepts, with room for its arithmetic (windows, transit, reliability) to stay far from overflow.
+constexpr int32_t kPlausibleDays = 1'000'000;
+bool Plausible(Day d) { return d.value > -kPlausibleDays && d.value < kPlausibleDays; }
+bool Plausible(Instant t) {
+  constexpr int64_t kMs = int64_t{kPlausibleDays} * kMsPerDay;
+  return t.unix_ms > -kMs && t.unix_ms < kMs;
+}
+
+// The fields the relational checks compute with, each within what the engine could ever have
+// written: a snapshot's records are read as they are, and a damaged one must be reported, not
+// overflow the arithmetic that checks it.
+void CheckPlausible(const State& s, std::vector<std::string>& v) {
+  const LimitParams& lim = s.params().limits;
+  auto quantity = [&](Quantity q) { return q >= 0 && q <= lim.max_quantity; };
+  if (!Plausible(s.now())) v.push_back("the state's time is implausible");
+  for (const Member& m : s.members()) {
+    bool ok = true;
+    for (const ReliabilityOutcome& r : m.outcomes) {
+      ok = ok && Plausible(r.day) && std::isfinite(r.value);
+    }
+    if (!ok) v.push_back(absl::StrCat("member ", m.id.value, " has implausible outcomes"));
+  }
+  for (const CapacityOffer& o : s.offers()) {
+    if (!Plausible(o.from) || !Plausible(o.to) || !Plausible(o.created_at) ||
+        o.daily_capacity < 0 || o.daily_capacity > lim.max_daily_capacity) {
+      v.push_back(absl::StrCat("offer ", o.id.value, " has implausible days or capacity"));
+    }
+  }
+  for (const Order& o : s.orders()) {
+    if (!Plausible(o.start) || !Plausible(o.due) || !Plausible(o.created_at) ||
+        !quantity(o.quantity) || !quantity(o.allocated) || !quantity(o.withdrawn)) {
+      v.push_back(absl::StrCat("order ", o.id.value, " has implausible days or quantities"));
+    }
+  }
+  for (const Contract& c : s.contracts()) {
+    bool ok = Plausible(c.created_at) && quantity(c.quantity) &&
+              std::isfinite(c.score.distance_km) && c.score.distance_km >= 0 &&
+              c.score.distance_km <= 25'000;  // Half the equator, and some.
+    for (const DayQuantity& d : c.days) {
+      ok = ok && Plausible(d.day) && d.quantity >= 0 && d.quantity <= lim.max_daily_capacity;
+    }
+    if (!ok) v.push_back(absl::StrCat("contract ", c.id.value, " has implausible terms"));
+  }
+  for (const Bid& b : s.bids()) {
+    if (!quantity(b.quantity)) {
+      v.push_back(absl::StrCat("bid ", b.id.value, " has an implausible quantity"));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> CheckRecordInvariants(const State& s,
                                                const std::vector<bool>* whole_calendars) {
   std::vector<std::string> v;
+  CheckPlausible(s, v);
+  if (!v.empty()) return v;  // The checks below compute with these fields.
   std::vector<int64_t> allocated;
   for (const CapacityOffer& o : s.offers()) {
     const bool whole = whole_calendars != nullptr && o.id.value < whole_calendars->size() &&
