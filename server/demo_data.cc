@@ -23,10 +23,14 @@ namespace {
 
 // --- Time ----------------------------------------------------------------------------------------
 
-constexpr Day kNov23{20780};  // 2026-11-23, the day the market opens.
-static_assert(DayOf(kDemoStart) == kNov23);
-constexpr Day Nov(int d) { return kNov23 + (d - 23); }
-constexpr Day Dec(int d) { return kNov23 + (7 + d); }
+// The week's days, counted from the day it opens: day `n` of the week, and day `d` (1..31) of the
+// month that follows it. With the shipped opening, 2026-11-23, Week(1) is 2026-11-24 and Month(1)
+// is 2026-12-01.
+struct WeekDays {
+  Day opens;
+  Day Week(int n) const { return opens + n; }
+  Day Month(int d) const { return opens + (7 + d); }
+};
 
 Instant At(Day day, int hour, int minute, int second = 0) {
   return Instant{StartOf(day).unix_ms + int64_t{(hour * 60 + minute) * 60 + second} * 1000};
@@ -724,14 +728,14 @@ constexpr OrderRow kOrders[] = {
 
 Kopecks Rub(double rub) { return static_cast<Kopecks>(std::llround(rub * 100)); }
 
-PlaceOrder OrderFrom(const OrderRow& r) {
+PlaceOrder OrderFrom(const OrderRow& r, const WeekDays& days) {
   PlaceOrder o;
   o.by = IdOf(r.customer);
   o.title = r.title;
   o.process = r.process;
   o.quantity = r.quantity;
-  o.start = Dec(r.start);
-  o.due = Dec(r.due);
+  o.start = days.Month(r.start);
+  o.due = days.Month(r.due);
   o.max_unit_price = Rub(r.max_price_rub);
   if (r.max_distance_km > 0) o.max_distance_km = r.max_distance_km;
   o.certifications = Words(r.certifications);
@@ -757,17 +761,17 @@ PostOffer Offer(const char* supplier, const char* process, int32_t daily, Day fr
 
 // Spare capacity for the rest of this week, posted on the first morning: what no order takes
 // expires at the final tick.
-std::vector<PostOffer> ThisWeekOffers() {
+std::vector<PostOffer> ThisWeekOffers(const WeekDays& days) {
   return {
-      Offer("Lipetsk Valve Plant", "machining.turning.cnc", 16, Nov(24), Nov(28), 2150, 8,
+      Offer("Lipetsk Valve Plant", "machining.turning.cnc", 16, days.Week(1), days.Week(5), 2150, 8,
             {"steel", "stainless"}, {{"max_length_mm", 1200}}),
-      Offer("Yelets Bearing Components", "machining.turning.cnc", 8, Nov(24), Nov(27), 2050, 8,
-            {"steel"}, {{"max_length_mm", 800}}),
-      Offer("Gryazi Machine Works", "machining.milling.cnc_3axis", 16, Nov(24), Nov(28), 2250, 8,
-            {"steel"}, {{"max_length_mm", 1200}}),
-      Offer("Kama Axle Components", "machining.turning.cnc", 24, Nov(24), Nov(28), 2100, 8,
-            {"steel"}, {{"max_length_mm", 1500}}),
-      Offer("Voronezh Forge", "forging.hot.closed_die", 4000, Nov(24), Nov(28), 245, 1000,
+      Offer("Yelets Bearing Components", "machining.turning.cnc", 8, days.Week(1), days.Week(4),
+            2050, 8, {"steel"}, {{"max_length_mm", 800}}),
+      Offer("Gryazi Machine Works", "machining.milling.cnc_3axis", 16, days.Week(1), days.Week(5),
+            2250, 8, {"steel"}, {{"max_length_mm", 1200}}),
+      Offer("Kama Axle Components", "machining.turning.cnc", 24, days.Week(1), days.Week(5), 2100,
+            8, {"steel"}, {{"max_length_mm", 1500}}),
+      Offer("Voronezh Forge", "forging.hot.closed_die", 4000, days.Week(1), days.Week(5), 245, 1000,
             {"steel"}, {{"max_mass_kg", 120}}),
   };
 }
@@ -818,13 +822,14 @@ std::vector<PostOffer> OffersFor(MemberId member, Day first, Day last, uint64_t 
 
 std::vector<OrderTemplate> OrderTemplates() {
   std::vector<OrderTemplate> out;
-  for (const OrderRow& r : kOrders) out.push_back({OrderFrom(r), r.start, r.due});
+  for (const OrderRow& r : kOrders)
+    out.push_back({OrderFrom(r, WeekDays{DayOf(kDemoStart)}), r.start, r.due});
   return out;
 }
 
 }  // namespace demo
 
-Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params) {
+Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params, Day week_opens) {
   Demo demo;
 
   // A year before the week — the operator registers the plants, 20 seconds apart, and the market
@@ -849,7 +854,8 @@ Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params) {
 
   // The week.
   demo.week_begins = demo.steps.size();
-  Instant clock = kDemoStart;
+  const WeekDays days{std::max(week_opens, DayOf(kDemoStart))};
+  Instant clock = StartOf(days.opens);
   auto at = [&clock](Instant t) { clock = t; };
   auto add = [&demo, &clock](Command command, int64_t seconds_later) {
     demo.steps.push_back({std::move(command), clock});
@@ -858,82 +864,89 @@ Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params) {
   const ClusterId lipetsk = demo::kLipetskCluster, kama = demo::kKamaCluster;
 
   // 10:30 — the suppliers post their spare capacity, 15 seconds apart.
-  at(At(kNov23, 10, 30));
-  for (PostOffer& o : ThisWeekOffers()) add(std::move(o), 15);
+  at(At(days.opens, 10, 30));
+  for (PostOffer& o : ThisWeekOffers(days)) add(std::move(o), 15);
   for (uint32_t i = 0; i < std::size(kMembers); ++i) {
     if ((kMembers[i].roles & kRoleSupplier) == 0) continue;
     std::vector<PostOffer> offers;
-    PostOffers(i, Dec(1), Dec(31), 0, offers);
+    PostOffers(i, days.Month(1), days.Month(31), 0, offers);
     for (PostOffer& o : offers) add(std::move(o), 15);
   }
 
   // Next morning — the customers' orders, 7 minutes apart.
-  at(At(Nov(24), 8, 30));
+  at(At(days.Week(1), 8, 30));
   PlaceOrder urgent =
       OrderFrom({"Lipetsk Tractor Works", "Urgent: press ram repair, turning",
-                 "machining.turning.cnc", 40, 0, 0, 2600, 300, "", "steel", "", 0, 0});
-  urgent.start = Nov(24);  // This week rather than December.
-  urgent.due = Nov(27);
+                 "machining.turning.cnc", 40, 0, 0, 2600, 300, "", "steel", "", 0, 0},
+                days);
+  urgent.start = days.Week(1);  // This week rather than December.
+  urgent.due = days.Week(4);
   add(std::move(urgent), 30 * 60);
-  for (const OrderRow& r : kOrders) add(OrderFrom(r), 7 * 60);
+  for (const OrderRow& r : kOrders) add(OrderFrom(r, days), 7 * 60);
 
   PlaceOrder preferring =
       OrderFrom({"Lipetsk Tractor Works", "Hydraulic valve bodies", "machining.milling", 240, 1, 20,
-                 3500, 800, "ISO9001", "steel", "max_length_mm", 900, 40});
+                 3500, 800, "ISO9001", "steel", "max_length_mm", 900, 40},
+                days);
   preferring.prefer_clusters = {lipetsk};
   preferring.cluster_bonus = Rub(150);
   add(std::move(preferring), 7 * 60);
 
-  PlaceOrder cluster_only = OrderFrom({"Kama Truck Works", "Prototype axle housings, 5-axis",
-                                       "machining.milling.cnc_5axis", 160, 3, 22, 4000, 0,
-                                       "IATF16949", "steel", "", 0, 16});
+  PlaceOrder cluster_only = OrderFrom(
+      {"Kama Truck Works", "Prototype axle housings, 5-axis", "machining.milling.cnc_5axis", 160, 3,
+       22, 4000, 0, "IATF16949", "steel", "", 0, 16},
+      days);
   cluster_only.visibility = Visibility::kClusters;
   cluster_only.visible_to_clusters = {kama};
   add(std::move(cluster_only), 7 * 60);
 
-  PlaceOrder invited =
-      OrderFrom({"Kolomna Locomotive Plant", "Fuel pump plungers, grinding", "machining.grinding",
-                 80, 5, 25, 3000, 0, "", "steel", "", 0, 16});
+  PlaceOrder invited = OrderFrom({"Kolomna Locomotive Plant", "Fuel pump plungers, grinding",
+                                  "machining.grinding", 80, 5, 25, 3000, 0, "", "steel", "", 0, 16},
+                                 days);
   invited.visibility = Visibility::kInvited;
   invited.invited = {IdOf("Kolomna Diesel Components"), IdOf("Belgorod Grinding Works")};
   add(std::move(invited), 7 * 60);
 
   PlaceOrder quote = OrderFrom({"Moscow Pump Works", "Spare impellers, price request",
-                                "casting.steel.investment", 2000, 1, 15, 400, 0, "", "", "", 0, 0});
-  quote.expires_at = At(Nov(27), 18, 0);
+                                "casting.steel.investment", 2000, 1, 15, 400, 0, "", "", "", 0, 0},
+                               days);
+  quote.expires_at = At(days.Week(4), 18, 0);
   add(std::move(quote), 7 * 60);
 
   // Day three — new capacity meets the orders still resting on the book.
-  at(At(Nov(25), 10, 0));
-  add(Offer("Kolomna Heavy Machining", "machining.turning", 16, Dec(1), Dec(31), 1850, 8,
-            {"cast_iron", "steel"}, {{"max_length_mm", 4000}, {"max_mass_kg", 5000}}),
+  at(At(days.Week(2), 10, 0));
+  add(Offer("Kolomna Heavy Machining", "machining.turning", 16, days.Month(1), days.Month(31), 1850,
+            8, {"cast_iron", "steel"}, {{"max_length_mm", 4000}, {"max_mass_kg", 5000}}),
       20 * 60);
   UpdateMember adds_infusion;
   adds_infusion.member = IdOf("Voronezh Aviation Components");
   adds_infusion.processes =
       Words("machining.milling.cnc_5axis composites.layup composites.infusion");
   add(std::move(adds_infusion), 5 * 60);
-  add(Offer("Voronezh Aviation Components", "composites.infusion", 150, Dec(1), Dec(24), 2600, 50,
-            {}, {{"max_length_mm", 8000}}),
+  add(Offer("Voronezh Aviation Components", "composites.infusion", 150, days.Month(1),
+            days.Month(24), 2600, 50, {}, {{"max_length_mm", 8000}}),
       20 * 60);
-  add(Offer("Yelets Cast Iron Foundry", "casting.iron.sand", 3000, Dec(5), Dec(24), 258, 1000,
-            {"cast_iron"}, {{"max_mass_kg", 3000}}),
+  add(Offer("Yelets Cast Iron Foundry", "casting.iron.sand", 3000, days.Month(5), days.Month(24),
+            258, 1000, {"cast_iron"}, {{"max_mass_kg", 3000}}),
       20 * 60);
-  add(Offer("Yelabuga Electronics", "electronics.smt", 300, Dec(7), Dec(20), 760, 100, {}, {}),
+  add(Offer("Yelabuga Electronics", "electronics.smt", 300, days.Month(7), days.Month(20), 760, 100,
+            {}, {}),
       20 * 60);
-  add(Offer("Lipetsk Gearbox Plant", "assembly.gearboxes", 8, Dec(1), Dec(24), 19500, 40, {}, {}),
+  add(Offer("Lipetsk Gearbox Plant", "assembly.gearboxes", 8, days.Month(1), days.Month(24), 19500,
+            40, {}, {}),
       20 * 60);
 
   // After a quality dispute a customer stops working with its nearest harness maker: its next
   // order goes to others.
   add(BlockMember{.by = IdOf("Kama Truck Works"), .other = IdOf("Chelny Wiring Harness")}, 10 * 60);
   add(OrderFrom({"Kama Truck Works", "Cab wiring harnesses", "electronics.cable_harness", 800, 14,
-                 30, 1600, 1500, "IATF16949", "", "", 0, 100}),
+                 30, 1600, 1500, "IATF16949", "", "", 0, 100},
+                days),
       60);
 
   // A week after the opening, at midnight: the clock passes this week's offers and the lapsed
   // price request.
-  at(At(Nov(30), 0, 0));
+  at(At(days.Week(7), 0, 0));
   add(Tick{}, 0);
   return demo;
 }

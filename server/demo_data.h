@@ -11,10 +11,12 @@
 // cluster formed on 2026-06-01 and the Kama cluster on 2026-09-01 — enough for the cluster
 // analytics to show a real difference in differences.
 //
-// The week opens at `kDemoStart` (2026-11-23T09:00:00Z). Suppliers post about 300 capacity offers
-// for December 2026 (and a few for the last days of November); customers place about 60 orders,
-// some restricted by distance, certification, material or size, one preferring a cluster, one
-// visible to a cluster only and one by invitation. Some orders fill at once, some partly, some
+// The week opens on `week_opens`, by default the day of `kDemoStart` (2026-11-23); a later day
+// moves the week and all its dates with it, so that `subexd --demo` can open it on the day it
+// loads and its offers and orders lie ahead of the clock. Suppliers post about 300 capacity offers
+// for the month after the week (and a few for the rest of the week); customers place about 60
+// orders, some restricted by distance, certification, material or size, one preferring a cluster,
+// one visible to a cluster only and one by invitation. Some orders fill at once, some partly, some
 // rest on the book; new offers later fill resting orders, a customer blocks a supplier, and a final
 // tick expires what is due.
 //
@@ -61,7 +63,10 @@ struct Demo {
   size_t week_begins = 0;
 };
 
-Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params);
+// `week_opens` earlier than the day of `kDemoStart` counts as that day: the week follows the
+// history.
+Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params,
+               Day week_opens = DayOf(kDemoStart));
 
 // A 10-digit company INN: the 4-digit tax office code, a 5-digit serial and the check digit
 // (weights 2, 4, 10, 3, 5, 9, 4, 6, 8; sum mod 11 mod 10).

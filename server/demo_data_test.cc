@@ -52,10 +52,9 @@ const Shipped& ShippedConfig() {
 
 Demo ShippedDemo() { return BuildDemo(ShippedConfig().taxonomy, ShippedConfig().params); }
 
-DemoRun RunDemo() {
+DemoRun RunDemo(const Demo& demo) {
   DemoRun run;
   run.engine = std::make_unique<Engine>(ShippedConfig().taxonomy, ShippedConfig().params);
-  Demo demo = ShippedDemo();
   for (size_t i = 0; i < demo.steps.size(); ++i) {
     const DemoStep& step = demo.steps[i];
     const size_t orders_before = run.engine->state().orders().size();
@@ -79,7 +78,7 @@ DemoRun RunDemo() {
 }
 
 const DemoRun& SharedRun() {
-  static const DemoRun* const run = new DemoRun(RunDemo());
+  static const DemoRun* const run = new DemoRun(RunDemo(ShippedDemo()));
   return *run;
 }
 
@@ -104,6 +103,60 @@ TEST(DemoDataTest, StepsAreInTimeOrderFromTheHistorysStart) {
     EXPECT_LT(demo.steps[i - 1].now, demo.steps[i].now) << "step " << i + 1;
   }
   EXPECT_TRUE(std::holds_alternative<Tick>(demo.steps.back().command));
+}
+
+// `subexd --demo` opens the week on the day it loads: every date of the week moves with it, the
+// history stays where it is, and the market trades the same.
+TEST(DemoDataTest, AWeekOpeningLaterMovesEveryDateOfTheWeekWithIt) {
+  constexpr int kLater = 400;
+  const Demo shipped = ShippedDemo();
+  const Demo later =
+      BuildDemo(ShippedConfig().taxonomy, ShippedConfig().params, DayOf(kDemoStart) + kLater);
+  ASSERT_EQ(later.steps.size(), shipped.steps.size());
+  ASSERT_EQ(later.week_begins, shipped.week_begins);
+  int offers = 0, orders = 0;
+  for (size_t i = 0; i < shipped.steps.size(); ++i) {
+    const DemoStep &a = shipped.steps[i], &b = later.steps[i];
+    const int64_t shift = i < shipped.week_begins ? 0 : int64_t{kLater} * kMsPerDay;
+    EXPECT_EQ(b.now.unix_ms - a.now.unix_ms, shift) << "step " << i + 1;
+    ASSERT_EQ(a.command.index(), b.command.index()) << "step " << i + 1;
+    if (i < shipped.week_begins) continue;
+    if (const auto* o = std::get_if<PostOffer>(&a.command)) {
+      const auto& p = std::get<PostOffer>(b.command);
+      EXPECT_EQ(p.from.value - o->from.value, kLater) << "step " << i + 1;
+      EXPECT_EQ(p.to.value - o->to.value, kLater) << "step " << i + 1;
+      ++offers;
+    } else if (const auto* o = std::get_if<PlaceOrder>(&a.command)) {
+      const auto& p = std::get<PlaceOrder>(b.command);
+      EXPECT_EQ(p.start.value - o->start.value, kLater) << "step " << i + 1;
+      EXPECT_EQ(p.due.value - o->due.value, kLater) << "step " << i + 1;
+      if (o->expires_at) {
+        EXPECT_EQ(p.expires_at->unix_ms - o->expires_at->unix_ms, int64_t{kLater} * kMsPerDay);
+      }
+      ++orders;
+    }
+  }
+  EXPECT_GE(offers, 280);
+  EXPECT_GE(orders, 55);
+
+  const DemoRun run = RunDemo(later);
+  EXPECT_TRUE(run.rejections.empty()) << absl::StrJoin(run.rejections, "\n");
+  EXPECT_TRUE(CheckInvariants(run.engine->state()).empty());
+  // The week trades much as it does on its shipped dates: not exactly, because the suppliers'
+  // reliability is a rolling window that the older history leaves.
+  auto week_contracts = [](const DemoRun& r, Instant opens) {
+    return std::count_if(r.engine->state().contracts().begin(),
+                         r.engine->state().contracts().end(),
+                         [opens](const Contract& c) { return c.created_at >= opens; });
+  };
+  const auto shipped_week = week_contracts(SharedRun(), kDemoStart);
+  EXPECT_GE(shipped_week, 60);
+  EXPECT_GE(week_contracts(run, StartOf(DayOf(kDemoStart) + kLater)) * 10, shipped_week * 9);
+  // Earlier than the shipped opening is the shipped week.
+  EXPECT_EQ(BuildDemo(ShippedConfig().taxonomy, ShippedConfig().params, DayOf(kDemoStart) + -30)
+                .steps.back()
+                .now,
+            shipped.steps.back().now);
 }
 
 TEST(DemoDataTest, EveryCommandIsAccepted) {
@@ -176,7 +229,7 @@ TEST(DemoDataTest, NoContractJoinsABlockedPairAfterTheBlock) {
 }
 
 TEST(DemoDataTest, IsDeterministic) {
-  DemoRun again = RunDemo();
+  DemoRun again = RunDemo(ShippedDemo());
   EXPECT_EQ(StateHash(again.engine->state()), StateHash(SharedRun().engine->state()));
   EXPECT_EQ(again.engine->state().last_seq(), SharedRun().engine->state().last_seq());
 }

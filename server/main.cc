@@ -143,12 +143,13 @@ std::optional<std::string> AdminKeyHash(const std::filesystem::path& dir) {
 }
 
 // Loads the demo market into an empty journal, a key for every member. The history runs at the
-// times it is dated; the week's steps run in their order but at the real time, so the live clock
-// is not pushed to the week's last day. The steps are queued all at once, so that they share
-// synced writes; the first rejected one, if any, is reported. Returns false when a step fails.
+// times it is dated; the week opens today, and its steps run in their order but at the real time,
+// so the live clock is not pushed to the week's last day. The steps are queued all at once, so that
+// they share synced writes; the first rejected one, if any, is reported. Returns false when a step
+// fails.
 bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
               std::shared_ptr<const Taxonomy> taxonomy, const Params& params) {
-  Demo demo = BuildDemo(std::move(taxonomy), params);
+  Demo demo = BuildDemo(std::move(taxonomy), params, DayOf(Now()));
   std::string keys = "# member\tname\tapi_key\troles\n";
   size_t registered = 0;
   struct Progress {

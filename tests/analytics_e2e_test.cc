@@ -16,7 +16,14 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kPeriod[] = "?from=2026-01-01&to=2026-12-31";
+// A period around today, which the test's offers, orders and contracts fall in.
+const std::string kPeriod = "?from=" + DayFromToday(-300) + "&to=" + DayFromToday(60);
+// The offer's days (kOfferBody).
+const std::string kOfferPeriod = "?from=" + DayFromToday(8) + "&to=" + DayFromToday(38);
+// Last month and this one, as the periods of a difference in differences.
+const std::string kMonths = R"("before_from":")" + MonthFromThis(-1) + R"(","before_to":")" +
+                            MonthFromThis(-1) + R"(","after_from":")" + MonthFromThis(0) +
+                            R"(","after_to":")" + MonthFromThis(0) + R"(")";
 
 class AnalyticsTest : public ApiTest {
  protected:
@@ -73,15 +80,12 @@ TEST_F(AnalyticsTest, AnalystsReadAnalyticsAndMembersTheirOwnClustersStatistics)
   EXPECT_EQ(Send("GET", "/v1/clusters/" + cluster_ + "/stats").status, 401);
   EXPECT_EQ(Send("GET", "/v1/analytics/fairness" + std::string(kPeriod), customer_key_).status,
             403);
-  EXPECT_EQ(Send("POST", "/v1/analytics/did", customer_key_,
-                 DidBody(cluster_, R"("before_from":"2026-10","before_to":"2026-10",)"
-                                   R"("after_from":"2026-11","after_to":"2026-11")"))
-                .status,
+  EXPECT_EQ(Send("POST", "/v1/analytics/did", customer_key_, DidBody(cluster_, kMonths)).status,
             403);
   EXPECT_EQ(Send("GET", "/v1/orders", analyst_key_).status, 403);  // Still analytics only.
 
   HttpClient::Response fairness =
-      Send("GET", "/v1/analytics/fairness?from=2026-12-01&to=2026-12-31", analyst_key_);
+      Send("GET", "/v1/analytics/fairness" + kOfferPeriod, analyst_key_);
   ASSERT_EQ(fairness.status, 200) << fairness.body;
   EXPECT_EQ(At(fairness.body, "/branches/0/process"), "machining");
   EXPECT_EQ(At(fairness.body, "/branches/0/offered"), "496");
@@ -106,16 +110,18 @@ TEST_F(AnalyticsTest, BadAnalyticsRequestsAreProblemsNamingTheField) {
   EXPECT_EQ(Send("GET", "/v1/clusters/k_2222222/stats", analyst_key_).status, 404);
   EXPECT_EQ(Send("GET", "/v1/clusters/nonsense/stats", analyst_key_).status, 404);
 
-  const std::string months = R"("before_from":"2026-10","before_to":"2026-10",)"
-                             R"("after_from":"2026-11","after_to":"2026-11")";
+  const std::string& months = kMonths;
   r = Send("POST", "/v1/analytics/did", analyst_key_,
-           DidBody(cluster_, R"("before_from":"2026-10","before_to":"2026-11",)"
-                             R"("after_from":"2026-11","after_to":"2026-12")"));
+           DidBody(cluster_, R"("before_from":")" + MonthFromThis(-1) + R"(","before_to":")" +
+                                 MonthFromThis(0) + R"(","after_from":")" + MonthFromThis(0) +
+                                 R"(","after_to":")" + MonthFromThis(1) + R"(")"));
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(At(r.body, "/errors/0/field"), "after_from");
-  r = Send("POST", "/v1/analytics/did", analyst_key_,
-           DidBody(cluster_, R"("before_from":"2000-01","before_to":"2000-01",)"
-                             R"("after_from":"2026-11","after_to":"2026-11")"));
+  r = Send(
+      "POST", "/v1/analytics/did", analyst_key_,
+      DidBody(cluster_, R"("before_from":"2000-01","before_to":"2000-01",)"
+                        R"("after_from":")" +
+                            MonthFromThis(0) + R"(","after_to":")" + MonthFromThis(0) + R"(")"));
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(At(r.body, "/errors/0/field"), "after_to");
   r = Send("POST", "/v1/analytics/did", analyst_key_, DidBody("k_2222222", months));

@@ -141,9 +141,9 @@ TEST_F(ApiTest, MutationsOfExistingObjectsWork) {
   EXPECT_EQ(
       Send("DELETE", "/v1/members/" + customer_ + "/blocks/" + other_, customer_key_).status, 200);
   HttpClient::Response suspended = Send("PUT", "/v1/members/" + other_ + "/suspension", kAdmin,
-                                        R"({"until":"2026-12-31"})");
+                                        R"({"until":")" + DayFromToday(38) + R"("})");
   EXPECT_EQ(suspended.status, 200) << suspended.body;
-  EXPECT_EQ(At(suspended.body, "/suspended_until"), "2026-12-31");
+  EXPECT_EQ(At(suspended.body, "/suspended_until"), DayFromToday(38));
   EXPECT_EQ(Send("DELETE", "/v1/members/" + other_ + "/suspension", kAdmin).status, 200);
 }
 
@@ -180,12 +180,13 @@ TEST_F(ApiTest, EveryErrorClassIsAProblemDocument) {
   expect(Send("POST", "/v1/orders", customer_key_, kOrderBody, {{"Content-Type", "text/plain"}}),
          415);
   expect(Send("POST", "/v1/orders", customer_key_,
-              R"({"title":"x","process":"machining","quantity":-1,"start":"2026-12-01",)"
-              R"("due":"2026-12-20","max_unit_price":1})"),
+              R"({"title":"x","process":"machining","quantity":-1,)" + kOrderDays +
+                  R"(,"max_unit_price":1})"),
          422, "quantity");
   expect(Send("POST", "/v1/orders", customer_key_,
               R"({"title":"x","process":"machining","quantity":5,"start":"2026-02-30",)"
-              R"("due":"2026-12-20","max_unit_price":1.001})"),
+              R"("due":")" +
+                  DayFromToday(27) + R"(","max_unit_price":1.001})"),
          422);
   expect(Send("GET", "/v1/orders", customer_key_, "",
               {{"X-Padding", std::string(10'000, 'a')}}),

@@ -14,17 +14,17 @@
 // was (GET /v1/state). Then each allowed cell gets an object of its own and must succeed. A route
 // without a row — a new one — fails the test until its row says who may use it.
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
 #include "api/service.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -78,16 +78,16 @@ struct Row {
 
 std::string Inn(int serial) { return CompanyInnFrom(100000000 + serial); }
 
-constexpr char kPendingOffer[] =
-    R"({"process":"machining.turning.cnc","daily_capacity":50,"from":"2026-12-01",)"
-    R"("to":"2026-12-31","unit_price":900.00,"auto_accept":false})";
-constexpr char kActiveOffer[] =
-    R"({"process":"machining.grinding","daily_capacity":50,"from":"2026-12-01",)"
-    R"("to":"2026-12-31","unit_price":900.00,"auto_accept":true})";
+const std::string kPendingOffer =
+    R"({"process":"machining.turning.cnc","daily_capacity":50,)" + kOfferDays +
+    R"(,"unit_price":900.00,"auto_accept":false})";
+const std::string kActiveOffer =
+    R"({"process":"machining.grinding","daily_capacity":50,)" + kOfferDays +
+    R"(,"unit_price":900.00,"auto_accept":true})";
 
 std::string SmallOrder(const std::string& process, const std::string& price) {
   return absl::StrCat(R"({"title":"Bushings","process":")", process,
-                      R"(","quantity":10,"start":"2026-12-01","due":"2026-12-20",)",
+                      R"(","quantity":10,)" + kOrderDays + R"(,)",
                       R"("max_unit_price":)", price, "}");
 }
 
@@ -169,7 +169,7 @@ class AuthzTest : public ApiTest {
   std::string NewRfqOrder(int64_t close_in_ms = 3'600'000) {
     return Post("/v1/orders", customer_key_,
                 absl::StrCat(R"({"title":"Castings","process":"machining.milling","quantity":40,)",
-                             R"("start":"2026-12-01","due":"2026-12-20","mode":"rfq",)",
+                             kOrderDays + R"(,"mode":"rfq",)",
                              R"("award":"manual","bids_close_at":")", FromNow(close_in_ms),
                              R"(","award_by":")", FromNow(7'200'000), R"("})"));
   }
@@ -213,8 +213,9 @@ std::map<std::string, Row> AuthzTest::Rows() {
   };
   const std::string me = "/v1/members/" + customer_;
   const std::string did =
-      R"({"cluster":")" + cluster_ + R"(","metric":"contracts","before_from":"2026-10",)"
-      R"("before_to":"2026-10","after_from":"2026-11","after_to":"2026-11"})";
+      R"({"cluster":")" + cluster_ + R"(","metric":"contracts","before_from":")" +
+      MonthFromThis(-1) + R"(","before_to":")" + MonthFromThis(-1) + R"(","after_from":")" +
+      MonthFromThis(0) + R"(","after_to":")" + MonthFromThis(0) + R"("})";
   std::map<std::string, Row> rows = {
       {"GET /healthz", {C, kPublic, fixed("/healthz")}},
       {"GET /readyz", {C, kPublic, fixed("/readyz")}},
@@ -240,12 +241,13 @@ std::map<std::string, Row> AuthzTest::Rows() {
         }}},
       {"PUT /v1/members/{id}/suspension",
        {C, kAdminOnly, [this] {
-          return Request{"/v1/members/" + customer2_ + "/suspension", R"({"until":"2026-12-31"})"};
+          return Request{"/v1/members/" + customer2_ + "/suspension",
+                         R"({"until":")" + DayFromToday(38) + R"("})"};
         }}},
       {"DELETE /v1/members/{id}/suspension",
        {C, kAdminOnly, [this] {
           EXPECT_EQ(Send("PUT", "/v1/members/" + customer2_ + "/suspension", kAdmin,
-                         R"({"until":"2026-12-31"})")
+                         R"({"until":")" + DayFromToday(38) + R"("})")
                         .status,
                     200);
           return Request{"/v1/members/" + customer2_ + "/suspension", ""};
@@ -359,13 +361,14 @@ std::map<std::string, Row> AuthzTest::Rows() {
       // A member reads the statistics of its own clusters: the customer is in this one.
       {"GET /v1/clusters/{id}/stats",
        {C, {Who::kOwner, Who::kAnalyst, Who::kAdmin},
-        fixed("/v1/clusters/" + cluster_ + "/stats?from=2026-01-01&to=2026-12-31")}},
+        fixed("/v1/clusters/" + cluster_ + "/stats?from=" + DayFromToday(-300) +
+              "&to=" + DayFromToday(60))}},
       {"POST /v1/analytics/did",
        {C, {Who::kAnalyst, Who::kAdmin}, fixed("/v1/analytics/did", did),
         /*merits_may_refuse=*/true}},
       {"GET /v1/analytics/fairness",
        {C, {Who::kAnalyst, Who::kAdmin},
-        fixed("/v1/analytics/fairness?from=2026-12-01&to=2026-12-31")}},
+        fixed("/v1/analytics/fairness?from=" + DayFromToday(8) + "&to=" + DayFromToday(38))}},
   };
   return rows;
 }

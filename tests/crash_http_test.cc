@@ -73,15 +73,14 @@ class CrashHttpTest : public ApiTest {
     p.offer = rng() % 3 == 0;
     if (p.offer) {
       p.key = suppliers_[rng() % suppliers_.size()];
-      p.body = absl::StrCat(
-          R"({"process":"machining.milling.cnc_5axis","daily_capacity":)", 2 + rng() % 8,
-          R"(,"from":"2026-12-01","to":"2026-12-31","unit_price":)", 1000 + rng() % 2000,
-          R"(.00,"auto_accept":true})");
+      p.body = absl::StrCat(R"({"process":"machining.milling.cnc_5axis","daily_capacity":)",
+                            2 + rng() % 8, R"(,)" + kOfferDays + R"(,"unit_price":)",
+                            1000 + rng() % 2000, R"(.00,"auto_accept":true})");
     } else {
       p.key = customers_[rng() % customers_.size()];
-      p.body = absl::StrCat(R"({"title":")", p.idem,
-                            R"(","process":"machining.milling","quantity":)", 5 + rng() % 60,
-                            R"(,"start":"2026-12-01","due":"2026-12-20","max_unit_price":3500.00})");
+      p.body =
+          absl::StrCat(R"({"title":")", p.idem, R"(","process":"machining.milling","quantity":)",
+                       5 + rng() % 60, R"(,)" + kOrderDays + R"(,"max_unit_price":3500.00})");
     }
     return p;
   }

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "engine/inn.h"
@@ -69,6 +71,18 @@ inline std::string FromNow(int64_t ms) {
                           absl::UTCTimeZone());
 }
 
+// The day `days` after today (UTC) as the API writes days: "2026-12-09". Tests date their offers
+// and orders from the day they run, so that they never fall into the past.
+inline std::string DayFromToday(int days) {
+  return absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * days), absl::UTCTimeZone());
+}
+
+// The month `months` after this one (UTC) as the analytics write months: "2026-12".
+inline std::string MonthFromThis(int months) {
+  const absl::CivilMonth month = absl::ToCivilMonth(absl::Now(), absl::UTCTimeZone()) + months;
+  return absl::FormatCivilTime(month).substr(0, 7);
+}
+
 inline std::string MemberBody(const std::string& name, const std::string& inn, double lat, double lon,
                        const std::string& roles) {
   return "{\"name\":\"" + name + "\",\"inn\":\"" + inn +
@@ -77,14 +91,22 @@ inline std::string MemberBody(const std::string& name, const std::string& inn, d
          "],\"processes\":[\"machining\"],\"certifications\":[\"ISO9001\"]}";
 }
 
-inline constexpr char kOfferBody[] =
-    R"({"process":"machining.milling.cnc_5axis","daily_capacity":16,"from":"2026-12-01",)"
-    R"("to":"2026-12-31","unit_price":3200.00,"min_lot":8,"tags":["steel"],)"
+// The days the tests' offers and orders name, fixed when the test program starts: an offer's 31
+// days from a week ahead, and an order's window inside them.
+inline const std::string kOfferDays =
+    absl::StrCat(R"("from":")", DayFromToday(8), R"(","to":")", DayFromToday(38), R"(")");
+inline const std::string kOrderDays =
+    absl::StrCat(R"("start":")", DayFromToday(8), R"(","due":")", DayFromToday(27), R"(")");
+
+inline const std::string kOfferBody =
+    R"({"process":"machining.milling.cnc_5axis","daily_capacity":16,)" + kOfferDays +
+    R"(,"unit_price":3200.00,"min_lot":8,"tags":["steel"],)"
     R"("limits":{"max_length_mm":1200},"auto_accept":true})";
 
-inline constexpr char kOrderBody[] =
-    R"({"title":"Hydraulic valve bodies","process":"machining.milling","quantity":240,)"
-    R"("start":"2026-12-01","due":"2026-12-20","max_unit_price":3500.00,"max_distance_km":800,)"
+inline const std::string kOrderBody =
+    R"({"title":"Hydraulic valve bodies","process":"machining.milling","quantity":240,)" +
+    kOrderDays +
+    R"(,"max_unit_price":3500.00,"max_distance_km":800,)"
     R"("certifications":["ISO9001"],"tags":["steel"],"needs":{"max_length_mm":900},"min_lot":40,)"
     R"("mode":"auto","visibility":"public"})";
 

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -122,8 +121,8 @@ TEST_F(HostileTest, BadBodiesAreRefusedAndChangeNothing) {
   Expect("a second object after the first", PostOrder(std::string(kOrderBody) + "{}"), 400);
   Expect("invalid UTF-8 in a string",
          PostOrder(R"({"title":"valve )" + std::string("\xff\xfe") +
-                   R"(","process":"machining","quantity":5,"start":"2026-12-01",)"
-                   R"("due":"2026-12-20","max_unit_price":100})"),
+                   R"(","process":"machining","quantity":5,)" + kOrderDays +
+                   R"(,"max_unit_price":100})"),
          400);
   Expect("an overlong UTF-8 encoding",
          PostOrder(R"({"title":")" + std::string("\xc0\xaf") + R"("})"), 400);
@@ -138,36 +137,37 @@ TEST_F(HostileTest, BadBodiesAreRefusedAndChangeNothing) {
   Expect("an empty body", Raw(OrderHead("Content-Length: 0\r\n")), 400);
   Expect("null", PostOrder("null"), 400);
   Expect("a number with too many digits for a quantity",
-         PostOrder(R"({"title":"x","process":"machining","quantity":99999999999999999999999,)"
-                   R"("start":"2026-12-01","due":"2026-12-20","max_unit_price":100})"),
+         PostOrder(R"({"title":"x","process":"machining","quantity":99999999999999999999999,)" +
+                   kOrderDays + R"(,"max_unit_price":100})"),
          422, "quantity");
   Expect("a quantity beyond what the exchange accepts",
-         PostOrder(R"({"title":"x","process":"machining","quantity":4000000000,)"
-                   R"("start":"2026-12-01","due":"2026-12-20","max_unit_price":100})"),
+         PostOrder(R"({"title":"x","process":"machining","quantity":4000000000,)" + kOrderDays +
+                   R"(,"max_unit_price":100})"),
          422, "quantity");
   Expect("a price beyond the integer range in kopecks",
-         PostOrder(R"({"title":"x","process":"machining","quantity":5,"start":"2026-12-01",)"
-                   R"("due":"2026-12-20","max_unit_price":1e300})"),
+         PostOrder(R"({"title":"x","process":"machining","quantity":5,)" + kOrderDays +
+                   R"(,"max_unit_price":1e300})"),
          422, "max_unit_price");
   Expect("a fractional quantity",
-         PostOrder(R"({"title":"x","process":"machining","quantity":2.5,"start":"2026-12-01",)"
-                   R"("due":"2026-12-20","max_unit_price":100})"),
+         PostOrder(R"({"title":"x","process":"machining","quantity":2.5,)" + kOrderDays +
+                   R"(,"max_unit_price":100})"),
          422, "quantity");
   Expect("a quantity given as a string",
-         PostOrder(R"({"title":"x","process":"machining","quantity":"5","start":"2026-12-01",)"
-                   R"("due":"2026-12-20","max_unit_price":100})"),
+         PostOrder(R"({"title":"x","process":"machining","quantity":"5",)" + kOrderDays +
+                   R"(,"max_unit_price":100})"),
          422, "quantity");
   Expect("a title given as a number",
-         PostOrder(R"({"title":7,"process":"machining","quantity":5,"start":"2026-12-01",)"
-                   R"("due":"2026-12-20","max_unit_price":100})"),
+         PostOrder(R"({"title":7,"process":"machining","quantity":5,)" + kOrderDays +
+                   R"(,"max_unit_price":100})"),
          422, "title");
   Expect("tags given as an object",
-         PostOrder(R"({"title":"x","process":"machining","quantity":5,"start":"2026-12-01",)"
-                   R"("due":"2026-12-20","max_unit_price":100,"tags":{"a":1}})"),
+         PostOrder(R"({"title":"x","process":"machining","quantity":5,)" + kOrderDays +
+                   R"(,"max_unit_price":100,"tags":{"a":1}})"),
          422, "tags");
   Expect("a date that does not exist",
          PostOrder(R"({"title":"x","process":"machining","quantity":5,"start":"2026-02-30",)"
-                   R"("due":"2026-12-20","max_unit_price":100})"),
+                   R"("due":")" +
+                   DayFromToday(27) + R"(","max_unit_price":100})"),
          422, "start");
 }
 
@@ -211,8 +211,8 @@ TEST_F(HostileTest, ASlowDripIsCutOffAndOthersAreServed) {
   HttpClient slow(server_->port());
   ASSERT_TRUE(slow.Connect());
   // Half a mutation, then silence beyond request_timeout_ms (500 ms): cut off, not applied.
-  const std::string head = OrderHead("Content-Length: " + std::to_string(sizeof(kOrderBody) - 1) +
-                                     "\r\n");
+  const std::string head =
+      OrderHead("Content-Length: " + std::to_string(kOrderBody.size()) + "\r\n");
   Expect("a request that stops half-way", slow.SendRaw(head + std::string(kOrderBody).substr(0, 40)),
          0);
   HttpClient other(server_->port());

@@ -178,8 +178,8 @@ void ExpectJsonLines(const std::string& output) {
 TEST_F(AccessLogTest, TheAccessLogNamesEachRequestButNeverAKeyABodyOrABidPrice) {
   MakeMarket();
   const std::string order_body =
-      R"({"title":"Valve bodies","process":"machining.milling","quantity":100,)"
-      R"("start":"2026-12-01","due":"2026-12-20","mode":"rfq","award":"manual",)"
+      R"({"title":"Valve bodies","process":"machining.milling","quantity":100,)" + kOrderDays +
+      R"(,"mode":"rfq","award":"manual",)"
       R"("bids_close_at":")" +
       FromNow(std::chrono::hours(1)) + R"(","award_by":")" + FromNow(std::chrono::hours(2)) +
       R"("})";

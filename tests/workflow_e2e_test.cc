@@ -32,14 +32,12 @@ std::vector<std::string> Types(const std::string& page) {
   return types;
 }
 
-constexpr char kSlowOffer[] =
-    R"({"process":"machining.milling.cnc_5axis","daily_capacity":10,"from":"2026-12-01",)"
-    R"("to":"2026-12-31","unit_price":3000.00,"auto_accept":false})";
+const std::string kSlowOffer = R"({"process":"machining.milling.cnc_5axis","daily_capacity":10,)" +
+                               kOfferDays + R"(,"unit_price":3000.00,"auto_accept":false})";
 
 std::string PlainOrder(int quantity, const std::string& extra = "") {
-  return absl::StrCat(
-      R"({"title":"Flanges","process":"machining.milling","quantity":)", quantity,
-      R"(,"start":"2026-12-01","due":"2026-12-20","max_unit_price":3500.00)", extra, "}");
+  return absl::StrCat(R"({"title":"Flanges","process":"machining.milling","quantity":)", quantity,
+                      ",", kOrderDays, R"(,"max_unit_price":3500.00)", extra, "}");
 }
 
 class WorkflowTest : public ApiTest {
@@ -147,12 +145,11 @@ TEST_F(WorkflowTest, EachPartyTakesOnlyItsOwnStepsOfAContract) {
 TEST_F(WorkflowTest, ADeclineReturnsTheDaysAndRematchesTheOrderWithoutTheSupplier) {
   const std::string first = At(Post("/v1/offers", supplier_key_, kSlowOffer, 201), "/id");
   // A dearer offer of another supplier, used only once the first is out.
-  const std::string second = At(
-      Post("/v1/offers", other_key_,
-           R"({"process":"machining.milling","daily_capacity":10,"from":"2026-12-01",)"
-           R"("to":"2026-12-31","unit_price":3400.00})",
-           201),
-      "/id");
+  const std::string second = At(Post("/v1/offers", other_key_,
+                                     R"({"process":"machining.milling","daily_capacity":10,)" +
+                                         kOfferDays + R"(,"unit_price":3400.00})",
+                                     201),
+                                "/id");
   const std::string order = Post("/v1/orders", customer_key_, PlainOrder(40), 201);
   ASSERT_EQ(At(order, "/allocations/0/offer"), first) << order;
   const std::string c = "/v1/contracts/" + At(order, "/allocations/0/contract");
@@ -193,10 +190,10 @@ TEST_F(WorkflowTest, ACustomersCancellationWithdrawsTheQuantityForGood) {
 }
 
 TEST_F(WorkflowTest, BidsAreSealedUntilTheCloseAndTheCustomerAwardsTheChosenOne) {
-  const std::string order_body = absl::StrCat(
-      R"({"title":"Valve bodies","process":"machining.milling","quantity":100,)",
-      R"("start":"2026-12-01","due":"2026-12-20","mode":"rfq","award":"manual",)",
-      R"("bids_close_at":")", FromNow(2500), R"(","award_by":")", FromNow(3'600'000), R"("})");
+  const std::string order_body =
+      absl::StrCat(R"({"title":"Valve bodies","process":"machining.milling","quantity":100,)",
+                   kOrderDays + R"(,"mode":"rfq","award":"manual",)", R"("bids_close_at":")",
+                   FromNow(2500), R"(","award_by":")", FromNow(3'600'000), R"("})");
   const std::string order = Post("/v1/orders", customer_key_, order_body, 201);
   const std::string id = At(order, "/id");
   EXPECT_EQ(At(order, "/status"), "bidding");
@@ -287,8 +284,8 @@ TEST_F(WorkflowTest, AnInvitedOrderIsInvisibleToEveryoneElse) {
               HasSubstr(At(order, "/id")));
   // Its resting remainder is not matched with an offer of someone not invited.
   Post("/v1/offers", other_key_,
-       R"({"process":"machining.milling","daily_capacity":10,"from":"2026-12-01",)"
-       R"("to":"2026-12-31","unit_price":3000.00})",
+       R"({"process":"machining.milling","daily_capacity":10,)" + kOfferDays +
+           R"(,"unit_price":3000.00})",
        201);
   EXPECT_EQ(At(Send("GET", path, customer_key_).body, "/allocated"), "0");
 }
@@ -304,8 +301,7 @@ TEST_F(WorkflowTest, BlockedPairsNeverMeet) {
   const std::string rfq = Post(
       "/v1/orders", customer_key_,
       absl::StrCat(R"({"title":"Shafts","process":"machining.milling","quantity":10,)",
-                   R"("start":"2026-12-01","due":"2026-12-20","mode":"rfq","bids_close_at":")",
-                   FromNow(3'600'000), R"("})"),
+                   kOrderDays + R"(,"mode":"rfq","bids_close_at":")", FromNow(3'600'000), R"("})"),
       201);
   HttpClient::Response bid = Send("POST", "/v1/orders/" + At(rfq, "/id") + "/bids", supplier_key_,
                                   R"({"unit_price":3000.00,"quantity":10,"lead_days":5})");

@@ -36,7 +36,10 @@ end
 
 local function pick(list) return list[math.random(#list)] end
 
-local function day(d) return string.format("2026-12-%02d", d) end
+-- Day d (1..31) of the month of capacity that the demo (server/demo_data.h) opens for: the days
+-- from a week after tomorrow, counted from the day the benchmark runs.
+local opens = os.time() + 7 * 86400
+local function day(d) return os.date("!%Y-%m-%d", opens + d * 86400) end
 
 local function offer()
   local s = pick(suppliers)
