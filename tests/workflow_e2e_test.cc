@@ -22,6 +22,7 @@ namespace subex::test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The "type" of every event in a feed page.
 std::vector<std::string> Types(const std::string& page) {
@@ -55,6 +56,20 @@ class WorkflowTest : public ApiTest {
       HttpClient::Response r = Send("GET", "/v1/events?limit=1000&after=" + after, key);
       EXPECT_EQ(r.status, 200) << r.body;
       for (std::string& t : Types(r.body)) all.push_back(std::move(t));
+      const std::string next = At(r.body, "/next");
+      if (r.status != 200 || next == after || next == "null") return all;
+      after = next;
+    }
+  }
+
+  // Every page of the feed the key may read, from its start, as one text.
+  std::string FeedText(const std::string& key) {
+    std::string all;
+    std::string after = "0";
+    for (;;) {
+      HttpClient::Response r = Send("GET", "/v1/events?limit=1000&after=" + after, key);
+      EXPECT_EQ(r.status, 200) << r.body;
+      all += r.body;
       const std::string next = At(r.body, "/next");
       if (r.status != 200 || next == after || next == "null") return all;
       after = next;
@@ -288,6 +303,57 @@ TEST_F(WorkflowTest, AnInvitedOrderIsInvisibleToEveryoneElse) {
            R"(,"unit_price":3000.00})",
        201);
   EXPECT_EQ(At(Send("GET", path, customer_key_).body, "/allocated"), "0");
+}
+
+TEST_F(WorkflowTest, AClustersOnlyOrderIsHiddenFromOutsidersOnEveryRouteAndInTheFeed) {
+  HttpClient::Response cluster = Send("POST", "/v1/clusters", kAdmin,
+                                      R"({"name":"Lipetsk machine building","region":"RU-LIP",)"
+                                      R"("kind":"regional"})");
+  ASSERT_EQ(cluster.status, 201) << cluster.body;
+  const std::string k = At(cluster.body, "/id");
+  for (const std::string& m : {customer_, supplier_}) {
+    ASSERT_EQ(Send("PUT", "/v1/clusters/" + k + "/members/" + m, kAdmin).status, 200);
+  }
+  const std::string order = Post(
+      "/v1/orders", customer_key_,
+      absl::StrCat(R"({"title":"Valve bodies","process":"machining.milling","quantity":100,)",
+                   kOrderDays, R"(,"mode":"rfq","award":"manual","bids_close_at":")",
+                   FromNow(3'600'000), R"(","award_by":")", FromNow(7'200'000),
+                   R"(","visibility":"clusters","clusters":[")", k, R"("]})"),
+      201);
+  const std::string id = At(order, "/id");
+  const std::string path = "/v1/orders/" + id;
+
+  // The cluster's supplier is told of it, reads it, finds it listed and bids.
+  EXPECT_EQ(Send("GET", path, supplier_key_).status, 200);
+  EXPECT_THAT(Send("GET", "/v1/orders?limit=100", supplier_key_).body, HasSubstr(id));
+  EXPECT_THAT(FeedText(supplier_key_), HasSubstr(id));
+  const std::string bid = At(Post(path + "/bids", supplier_key_,
+                                  R"({"unit_price":3300.00,"quantity":100,"lead_days":5})", 201),
+                             "/id");
+
+  // An outsider (a customer and a supplier both) finds nothing on any route, as if the order did
+  // not exist, and nothing it tries changes the state.
+  const std::string before = LastSeq();
+  EXPECT_EQ(Send("GET", path, other_key_).status, 404);
+  EXPECT_THAT(Send("GET", "/v1/orders?limit=100", other_key_).body, Not(HasSubstr(id)));
+  EXPECT_EQ(Send("GET", path + "/bids", other_key_).status, 404);
+  EXPECT_EQ(Send("GET", path + "/bids/" + bid, other_key_).status, 404);
+  EXPECT_EQ(Send("POST", path + "/bids", other_key_,
+                 R"({"unit_price":2900.00,"quantity":100,"lead_days":5})").status,
+            404);
+  EXPECT_EQ(Send("DELETE", path + "/bids/" + bid, other_key_).status, 404);
+  EXPECT_EQ(Send("POST", path + "/award", other_key_, absl::StrCat(R"({"bids":[")", bid, R"("]})"))
+                .status,
+            404);
+  EXPECT_EQ(Send("POST", path + "/cancel", other_key_).status, 404);
+  EXPECT_THAT(FeedText(other_key_), Not(HasSubstr(id)));
+  EXPECT_EQ(LastSeq(), before);
+
+  // Visibility follows membership: once in the cluster, the outsider sees the order.
+  ASSERT_EQ(Send("PUT", "/v1/clusters/" + k + "/members/" + other_, kAdmin).status, 200);
+  EXPECT_EQ(Send("GET", path, other_key_).status, 200);
+  EXPECT_THAT(Send("GET", "/v1/orders?limit=100", other_key_).body, HasSubstr(id));
 }
 
 TEST_F(WorkflowTest, BlockedPairsNeverMeet) {
