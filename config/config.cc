@@ -162,6 +162,7 @@ std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
       {"storage",
        {{"data_dir", Kind::kPath, 0, 0, false, &st.data_dir},
         {"max_batch", Kind::kInteger, 1, 1'000'000, false, &st.max_batch},
+        {"decide_ahead", Kind::kInteger, 1, 1'000'000, false, &st.decide_ahead},
         {"snapshot_every_events", Kind::kInteger, 0, 1e12, false, &st.snapshot_every_events},
         {"retain_events", Kind::kInteger, 0, 1e12, false, &st.retain_events},
         {"snapshot_on_stop", Kind::kBool, 0, 0, false, &st.snapshot_on_stop}}},

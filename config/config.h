@@ -80,6 +80,7 @@ struct AnalyticsSettings {
 struct StorageSettings {
   std::string data_dir = "data";
   int32_t max_batch = 1'024;
+  int32_t decide_ahead = 1;  // Requests queued during a sync before they are decided early.
   int64_t snapshot_every_events = 1'000'000;  // 0: never.
   int64_t retain_events = 1'000'000;
   bool snapshot_on_stop = true;  // Write a snapshot on a clean stop, for a quick restart.

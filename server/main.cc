@@ -317,6 +317,7 @@ int Serve(Config config, bool demo) {
       DurableEngine::Open(taxonomy, config.params,
                           {.dir = (dir / "journal").string(),
                            .max_batch = static_cast<size_t>(st.max_batch),
+                           .decide_ahead = static_cast<size_t>(st.decide_ahead),
                            .sync = true,
                            .snapshot_every_events = static_cast<uint64_t>(st.snapshot_every_events),
                            .retain_events = static_cast<uint64_t>(st.retain_events),

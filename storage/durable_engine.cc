@@ -224,12 +224,19 @@ void DurableEngine::SnapshotOnClose() {
 }
 
 void DurableEngine::Enqueue(Item item) {
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(std::move(item));
     queue_depth_.store(queue_.size(), std::memory_order_relaxed);
+    wake = DecideNow();
   }
-  ready_.notify_one();
+  // Otherwise the journal thread wakes the engine thread when its sync ends.
+  if (wake) ready_.notify_one();
+}
+
+bool DurableEngine::DecideNow() const {
+  return !queue_.empty() && (writer_idle_ || queue_.size() >= options_.decide_ahead);
 }
 
 void DurableEngine::Submit(Request request) {
@@ -281,7 +288,7 @@ void DurableEngine::Run() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       auto woken = [&] {
-        return stopping_ || !queue_.empty() || (!pending.items.empty() && writer_idle_);
+        return stopping_ || DecideNow() || (!pending.items.empty() && writer_idle_);
       };
       if (snapshot_child_ > 0 && pending.items.empty()) {
         // Come round now and then even when idle, to record the snapshot once it is written.

@@ -56,6 +56,11 @@ class DurableEngine {
   struct Options {
     std::string dir;          // The journal's directory.
     size_t max_batch = 1024;  // Requests decided per synced write at most.
+    // While a batch is being synced, the engine thread decides the requests queued behind it
+    // once this many are waiting, and the rest when the sync ends. At 1 it wakes for each
+    // request as it arrives: the least latency, and a thread wake-up per request. Larger, it
+    // wakes about once per batch, and a request waits at most its batch's decisions longer.
+    size_t decide_ahead = 1;
     bool sync = true;         // Only benchmarks of the engine alone turn this off.
     // Write a snapshot once this many events have been journalled since the last one (0: never).
     // Between batches, the engine thread forks a child that encodes the state it inherited
@@ -189,6 +194,9 @@ class DurableEngine {
   void Write();        // The journal thread.
   void Answer(Decided& d);
   void Enqueue(Item item);
+  // Whether the engine thread should take the queued requests now (under mu_): the journal
+  // thread is idle, or `decide_ahead` of them are waiting.
+  bool DecideNow() const;
 
   Options options_;
   std::unique_ptr<Journal> journal_;

@@ -536,6 +536,60 @@ TEST_F(DurableEngineTest, TheNextBatchIsDecidedWhileThePreviousOneIsSynced) {
   EXPECT_THAT(answered, ::testing::ElementsAre("register", "read"));
 }
 
+TEST_F(DurableEngineTest, WithDecideAheadRequestsQueuedDuringASyncWaitForEnoughOfThem) {
+  absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
+  ASSERT_TRUE(real.ok()) << real.status();
+  auto watched = std::make_unique<WatchedJournal>(*std::move(real));
+  WatchedJournal* journal = watched.get();
+  absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+      taxonomy_, Params{}, {.dir = dir_.path(), .decide_ahead = 3}, std::move(watched));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  DurableEngine& engine = **opened;
+
+  std::mutex mu;
+  std::vector<std::string> answered;
+  std::atomic<int> decided{0};
+  auto read = [&](const std::string& name) {
+    engine.Query(
+        [&decided, name](const State&) {
+          decided.fetch_add(1);
+          return name;
+        },
+        [&](absl::StatusOr<std::string> r) {
+          std::lock_guard<std::mutex> lock(mu);
+          answered.push_back(r.ok() ? *r : "failed");
+        });
+  };
+  journal->Close();
+  engine.Submit({.command = Member(0), .now = kNow, .idempotency_key = "", .render = {},
+                 .reply = [&](DurableEngine::Result r) {
+                   EXPECT_TRUE(r.status.ok()) << r.status;
+                   std::lock_guard<std::mutex> lock(mu);
+                   answered.push_back("register");
+                 }});
+  journal->WaitForAppends(1);  // The registration's batch is being written, and held there.
+
+  // Two requests queue behind the sync and wait: fewer than decide_ahead.
+  read("a");
+  read("b");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(decided.load(), 0);
+  EXPECT_EQ(engine.queue_depth(), 2u);
+  // The third makes enough: all three are decided while the sync still holds, and none answered.
+  read("c");
+  while (decided.load() < 3) std::this_thread::yield();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_THAT(answered, ::testing::IsEmpty());
+  }
+  // One more waits for the sync's end, and is then decided and answered after the others.
+  read("d");
+  journal->Open();
+  EXPECT_EQ(engine.StateHashNow(), engine.StateHashNow());
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_THAT(answered, ::testing::ElementsAre("register", "a", "b", "c", "d"));
+}
+
 TEST_F(DurableEngineTest, RepliesLeaveInOrderAndOnlyOnceTheirEventsAreSynced) {
   absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
   ASSERT_TRUE(real.ok()) << real.status();
