@@ -67,14 +67,8 @@ pids+=($!)
 wait_listening "$work/subexd.log" "${pids[0]}"
 
 # The members the load signs with: suppliers with the processes they registered.
-while IFS=$'\t' read -r id name key role; do
-  if [[ "$role" == *supplier* ]]; then
-    processes=$(curl -s "http://127.0.0.1:18080/v1/members/$id" -H "Authorization: Bearer $key" |
-      sed -n 's/.*"processes":\[\([^]]*\)\].*/\1/p' | tr -d '"' | tr ',' ' ')
-    printf 'supplier\t%s\t%s\n' "$key" "$processes"
-  fi
-  if [[ "$role" == *customer* ]]; then printf 'customer\t%s\t\n' "$key"; fi
-done <"$work/data/demo_keys.tsv" >"$work/members.tsv"
+"$repo/bench/wrk/members.sh" http://127.0.0.1:18080 "$work/data/demo_keys.tsv" \
+  >"$work/members.tsv"
 
 echo "subexd: ${seconds} s, ${connections} connections, offers and orders..." >&2
 if [[ -n "${SUBEX_BENCH_PERF:-}" ]]; then

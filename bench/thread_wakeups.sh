@@ -32,15 +32,9 @@ for _ in $(seq 1 600); do
   kill -0 "$pid" 2>/dev/null || { cat "$work/subexd.log" >&2; exit 1; }
   sleep 0.1
 done
-# The members the load signs with, as bench/http_bench.sh makes them.
-while IFS=$'\t' read -r id name key role; do
-  if [[ "$role" == *supplier* ]]; then
-    processes=$(curl -s "http://127.0.0.1:18090/v1/members/$id" -H "Authorization: Bearer $key" |
-      sed -n 's/.*"processes":\[\([^]]*\)\].*/\1/p' | tr -d '"' | tr ',' ' ')
-    printf 'supplier\t%s\t%s\n' "$key" "$processes"
-  fi
-  if [[ "$role" == *customer* ]]; then printf 'customer\t%s\t\n' "$key"; fi
-done <"$work/data/demo_keys.tsv" >"$work/members.tsv"
+# The members the load signs with.
+"$repo/bench/wrk/members.sh" http://127.0.0.1:18090 "$work/data/demo_keys.tsv" \
+  >"$work/members.tsv"
 
 # "tid voluntary involuntary cpu-ticks" for each of subexd's threads.
 threads() {
