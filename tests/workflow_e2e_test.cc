@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -48,33 +49,31 @@ class WorkflowTest : public ApiTest {
     MakeMarket();
   }
 
-  // Every event the key may see, from the start of the feed.
-  std::vector<std::string> FeedTypes(const std::string& key) {
-    std::vector<std::string> all;
+  // Every page of the feed the key may read, from its start.
+  std::vector<std::string> FeedPages(const std::string& key) {
+    std::vector<std::string> pages;
     std::string after = "0";
     for (;;) {
       HttpClient::Response r = Send("GET", "/v1/events?limit=1000&after=" + after, key);
       EXPECT_EQ(r.status, 200) << r.body;
-      for (std::string& t : Types(r.body)) all.push_back(std::move(t));
       const std::string next = At(r.body, "/next");
-      if (r.status != 200 || next == after || next == "null") return all;
+      pages.push_back(std::move(r.body));
+      if (r.status != 200 || next == after || next == "null") return pages;
       after = next;
     }
   }
 
-  // Every page of the feed the key may read, from its start, as one text.
-  std::string FeedText(const std::string& key) {
-    std::string all;
-    std::string after = "0";
-    for (;;) {
-      HttpClient::Response r = Send("GET", "/v1/events?limit=1000&after=" + after, key);
-      EXPECT_EQ(r.status, 200) << r.body;
-      all += r.body;
-      const std::string next = At(r.body, "/next");
-      if (r.status != 200 || next == after || next == "null") return all;
-      after = next;
+  // Every event the key may see, from the start of the feed.
+  std::vector<std::string> FeedTypes(const std::string& key) {
+    std::vector<std::string> all;
+    for (const std::string& page : FeedPages(key)) {
+      for (std::string& t : Types(page)) all.push_back(std::move(t));
     }
+    return all;
   }
+
+  // The whole feed the key may read, as one text.
+  std::string FeedText(const std::string& key) { return absl::StrJoin(FeedPages(key), ""); }
 
   // Long-polls `key`'s feed until an event of `type` arrives (at most ~30 s), on a connection of
   // its own. Answers the event, or "" when it never came.
