@@ -117,8 +117,7 @@ OfferBook::Cell* OfferBook::FindCell(ProcessId process, uint32_t id) {
   return nullptr;
 }
 
-void OfferBook::Add(std::span<const ProcessId> ancestors, GeoPoint where, Entry e) {
-  uint32_t cell = CellOf(where);
+void OfferBook::Add(std::span<const ProcessId> ancestors, uint32_t cell, Entry e) {
   int32_t b = BucketOf(e.unit_price);
   for (ProcessId p : ancestors) {
     Cell& c = CellIn(p, cell);

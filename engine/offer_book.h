@@ -85,7 +85,10 @@ class OfferBook {
   // books, so the book of a node holds its whole subtree. `where` is the supplier's location.
   explicit OfferBook(size_t process_count) : nodes_(process_count) {}
 
-  void Add(std::span<const ProcessId> ancestors, GeoPoint where, Entry e);
+  void Add(std::span<const ProcessId> ancestors, GeoPoint where, Entry e) {
+    Add(ancestors, CellOf(where), e);
+  }
+  void Add(std::span<const ProcessId> ancestors, uint32_t cell, Entry e);  // CellOf(where).
   void Remove(std::span<const ProcessId> ancestors, GeoPoint where, Kopecks unit_price,
               OfferId offer);
   // The supplier moved from `from` to `to`, or its certifications (`names`) changed.

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
+#include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "engine/geo.h"
 
 namespace subex {
@@ -22,6 +25,17 @@ void EraseSorted(std::vector<T>& v, T x) {
 
 uint64_t BookNames(const CapacityOffer& o, const Member& supplier) {
   return NameMask(o.tags, o.limits) | NameMask(supplier.certifications);
+}
+
+// An offer's first and last free days. An offer nothing was ever taken from has every day free,
+// which its total tells without reading the calendar (no day holds more than the daily capacity).
+std::pair<Day, Day> FreeSpan(const CapacityOffer& o) {
+  const int64_t days = int64_t{o.calendar.to() - o.calendar.from()} + 1;
+  if (o.calendar.free_total() > 0 &&
+      o.calendar.free_total() == int64_t{o.daily_capacity} * days) {
+    return {o.calendar.from(), o.calendar.to()};
+  }
+  return {o.calendar.first_free(), o.calendar.last_free()};
 }
 
 }  // namespace
@@ -129,47 +143,84 @@ void State::RebuildBooks() {
   std::sort(rfq_timers.begin(), rfq_timers.end());
   rfq_timers_.insert(rfq_timers.begin(), rfq_timers.end());
 
-  // The open offers are entered grouped by the supplier's map cell and the taxonomy branch, in
-  // id order within each group, so that consecutive insertions land in the same cells' buckets
-  // while those are in cache. Sorting 16-byte keys, not the entries, keeps the sort cheap.
+  // Each open offer's book entry is made in a first pass in id order, the order its record, names
+  // and calendar were allocated in, so those reads stream instead of missing at random. The
+  // entries are then added grouped by the supplier's map cell and the taxonomy branch, in id order
+  // within each group, so that consecutive insertions land in the same cells' buckets while those
+  // are in cache. The grouping is a counting sort: there are far fewer groups than offers.
   std::vector<UnitVector> where(members_.size());
   std::vector<uint32_t> cell(members_.size());
   for (const Member& m : members_) {
     where[m.id.value] = ToUnitVector(m.location);
     cell[m.id.value] = OfferBook::CellOf(m.location);
   }
-  struct Pending {
-    uint64_t group;  // Cell, then branch.
-    uint32_t offer;
-    bool operator<(const Pending& o) const {
-      return group != o.group ? group < o.group : offer < o.offer;
-    }
+  struct Made {
+    OfferBook::Entry entry;
+    ProcessId process;
+    MemberId supplier;
+    Day to;          // The offer's last day.
+    uint32_t group;  // Dense index of (cell, branch).
   };
-  std::vector<Pending> book;
-  std::vector<OfferTimer> offer_timers;
+  std::vector<Made> entries;
+  absl::flat_hash_map<uint64_t, uint32_t> groups;
+  std::vector<uint32_t> group_size;
+  Day first_end{std::numeric_limits<int32_t>::max()};
+  Day last_end{std::numeric_limits<int32_t>::min()};
   for (const CapacityOffer& o : offers_) {
     if (o.status != OfferStatus::kOpen) continue;
     const uint64_t branch = taxonomy_->node(o.process).ancestors.back().value;
-    book.push_back({uint64_t{cell[o.supplier.value]} << 32 | branch, o.id.value});
-    offer_timers.push_back({o.to, o.id.value});
+    auto [g, added] = groups.try_emplace(uint64_t{cell[o.supplier.value]} << 32 | branch,
+                                         static_cast<uint32_t>(groups.size()));
+    if (added) group_size.push_back(0);
+    ++group_size[g->second];
+    const auto [first, last] = FreeSpan(o);
+    entries.push_back({{o.unit_price, o.id.value, where[o.supplier.value],
+                        BookNames(o, members_[o.supplier.value]), first, last},
+                       o.process,
+                       o.supplier,
+                       o.to,
+                       g->second});
+    first_end = std::min(first_end, o.to);
+    last_end = std::max(last_end, o.to);
   }
+  std::vector<uint32_t> order(entries.size());
+  {
+    std::vector<uint32_t> next(group_size.size());
+    for (size_t g = 1; g < next.size(); ++g) next[g] = next[g - 1] + group_size[g - 1];
+    for (size_t i = 0; i < entries.size(); ++i) order[next[entries[i].group]++] = uint32_t(i);
+  }
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i + kAhead < order.size()) __builtin_prefetch(&entries[order[i + kAhead]]);
+    const Made& m = entries[order[i]];
+    offer_book_.Add(taxonomy_->node(m.process).ancestors, cell[m.supplier.value], m.entry);
+  }
+
+  // The offers' timers, by (last day, id): a counting sort over the days, stable in id order,
+  // unless the days span far more than there are offers.
+  std::vector<OfferTimer> offer_timers;
+  offer_timers.reserve(entries.size());
+  const int64_t span = entries.empty() ? 0 : int64_t{last_end - first_end} + 1;
+  if (span > 0 && span <= int64_t(entries.size()) + 4096) {
+    std::vector<uint32_t> next(static_cast<size_t>(span) + 1);
+    for (const Made& m : entries) ++next[size_t(m.to - first_end) + 1];
+    for (size_t d = 1; d < next.size(); ++d) next[d] += next[d - 1];
+    offer_timers.resize(entries.size());
+    for (const Made& m : entries) {
+      offer_timers[next[size_t(m.to - first_end)]++] = {m.to, m.entry.offer};
+    }
+  } else {
+    for (const Made& m : entries) offer_timers.push_back({m.to, m.entry.offer});
+    std::sort(offer_timers.begin(), offer_timers.end());
+  }
+  offer_timers_.insert(offer_timers.begin(), offer_timers.end());
+
   std::vector<ContractTimer> contract_timers;
   for (const Contract& c : contracts_) {
     if (c.state == ContractState::kPendingConfirmation && c.confirm_by) {
       contract_timers.push_back({*c.confirm_by, c.id.value});
     }
   }
-
-  std::sort(book.begin(), book.end());
-  for (const Pending& p : book) {
-    const CapacityOffer& o = offers_[p.offer];
-    const Member& supplier = members_[o.supplier.value];
-    offer_book_.Add(taxonomy_->node(o.process).ancestors, supplier.location,
-                    {o.unit_price, o.id.value, where[o.supplier.value], BookNames(o, supplier),
-                     o.calendar.first_free(), o.calendar.last_free()});
-  }
-  std::sort(offer_timers.begin(), offer_timers.end());
-  offer_timers_.insert(offer_timers.begin(), offer_timers.end());
   std::sort(contract_timers.begin(), contract_timers.end());
   contract_timers_.insert(contract_timers.begin(), contract_timers.end());
 }

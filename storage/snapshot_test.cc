@@ -358,6 +358,39 @@ TEST(SnapshotTest, RestoredEngineGoesOnLikeTheLiveOne) {
   }
 }
 
+// The restore orders the offers' timers by a counting sort over their last days when those lie
+// close together, and by a comparison sort when they spread far wider than there are offers:
+// both must give the order the live state keeps.
+TEST(SnapshotTest, OfferTimersComeBackInOrderWhateverTheSpreadOfTheirLastDays) {
+  for (int32_t spread : {3, 20'000}) {
+    Market m(6, 400);
+    std::vector<const CapacityOffer*> open;
+    for (const CapacityOffer& o : m.engine.state().offers()) {
+      if (o.status == OfferStatus::kOpen) open.push_back(&o);
+    }
+    ASSERT_GE(open.size(), 3u);
+    // Copies of three open offers' terms, ending `spread` days apart, two on the same last day.
+    const Day to = open[0]->to;
+    for (int k = 0; k < 3; ++k) {
+      const CapacityOffer& o = *open[k];
+      PostOffer c{.by = o.supplier,
+                  .process = std::string(m.engine.state().taxonomy().node(o.process).code),
+                  .daily_capacity = o.daily_capacity,
+                  .from = to + spread * (k / 2),
+                  .to = to + spread * (k / 2) + 5,
+                  .unit_price = o.unit_price};
+      Engine::Outcome out = m.engine.Execute(c, m.now);
+      ASSERT_FALSE(out.rejection.has_value()) << out.rejection->message;
+    }
+    const State& s = m.engine.state();
+    absl::StatusOr<std::unique_ptr<State>> r = DecodeSnapshot(Snapshot(s), m.taxonomy, Params{});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE((*r)->offer_timers() == s.offer_timers()) << "spread " << spread;
+    EXPECT_EQ(StateHash(**r), StateHash(s)) << "spread " << spread;
+    EXPECT_EQ(CheckInvariants(**r), std::vector<std::string>{}) << "spread " << spread;
+  }
+}
+
 TEST(SnapshotTest, EmptyStateRoundTrips) {
   std::shared_ptr<const Taxonomy> taxonomy = MakeTaxonomy();
   State empty(taxonomy, Params{});
