@@ -10,8 +10,14 @@
 //
 // Data directories live under /tmp and are removed afterwards. Prints plain numbers.
 //
+//   3. With `restart`: a restart from a snapshot of 1,000,000 open offers, each in a fresh
+//      process as a real restart is (its heap cold), with the allocator tuned as `subexd` tunes
+//      it. Bar: ≤ 1 s.
+//
 //   recovery_bench [events=1000000] [seconds per batch size=3] [client threads=4]
+//   recovery_bench restart [open offers=1000000]
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +25,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cinttypes>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -75,9 +82,10 @@ Command RandomCommand(BenchWorld& world) {
   return world.RandomOrder();
 }
 
-// Journals at least `target` events made by `world`'s generators, in batches of 1,000 (not
+// Journals the events of `world`'s generators until `enough` holds, in batches of 1,000 (not
 // synced: this only prepares the data). Returns the hash of the state they make.
-uint64_t WriteJournal(const std::string& dir, size_t target, uint64_t* events_written) {
+template <typename Next, typename Enough>
+uint64_t WriteJournal(const std::string& dir, Next next, Enough enough, uint64_t* events_written) {
   std::unique_ptr<BenchWorld> world = BenchWorld::Build(0, /*seed=*/7);
   Engine engine(world->engine().state().shared_taxonomy(), Params{});
   absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir, .sync = false});
@@ -92,7 +100,7 @@ uint64_t WriteJournal(const std::string& dir, size_t target, uint64_t* events_wr
     }
   };
   for (const RegisterMember& r : MemberCommands(world->engine().state())) run(r);
-  while (engine.state().last_seq() < target) run(RandomCommand(*world));
+  while (!enough(engine.state())) run(next(*world));
   Check((*journal)->Append(batch, {}), "append");
   *events_written = engine.state().last_seq();
   return StateHash(engine.state());
@@ -155,7 +163,8 @@ void RecoveryBench(size_t target) {
   fs::remove_all(dir);
   uint64_t events = 0;
   const Clock::time_point t0 = Clock::now();
-  const uint64_t hash = WriteJournal(dir, target, &events);
+  const uint64_t hash = WriteJournal(
+      dir, RandomCommand, [target](const State& s) { return s.last_seq() >= target; }, &events);
   std::printf("journal: %llu events written in %.1f s, %.1f MB on disk\n",
               static_cast<unsigned long long>(events), Seconds(Clock::now() - t0),
               static_cast<double>([&] {
@@ -217,6 +226,77 @@ void RecoveryBench(size_t target) {
         engine.state().contracts().size());
   }
   SnapshotAndRestart(dir, taxonomy);
+  fs::remove_all(dir);
+}
+
+// The child of RestartBench: opens the engine on `dir`, in this fresh process, and prints how
+// long that took. Exits 1 if the state differs from `hash`.
+int OpenInFreshProcess(const std::string& dir, uint64_t hash) {
+  std::shared_ptr<const Taxonomy> taxonomy =
+      BenchWorld::Build(0, 7)->engine().state().shared_taxonomy();
+  const Clock::time_point start = Clock::now();
+  absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir});
+  if (!journal.ok()) Die(journal.status().ToString());
+  const double rocks = Seconds(Clock::now() - start);
+  absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
+      DurableEngine::Open(taxonomy, Params{}, {}, *std::move(journal));
+  if (!durable.ok()) Die(durable.status().ToString());
+  const double open = Seconds(Clock::now() - start);
+  if ((*durable)->StateHashNow() != hash) Die("the state restarted from the snapshot differs");
+  std::promise<std::string> offers;
+  (*durable)->Query([](const State& s) { return std::to_string(s.offer_book().size()); },
+                    [&offers](absl::StatusOr<std::string> r) { offers.set_value(*r); });
+  std::printf("%.3f s (RocksDB %.3f s, the state %.3f s), %s open offers\n", open, rocks,
+              open - rocks, offers.get_future().get().c_str());
+  return 0;
+}
+
+// A restart from a snapshot of `offers` open offers (and nothing to replay after it), each run
+// in a new process started from this binary, as `subexd` starts: with the allocator's huge pages
+// and 64 MB heap steps unless GLIBC_TUNABLES says otherwise. Runs 3 and 4 empty the page cache
+// first where the process may.
+void RestartBench(size_t offers, const char* self) {
+  const std::string dir = "/tmp/subex-restart-bench";
+  fs::remove_all(dir);
+  uint64_t events = 0;
+  const Clock::time_point t0 = Clock::now();
+  const uint64_t hash = WriteJournal(
+      dir, [](BenchWorld& w) -> Command { return w.RandomOffer(); },
+      [offers](const State& s) { return s.offer_book().size() >= offers; }, &events);
+  {
+    std::shared_ptr<const Taxonomy> taxonomy =
+        BenchWorld::Build(0, 7)->engine().state().shared_taxonomy();
+    absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
+        DurableEngine::Open(taxonomy, Params{}, {.dir = dir, .snapshot_on_close = true});
+    if (!durable.ok()) Die(durable.status().ToString());
+  }
+  std::printf("restart: %llu events journalled and snapshotted in %.1f s\n",
+              static_cast<unsigned long long>(events), Seconds(Clock::now() - t0));
+  if (std::getenv("GLIBC_TUNABLES") == nullptr) {
+    setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864", 1);
+  }
+  std::printf("restart: GLIBC_TUNABLES=%s\n", std::getenv("GLIBC_TUNABLES"));
+  std::fflush(stdout);
+  char hash_text[32];
+  std::snprintf(hash_text, sizeof hash_text, "%" PRIx64, hash);
+  for (int run = 1; run <= 4; ++run) {
+    const bool cold = run > 2 && DropPageCache();
+    std::printf("restart from the snapshot, run %d (%s), new process: DurableEngine::Open ", run,
+                run <= 2 ? "page cache warm"
+                : cold   ? "page cache emptied"
+                         : "page cache not emptied");
+    std::fflush(stdout);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      execl(self, self, "open-snapshot", dir.c_str(), hash_text, static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+      Die("the restarted process failed");
+    }
+  }
   fs::remove_all(dir);
 }
 
@@ -324,6 +404,15 @@ void ThroughputBench(size_t max_batch, double seconds, int threads) {
 }  // namespace subex
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "restart") {
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    subex::RestartBench(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1'000'000,
+                        self.c_str());
+    return 0;
+  }
+  if (argc == 4 && std::string(argv[1]) == "open-snapshot") {
+    return subex::OpenInFreshProcess(argv[2], std::strtoull(argv[3], nullptr, 16));
+  }
   const size_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
   const double seconds = argc > 2 ? std::atof(argv[2]) : 3.0;
   const int threads = argc > 3 ? std::atoi(argv[3]) : 4;
