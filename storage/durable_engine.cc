@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "engine/state_hash.h"
+#include "storage/huge_pages.h"
 #include "storage/snapshot.h"
 #include "telemetry/log.h"
 
@@ -95,6 +96,7 @@ DurableEngine::~DurableEngine() {
   }
   write_ready_.notify_all();
   if (writer_.joinable()) writer_.join();
+  if (collapser_.joinable()) collapser_.join();
 }
 
 absl::Status DurableEngine::Recover() {
@@ -190,6 +192,26 @@ void DurableEngine::ReapSnapshot(bool wait) {
   snapshots_.fetch_add(1);
   Log(LogLevel::kInfo, "snapshot written",
       {{"seq", seq}, {"stall_us", last_snapshot_stall_us_.load()}});
+  if (options_.collapse_huge_pages) CollapseHugePagesInBackground();
+}
+
+// One collapse at a time; a snapshot that ends while one still runs starts none.
+void DurableEngine::CollapseHugePagesInBackground() {
+  if (collapsing_.load()) return;
+  if (collapser_.joinable()) collapser_.join();
+  collapsing_.store(true);
+  collapser_ = std::thread([this] {
+    const auto start = std::chrono::steady_clock::now();
+    const CollapseResult r = CollapseHugePages();
+    if (r.mappings > 0) {
+      Log(LogLevel::kDebug, "huge pages collapsed after a snapshot",
+          {{"mappings", r.mappings},
+           {"mb", r.advised_bytes >> 20},
+           {"refused", r.refused},
+           {"ms", MicrosSince(start) / 1000}});
+    }
+    collapsing_.store(false);
+  });
 }
 
 void DurableEngine::PruneBefore(uint64_t seq) {

@@ -74,6 +74,11 @@ class DurableEngine {
     // engine thread, without forking) unless the newest snapshot already holds it, so that the
     // next start replays nothing.
     bool snapshot_on_close = false;
+    // After each snapshot's child is done, gather the heap's huge pages that the parent's writes
+    // split while the child lived (storage/huge_pages.h), on a thread of its own, so that the
+    // next fork copies as few page tables as the first. Acts only on memory the allocator
+    // advised for huge pages.
+    bool collapse_huge_pages = true;
     // Called on the journal thread with each batch's events once they are durable, before any
     // of the batch's replies leave: whoever hears of an event from a reply can already read it
     // (the API's key ring and feed listen here). Must not block.
@@ -182,6 +187,7 @@ class DurableEngine {
   void PruneBefore(uint64_t seq);
   // Records the child's snapshot once it has finished (waiting for it when `wait`).
   void ReapSnapshot(bool wait);
+  void CollapseHugePagesInBackground();
   void Run();
   // Moves `taken` into `d` and decides each.
   void Decide(Decided& d, std::vector<Item>& taken);
@@ -237,6 +243,8 @@ class DurableEngine {
   uint64_t snapshot_fork_us_ = 0;
   std::thread thread_;
   std::thread writer_;
+  std::thread collapser_;                 // Started by the engine thread after a snapshot.
+  std::atomic<bool> collapsing_{false};  // While collapser_ runs.
 };
 
 }  // namespace subex
