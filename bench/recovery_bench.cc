@@ -12,7 +12,8 @@
 //
 //   3. With `restart`: a restart from a snapshot of 1,000,000 open offers, each in a fresh
 //      process as a real restart is (its heap cold), with the allocator tuned as `subexd` tunes
-//      it. Bar: ≤ 1 s.
+//      it. Bar: ≤ 1 s. Then trading on that state with a snapshot every 40,000 events, and the
+//      engine thread's stall for each, with and without gathering the huge pages after each.
 //
 //   recovery_bench [events=1000000] [seconds per batch size=3] [client threads=4]
 //   recovery_bench restart [open offers=1000000]
@@ -259,6 +260,56 @@ int OpenInFreshProcess(const std::string& dir, uint64_t hash) {
   return 0;
 }
 
+// The child of RestartBench's last step: opens the engine on `dir` with a snapshot every
+// `every` events, and trades through it (offers and orders, 256 in flight, every batch synced)
+// until `snapshots` snapshots are written, printing the engine thread's stall for each.
+int SnapshotsInFreshProcess(const std::string& dir, bool collapse) {
+  constexpr uint64_t kEvery = 40'000;
+  constexpr uint64_t kSnapshots = 5;
+  std::unique_ptr<BenchWorld> world = BenchWorld::Build(0, 7);
+  absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
+      DurableEngine::Open(world->engine().state().shared_taxonomy(), Params{},
+                          {.dir = dir,
+                           .snapshot_every_events = kEvery,
+                           .retain_events = 1ull << 62,
+                           .collapse_huge_pages = collapse});
+  if (!durable.ok()) Die(durable.status().ToString());
+  DurableEngine& engine = **durable;
+  std::mutex mu;
+  std::condition_variable room;
+  int in_flight = 0;
+  std::vector<double> stalls;
+  uint64_t seen = engine.snapshots();
+  while (stalls.size() < kSnapshots) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      room.wait(lock, [&] { return in_flight < 256; });
+      ++in_flight;
+    }
+    engine.Submit({.command = RandomCommand(*world),
+                   .now = world->now(),
+                   .idempotency_key = {},
+                   .render = {},
+                   .reply = [&](DurableEngine::Result r) {
+                     if (!r.status.ok()) Die(r.status.ToString());
+                     std::lock_guard<std::mutex> lock(mu);
+                     --in_flight;
+                     room.notify_one();
+                   }});
+    if (engine.snapshots() != seen) {
+      seen = engine.snapshots();
+      stalls.push_back(static_cast<double>(engine.last_snapshot_stall_us()) / 1e3);
+    }
+  }
+  std::unique_lock<std::mutex> lock(mu);
+  room.wait(lock, [&] { return in_flight == 0; });
+  std::printf("collapse_huge_pages %s, a snapshot every %llu events, stalls:",
+              collapse ? "on " : "off", static_cast<unsigned long long>(kEvery));
+  for (double s : stalls) std::printf(" %.2f", s);
+  std::printf(" ms\n");
+  return 0;
+}
+
 // A restart from a snapshot of `offers` open offers (and nothing to replay after it), each run
 // in a new process started from this binary, as `subexd` starts: with the allocator's huge pages
 // and 64 MB heap steps unless GLIBC_TUNABLES says otherwise. Runs 3 and 4 empty the page cache
@@ -303,6 +354,20 @@ void RestartBench(size_t offers, const char* self) {
     if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
         WEXITSTATUS(status) != 0) {
       Die("the restarted process failed");
+    }
+  }
+  // Then trade on the restarted state with periodic snapshots, the huge pages gathered again
+  // after each child or not.
+  for (const char* collapse : {"0", "1"}) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      execl(self, self, "snapshots", dir.c_str(), collapse, static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+      Die("the trading process failed");
     }
   }
   fs::remove_all(dir);
@@ -417,6 +482,9 @@ int main(int argc, char** argv) {
     subex::RestartBench(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1'000'000,
                         self.c_str());
     return 0;
+  }
+  if (argc == 4 && std::string(argv[1]) == "snapshots") {
+    return subex::SnapshotsInFreshProcess(argv[2], std::string(argv[3]) == "1");
   }
   if (argc == 4 && std::string(argv[1]) == "open-snapshot") {
     return subex::OpenInFreshProcess(argv[2], std::strtoull(argv[3], nullptr, 16));
