@@ -60,6 +60,23 @@ void Check(const absl::Status& s, const char* what) {
   if (!s.ok()) Die(std::string(what) + ": " + s.ToString());
 }
 
+// The CPU the process has used, all threads, and its peak resident size. On a virtual machine
+// the system time shows the cost of fresh memory, which the host may take back when unused.
+struct CpuTimes {
+  double user = 0, system = 0;
+  long max_resident_mb = 0;
+  CpuTimes operator-(const CpuTimes& o) const {
+    return {user - o.user, system - o.system, max_resident_mb};
+  }
+};
+
+CpuTimes ProcessCpu() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return {secs(usage.ru_utime), secs(usage.ru_stime), usage.ru_maxrss / 1024};
+}
+
 // The members of the world's engine as the commands that would register them again, in id
 // order, so that another engine fed them gives every member the same id.
 std::vector<RegisterMember> MemberCommands(const State& state) {
@@ -211,15 +228,20 @@ void RecoveryBench(size_t target) {
     reopened->reset();
 
     // Start-up itself, through DurableEngine::Open.
+    const CpuTimes cpu_before = ProcessCpu();
     start = Clock::now();
     absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
         DurableEngine::Open(taxonomy, Params{}, {.dir = dir});
     if (!durable.ok()) Die(durable.status().ToString());
     const double open = Seconds(Clock::now() - start);
+    const CpuTimes cpu = ProcessCpu() - cpu_before;
     if ((*durable)->StateHashNow() != hash) Die("the recovered state differs");
     durable->reset();
-    std::printf("recovery run %d: DurableEngine::Open of %llu events: %.3f s (%.2f M events/s)\n",
-                run, static_cast<unsigned long long>(n), open, static_cast<double>(n) / open / 1e6);
+    std::printf(
+        "recovery run %d: DurableEngine::Open of %llu events: %.3f s (%.2f M events/s); CPU of "
+        "the process meanwhile %.2f s user, %.2f s system\n",
+        run, static_cast<unsigned long long>(n), open, static_cast<double>(n) / open / 1e6,
+        cpu.user, cpu.system);
     std::printf(
         "recovery run %d: %llu events: read+decode %.3f s (%.2f M events/s); open+replay into a "
         "fresh engine %.3f s (%.2f M events/s); %zu open offers, %zu contracts\n",
@@ -249,14 +271,12 @@ int OpenInFreshProcess(const std::string& dir, uint64_t hash) {
   (*durable)->Query([](const State& s) { return std::to_string(s.offer_book().size()); },
                     [&offers](absl::StatusOr<std::string> r) { offers.set_value(*r); });
   // System time here is chiefly the kernel handing the process fresh memory.
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  const CpuTimes cpu = ProcessCpu();
   std::printf(
       "%.3f s (RocksDB %.3f s, the state %.3f s), %s open offers; the process so far: %.2f s "
       "user, %.2f s system CPU, %ld MB resident\n",
-      open, rocks, open - rocks, offers.get_future().get().c_str(), secs(usage.ru_utime),
-      secs(usage.ru_stime), usage.ru_maxrss / 1024);
+      open, rocks, open - rocks, offers.get_future().get().c_str(), cpu.user, cpu.system,
+      cpu.max_resident_mb);
   return 0;
 }
 
