@@ -330,6 +330,20 @@ int SnapshotsInFreshProcess(const std::string& dir, bool collapse) {
   return 0;
 }
 
+// Runs this binary again as `self mode dir arg` in a new process, and waits for it to succeed.
+void RunSelf(const char* self, const char* mode, const std::string& dir, const char* arg) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl(self, self, mode, dir.c_str(), arg, static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
+    Die(std::string("the new process (") + mode + ") failed");
+  }
+}
+
 // A restart from a snapshot of `offers` open offers (and nothing to replay after it), each run
 // in a new process started from this binary, as `subexd` starts: with the allocator's huge pages
 // and 64 MB heap steps unless GLIBC_TUNABLES says otherwise. Runs 3 and 4 empty the page cache
@@ -365,31 +379,11 @@ void RestartBench(size_t offers, const char* self) {
                 : cold   ? "page cache emptied"
                          : "page cache not emptied");
     std::fflush(stdout);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      execl(self, self, "open-snapshot", dir.c_str(), hash_text, static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
-      Die("the restarted process failed");
-    }
+    RunSelf(self, "open-snapshot", dir, hash_text);
   }
   // Then trade on the restarted state with periodic snapshots, the huge pages gathered again
   // after each child or not.
-  for (const char* collapse : {"0", "1"}) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-      execl(self, self, "snapshots", dir.c_str(), collapse, static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
-      Die("the trading process failed");
-    }
-  }
+  for (const char* collapse : {"0", "1"}) RunSelf(self, "snapshots", dir, collapse);
   fs::remove_all(dir);
 }
 

@@ -45,10 +45,15 @@ TEST(HugePagesTest, CollapsesOnlyWhatWasAdvisedForHugePagesAndKeepsItsContents) 
   Region region;
   ASSERT_NE(region.data(), nullptr);
   const CollapseResult before = CollapseHugePages();
-  if (madvise(region.data(), Region::size(), MADV_HUGEPAGE) != 0) {
-    GTEST_SKIP() << "this kernel has no transparent huge pages";
-  }
+  // A kernel without transparent huge pages refuses the advice: then nothing is advised, and
+  // nothing may be counted.
+  const bool advised = madvise(region.data(), Region::size(), MADV_HUGEPAGE) == 0;
   const CollapseResult after = CollapseHugePages();
+  if (!advised) {
+    EXPECT_EQ(after.advised_bytes, before.advised_bytes);
+    EXPECT_TRUE(region.Intact());
+    return;
+  }
   EXPECT_GE(after.mappings, 1u);
   EXPECT_EQ(after.advised_bytes, before.advised_bytes + Region::size());
   EXPECT_TRUE(region.Intact());
