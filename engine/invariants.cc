@@ -4,7 +4,6 @@
 #include <span>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "engine/civil_time.h"
 #include "engine/eligibility.h"
@@ -86,18 +85,16 @@ void CheckOfferRecord(const State& s, const CapacityOffer& o, bool whole,
 void CheckOfferIndexes(const State& s, const CapacityOffer& o, std::vector<std::string>& v) {
   bool open = o.status == OfferStatus::kOpen;
   GeoPoint where = s.member(o.supplier)->location;
-  // An offer sits on the shelf of each of its tags in the book of each ancestor.
-  absl::InlinedVector<NameId, 3> shelves(o.tags.begin(), o.tags.end());
-  if (shelves.empty()) shelves.push_back(OfferBook::kUntagged);
-  for (ProcessId p : s.taxonomy().node(o.process).ancestors) {
-    for (NameId tag : shelves) {
-      const OfferBook::Entry* e = s.offer_book().Find(p, tag, where, o.unit_price, o.id);
-      if (open != (e != nullptr)) {
-        v.push_back(absl::StrCat("offer ", o.id.value, " is ", ToString(o.status),
-                                 open ? " but missing from a shelf of the book"
-                                      : " but still on the book"));
-      } else if (open &&
-                 (e->first != o.calendar.first_free() || e->last != o.calendar.last_free())) {
+  if (open != (s.offer_book().Find(o.process, where, o.unit_price, o.id) != nullptr)) {
+    v.push_back(absl::StrCat("offer ", o.id.value, " is ", ToString(o.status),
+                             open ? " but missing from the book" : " but still on the book"));
+  }
+  if (open) {
+    for (ProcessId p : s.taxonomy().node(o.process).ancestors) {
+      const OfferBook::Entry* e = s.offer_book().Find(p, where, o.unit_price, o.id);
+      if (e == nullptr) {
+        v.push_back(absl::StrCat("offer ", o.id.value, " is missing from an ancestor's book"));
+      } else if (e->first != o.calendar.first_free() || e->last != o.calendar.last_free()) {
         v.push_back(absl::StrCat("offer ", o.id.value, " has a stale free span in the book"));
       }
     }
@@ -329,13 +326,6 @@ std::vector<std::string> CheckInvariants(const State& s) {
   for (const CapacityOffer& o : s.offers()) open += o.status == OfferStatus::kOpen;
   for (const Order& o : s.orders()) resting += o.resting();
   if (open != s.offer_book().size()) v.push_back("the offer book holds closed offers");
-  for (uint32_t p = 0; p < s.taxonomy().size(); ++p) {
-    for (const OfferBook::Shelf& shelf : s.offer_book().shelves(ProcessId{p})) {
-      size_t entries = 0;
-      for (const OfferBook::Cell& c : shelf.cells()) entries += c.size();
-      if (entries != shelf.size()) v.push_back("a shelf of the offer book miscounts its entries");
-    }
-  }
   if (resting != s.resting_orders().size()) v.push_back("the resting book holds closed orders");
   return v;
 }

@@ -6,7 +6,6 @@
 #include <limits>
 #include <span>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "engine/eligibility.h"
 #include "engine/geo.h"
@@ -81,9 +80,8 @@ double WorstNeeded(const Order& order, const std::vector<Candidate>& ranked, siz
 
 // One cursor per map cell of the book, merged by a lower bound on the score of its next entry.
 struct Cursor {
-  static constexpr size_t kUnopened = ~size_t{0};
   const OfferBook::Cell* cell;
-  size_t bucket;  // Position of the bucket being walked, or kUnopened before the first.
+  size_t bucket;  // Position of the bucket being walked.
   const OfferBook::Entry* it;
   const OfferBook::Entry* end;
   double transport;  // tariff × the cell's least distance × min_risk.
@@ -98,7 +96,6 @@ struct Scratch {
   std::vector<std::pair<double, const OfferBook::Entry*>> deferred;
   Taken fill;
   std::vector<char> used;
-  absl::flat_hash_set<uint32_t> examined;  // Offers examined by an order without tags.
 };
 
 Scratch& ScratchForThisThread() {
@@ -155,10 +152,6 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     return std::max(0.0, kEarthRadiusKm * (1.0 - 1e-4) * std::sqrt(double{chord2}) - 1.0);
   };
 
-  const OfferBook& book = state.offer_book();
-  // An order without tags walks every shelf of the book, where an offer with several tags is
-  // met once per tag.
-  const bool once_per_offer = order.tags.empty();
   Scratch& scratch = ScratchForThisThread();
   std::vector<Candidate>& ranked = scratch.ranked;
   ranked.clear();
@@ -168,7 +161,6 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
 
   // Examines an offer the entry could not rule out, ranking it if it is eligible.
   auto examine = [&](const OfferBook::Entry& e) {
-    if (once_per_offer && !scratch.examined.insert(e.offer).second) return;
     ++local.examined;
     const CapacityOffer& offer = *state.offer(OfferId{e.offer});
     if (order.LetGoBy(offer.supplier)) return;
@@ -218,8 +210,7 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   };
 
   // One cursor per map cell, keyed by its bucket's floor price plus the transport to the nearest
-  // point of the cell. A cell is first keyed by its floor price and opened (its buckets read) only
-  // when it comes first: most cells of a large book are never opened.
+  // point of the cell.
   auto later = [](const Cursor& a, const Cursor& b) { return a.key > b.key; };
   const double max_price = static_cast<double>(order.max_unit_price);
   // Moves the cursor to the next non-empty bucket at or after position `i`; false when the cell
@@ -244,35 +235,12 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   };
   std::vector<Cursor>& heap = scratch.heap;
   heap.clear();
-  auto open_cells = [&](const OfferBook::Shelf& shelf) {
-    for (const OfferBook::Cell& cell : shelf.cells()) {
-      if (cell.empty()) continue;
-      double cell_km =
-          std::max(0.0, min_km(ChordSquared(here, cell.center())) - cell.radius_km());
-      if (order.max_distance_km && cell_km > *order.max_distance_km) continue;
-      if (cell.floor_price() > max_price) continue;
-      // Ranked by the cell's floor price until it comes first; only then are its buckets read.
-      const double transport = tariff * cell_km * min_risk;
-      heap.push_back({&cell, Cursor::kUnopened, nullptr, nullptr, transport,
-                      cell.floor_price() * min_risk - max_bonus + transport});
-    }
-  };
-  // Every offer the order can take carries all its tags, so the smallest of their shelves holds
-  // them all.
-  if (once_per_offer) {
-    scratch.examined.clear();
-    for (const OfferBook::Shelf& shelf : book.shelves(order.process)) open_cells(shelf);
-  } else {
-    const OfferBook::Shelf* smallest = nullptr;
-    for (NameId tag : order.tags) {
-      const OfferBook::Shelf* shelf = book.shelf(order.process, tag);
-      if (shelf == nullptr) {  // No open offer carries this tag.
-        smallest = nullptr;
-        break;
-      }
-      if (smallest == nullptr || shelf->size() < smallest->size()) smallest = shelf;
-    }
-    if (smallest != nullptr) open_cells(*smallest);
+  for (const OfferBook::Cell& cell : state.offer_book().cells(order.process)) {
+    if (cell.empty()) continue;
+    double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center())) - cell.radius_km());
+    if (order.max_distance_km && cell_km > *order.max_distance_km) continue;
+    Cursor c{&cell, 0, nullptr, nullptr, tariff * cell_km * min_risk, 0};
+    if (seek(c, 0)) heap.push_back(c);
   }
   std::make_heap(heap.begin(), heap.end(), later);
 
@@ -286,14 +254,6 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
       std::pop_heap(heap.begin(), heap.end(), later);
       Cursor c = heap.back();
       heap.pop_back();
-      if (c.bucket == Cursor::kUnopened) {
-        // Its first bucket's key is at least the floor it was ranked by.
-        if (seek(c, 0)) {
-          heap.push_back(c);
-          std::push_heap(heap.begin(), heap.end(), later);
-        }
-        continue;
-      }
       // Walk this cell while it stays ahead of every other one.
       const double next_cell = heap.empty() ? std::numeric_limits<double>::infinity()
                                             : heap.front().key;

@@ -84,30 +84,16 @@ bool OfferBook::Cell::Erase(int32_t b, uint32_t offer) {
   *e = bucket.back();
   bucket.pop_back();
   if (bucket.empty()) occupied_[i / 64] &= ~(uint64_t{1} << (i % 64));
-  if (--size_ == 0) {
-    lowest_bucket_ = std::numeric_limits<int32_t>::max();
-    floor_price_ = std::numeric_limits<double>::infinity();
-  }
+  --size_;
   return true;
 }
 
-OfferBook::Shelf& OfferBook::ShelfIn(ProcessId process, NameId tag) {
-  if (Shelf* s = FindShelf(process, tag)) return *s;
-  Shelf& s = nodes_[process.value].emplace_back();
-  s.tag_ = tag;
-  return s;
-}
-
-OfferBook::Shelf* OfferBook::FindShelf(ProcessId process, NameId tag) {
-  for (Shelf& s : nodes_[process.value]) {
-    if (s.tag_ == tag) return &s;
+OfferBook::Cell& OfferBook::CellIn(ProcessId process, uint32_t id) {
+  std::vector<Cell>& cells = nodes_[process.value];
+  for (Cell& c : cells) {
+    if (c.id_ == id) return c;
   }
-  return nullptr;
-}
-
-OfferBook::Cell& OfferBook::CellIn(Shelf& shelf, uint32_t id) {
-  if (Cell* c = FindCell(&shelf, id)) return *c;
-  Cell& c = shelf.cells_.emplace_back();
+  Cell& c = cells.emplace_back();
   c.id_ = id;
   double lat0 = -90.0 + kCellDegrees * (id / kLonCells);
   double lon0 = -180.0 + kCellDegrees * (id % kLonCells);
@@ -124,95 +110,68 @@ OfferBook::Cell& OfferBook::CellIn(Shelf& shelf, uint32_t id) {
   return c;
 }
 
-OfferBook::Cell* OfferBook::FindCell(Shelf* shelf, uint32_t id) {
-  if (shelf == nullptr) return nullptr;
-  for (Cell& c : shelf->cells_) {
+OfferBook::Cell* OfferBook::FindCell(ProcessId process, uint32_t id) {
+  for (Cell& c : nodes_[process.value]) {
     if (c.id_ == id) return &c;
   }
   return nullptr;
 }
 
-void OfferBook::Put(Shelf& shelf, uint32_t cell, int32_t b, const Entry& e) {
-  Cell& c = CellIn(shelf, cell);
-  c.BucketFor(b).push_back(e);
-  if (b < c.lowest_bucket_) {
-    c.lowest_bucket_ = b;
-    c.floor_price_ = BucketFloor(b);
-  }
-  ++c.size_;
-  ++shelf.size_;
-}
-
-const OfferBook::Shelf* OfferBook::shelf(ProcessId process, NameId tag) const {
-  for (const Shelf& s : nodes_[process.value]) {
-    if (s.tag_ == tag && s.size_ > 0) return &s;
-  }
-  return nullptr;
-}
-
-void OfferBook::Add(std::span<const ProcessId> ancestors, std::span<const NameId> tags,
-                    uint32_t cell, Entry e) {
+void OfferBook::Add(std::span<const ProcessId> ancestors, uint32_t cell, Entry e) {
   int32_t b = BucketOf(e.unit_price);
   for (ProcessId p : ancestors) {
-    for (NameId tag : ShelvesOf(tags)) Put(ShelfIn(p, tag), cell, b, e);
+    Cell& c = CellIn(p, cell);
+    c.BucketFor(b).push_back(e);
+    ++c.size_;
   }
   ++size_;
 }
 
-void OfferBook::Remove(std::span<const ProcessId> ancestors, std::span<const NameId> tags,
-                       GeoPoint where, Kopecks unit_price, OfferId offer) {
+void OfferBook::Remove(std::span<const ProcessId> ancestors, GeoPoint where, Kopecks unit_price,
+                       OfferId offer) {
   uint32_t cell = CellOf(where);
   int32_t b = BucketOf(unit_price);
   for (ProcessId p : ancestors) {
-    for (NameId tag : ShelvesOf(tags)) {
-      Shelf* s = FindShelf(p, tag);
-      if (Cell* c = FindCell(s, cell); c != nullptr && c->Erase(b, offer.value)) --s->size_;
-    }
+    if (Cell* c = FindCell(p, cell)) c->Erase(b, offer.value);
   }
   --size_;
 }
 
-void OfferBook::Move(std::span<const ProcessId> ancestors, std::span<const NameId> tags,
-                     GeoPoint from, GeoPoint to, Kopecks unit_price, OfferId offer,
-                     uint64_t names) {
+void OfferBook::Move(std::span<const ProcessId> ancestors, GeoPoint from, GeoPoint to,
+                     Kopecks unit_price, OfferId offer, uint64_t names) {
   uint32_t old_cell = CellOf(from), new_cell = CellOf(to);
   int32_t b = BucketOf(unit_price);
   for (ProcessId p : ancestors) {
-    for (NameId tag : ShelvesOf(tags)) {
-      Shelf* s = FindShelf(p, tag);
-      Cell* c = FindCell(s, old_cell);
-      Entry* e = c == nullptr ? nullptr : c->Find(b, offer.value);
-      if (e == nullptr) continue;
-      Entry moved = *e;
-      moved.where = ToUnitVector(to);
-      moved.names = names;
-      c->Erase(b, offer.value);
-      --s->size_;
-      Put(*s, new_cell, b, moved);
-    }
+    Cell* c = FindCell(p, old_cell);
+    Entry* e = c == nullptr ? nullptr : c->Find(b, offer.value);
+    if (e == nullptr) continue;
+    Entry moved = *e;
+    moved.where = ToUnitVector(to);
+    moved.names = names;
+    c->Erase(b, offer.value);
+    Cell& into = CellIn(p, new_cell);
+    into.BucketFor(b).push_back(moved);
+    ++into.size_;
   }
 }
 
-void OfferBook::SetFreeSpan(std::span<const ProcessId> ancestors, std::span<const NameId> tags,
-                            GeoPoint where, Kopecks unit_price, OfferId offer, Day first,
-                            Day last) {
+void OfferBook::SetFreeSpan(std::span<const ProcessId> ancestors, GeoPoint where,
+                            Kopecks unit_price, OfferId offer, Day first, Day last) {
   uint32_t cell = CellOf(where);
   int32_t b = BucketOf(unit_price);
   for (ProcessId p : ancestors) {
-    for (NameId tag : ShelvesOf(tags)) {
-      Cell* c = FindCell(FindShelf(p, tag), cell);
-      if (Entry* e = c == nullptr ? nullptr : c->Find(b, offer.value)) {
-        e->first = first;
-        e->last = last;
-      }
+    Cell* c = FindCell(p, cell);
+    if (Entry* e = c == nullptr ? nullptr : c->Find(b, offer.value)) {
+      e->first = first;
+      e->last = last;
     }
   }
 }
 
-const OfferBook::Entry* OfferBook::Find(ProcessId process, NameId tag, GeoPoint where,
-                                        Kopecks unit_price, OfferId offer) const {
+const OfferBook::Entry* OfferBook::Find(ProcessId process, GeoPoint where, Kopecks unit_price,
+                                        OfferId offer) const {
   OfferBook* self = const_cast<OfferBook*>(this);
-  Cell* c = FindCell(self->FindShelf(process, tag), CellOf(where));
+  Cell* c = self->FindCell(process, CellOf(where));
   return c == nullptr ? nullptr : c->Find(BucketOf(unit_price), offer.value);
 }
 

@@ -1,7 +1,7 @@
 // OfferBook and RestingOrders — the two indexes matching walks (PRODUCT §3, last paragraph).
 //
-// The offer book keeps, per process node, per tag and per map cell of the supplier, the open offers
-// at or below the node in price buckets: bucket b holds the offers priced in [2^(b/48), 2^((b+1)/48)),
+// The offer book keeps, per process node and per map cell of the supplier, the open offers at or
+// below the node in price buckets: bucket b holds the offers priced in [2^(b/48), 2^((b+1)/48)),
 // a step of 1.45 %, in no particular order within the bucket. Each entry carries the offer's exact
 // price, the supplier's position on the unit sphere, a mask of the offer's names and its free
 // days, so that far or unfit offers are rejected before their record is touched. An order for a
@@ -10,23 +10,17 @@
 // beat what it has already chosen. Posting an offer appends to one bucket per book, so it costs a
 // few cache misses however large the book grows.
 //
-// Each node's book is split into shelves, one per tag: an offer sits on the shelf of each of its
-// tags (offers without tags on a shelf of their own). An order that names tags walks only the
-// smallest shelf among them, since every offer it can take carries all its tags; an order that
-// names none walks every shelf and meets an offer with several tags once per tag.
-//
 // RestingOrders keeps, per process node, the orders waiting on the book ordered by (max unit price
 // descending, id): a new offer walks the books of its node's ancestors, best price first, then the
 // oldest (PRODUCT §3).
 //
-//   for (const OfferBook::Cell& c : book.shelf(order.process, tag)->cells()) { ... }
+//   for (const OfferBook::Cell& c : book.cells(order.process)) { ... c.bucket(i) ... }
 //
 // Both are changed only by State::Apply. Requires external synchronization.
 
 #ifndef SUBEX_ENGINE_OFFER_BOOK_H_
 #define SUBEX_ENGINE_OFFER_BOOK_H_
 
-#include <limits>
 #include <span>
 #include <vector>
 
@@ -70,10 +64,6 @@ class OfferBook {
     int32_t first_bucket() const { return first_bucket_; }
     const Bucket& bucket(size_t i) const { return buckets_[i]; }
     size_t NextBucket(size_t i) const;
-    // No entry of the cell is priced below this (it may be lower than the cheapest entry left:
-    // it only falls while the cell has entries). A match ranks a cell by it before reading any of
-    // the cell's buckets.
-    double floor_price() const { return floor_price_; }
 
    private:
     friend class OfferBook;
@@ -88,70 +78,38 @@ class OfferBook {
     std::vector<Bucket> buckets_;
     std::vector<uint64_t> occupied_;  // Bit i set: buckets_[i] is not empty.
     size_t size_ = 0;
-    int32_t lowest_bucket_ = std::numeric_limits<int32_t>::max();
-    double floor_price_ = std::numeric_limits<double>::infinity();
   };
   static uint32_t CellOf(GeoPoint p);
 
-  // The offers of one node's book that carry one tag (or, for kUntagged, no tag at all).
-  class Shelf {
-   public:
-    NameId tag() const { return tag_; }
-    size_t size() const { return size_; }
-    // The shelf's map cells, in no particular order.
-    std::span<const Cell> cells() const { return cells_; }
-
-   private:
-    friend class OfferBook;
-    NameId tag_ = 0;
-    size_t size_ = 0;
-    std::vector<Cell> cells_;
-  };
-  static constexpr NameId kUntagged = ~NameId{0};
-
   // `ancestors` lists a node and every node above it; an offer is entered in each of their
-  // books, so the book of a node holds its whole subtree. `tags` are the offer's (sorted);
-  // `where` is the supplier's location.
+  // books, so the book of a node holds its whole subtree. `where` is the supplier's location.
   explicit OfferBook(size_t process_count) : nodes_(process_count) {}
 
-  void Add(std::span<const ProcessId> ancestors, std::span<const NameId> tags, GeoPoint where,
-           Entry e) {
-    Add(ancestors, tags, CellOf(where), e);
+  void Add(std::span<const ProcessId> ancestors, GeoPoint where, Entry e) {
+    Add(ancestors, CellOf(where), e);
   }
-  void Add(std::span<const ProcessId> ancestors, std::span<const NameId> tags, uint32_t cell,
-           Entry e);  // cell is CellOf(where).
-  void Remove(std::span<const ProcessId> ancestors, std::span<const NameId> tags, GeoPoint where,
-              Kopecks unit_price, OfferId offer);
+  void Add(std::span<const ProcessId> ancestors, uint32_t cell, Entry e);  // CellOf(where).
+  void Remove(std::span<const ProcessId> ancestors, GeoPoint where, Kopecks unit_price,
+              OfferId offer);
   // The supplier moved from `from` to `to`, or its certifications (`names`) changed.
-  void Move(std::span<const ProcessId> ancestors, std::span<const NameId> tags, GeoPoint from,
-            GeoPoint to, Kopecks unit_price, OfferId offer, uint64_t names);
+  void Move(std::span<const ProcessId> ancestors, GeoPoint from, GeoPoint to, Kopecks unit_price,
+            OfferId offer, uint64_t names);
   // Records the offer's first and last free days after an allocation changed them.
-  void SetFreeSpan(std::span<const ProcessId> ancestors, std::span<const NameId> tags,
-                   GeoPoint where, Kopecks unit_price, OfferId offer, Day first, Day last);
+  void SetFreeSpan(std::span<const ProcessId> ancestors, GeoPoint where, Kopecks unit_price,
+                   OfferId offer, Day first, Day last);
 
-  // The entry of an open offer on `process`'s shelf for `tag`, or nullptr.
-  const Entry* Find(ProcessId process, NameId tag, GeoPoint where, Kopecks unit_price,
-                    OfferId offer) const;
-  // The shelves of `process`'s book (every open offer at or below it), in no particular order.
-  std::span<const Shelf> shelves(ProcessId process) const { return nodes_[process.value]; }
-  // The shelf of `tag` in `process`'s book, or nullptr when no open offer there carries it.
-  const Shelf* shelf(ProcessId process, NameId tag) const;
+  // The entry of an open offer in `process`'s book, or nullptr.
+  const Entry* Find(ProcessId process, GeoPoint where, Kopecks unit_price, OfferId offer) const;
+  // The cells of `process`'s book (every open offer at or below it), in no particular order.
+  std::span<const Cell> cells(ProcessId process) const { return nodes_[process.value]; }
   // Open offers in the book.
   size_t size() const { return size_; }
 
  private:
-  // Each offer sits on the shelf of each of its tags, or on kUntagged's when it has none.
-  static std::span<const NameId> ShelvesOf(std::span<const NameId> tags) {
-    return tags.empty() ? std::span<const NameId>(&kUntagged, 1) : tags;
-  }
+  Cell& CellIn(ProcessId process, uint32_t cell);
+  Cell* FindCell(ProcessId process, uint32_t cell);
 
-  Shelf& ShelfIn(ProcessId process, NameId tag);  // Made when missing.
-  Shelf* FindShelf(ProcessId process, NameId tag);
-  static Cell& CellIn(Shelf& shelf, uint32_t cell);  // Made when missing.
-  static Cell* FindCell(Shelf* shelf, uint32_t cell);
-  static void Put(Shelf& shelf, uint32_t cell, int32_t bucket, const Entry& e);
-
-  std::vector<std::vector<Shelf>> nodes_;
+  std::vector<std::vector<Cell>> nodes_;
   size_t size_ = 0;
 };
 

@@ -157,7 +157,6 @@ void State::RebuildBooks() {
   struct Made {
     OfferBook::Entry entry;
     ProcessId process;
-    const NameList* tags;
     MemberId supplier;
     Day to;          // The offer's last day.
     uint32_t group;  // Dense index of (cell, branch).
@@ -178,7 +177,6 @@ void State::RebuildBooks() {
     entries.push_back({{o.unit_price, o.id.value, where[o.supplier.value],
                         BookNames(o, members_[o.supplier.value]), first, last},
                        o.process,
-                       &o.tags,
                        o.supplier,
                        o.to,
                        g->second});
@@ -195,8 +193,7 @@ void State::RebuildBooks() {
   for (size_t i = 0; i < order.size(); ++i) {
     if (i + kAhead < order.size()) __builtin_prefetch(&entries[order[i + kAhead]]);
     const Made& m = entries[order[i]];
-    offer_book_.Add(taxonomy_->node(m.process).ancestors, *m.tags, cell[m.supplier.value],
-                    m.entry);
+    offer_book_.Add(taxonomy_->node(m.process).ancestors, cell[m.supplier.value], m.entry);
   }
 
   // The offers' timers, by (last day, id): a counting sort over the days, stable in id order,
@@ -307,8 +304,8 @@ void State::On(const MemberUpdated& e) {
     for (OfferId id : m.offers) {
       const CapacityOffer& o = offers_[id.value];
       if (o.status != OfferStatus::kOpen) continue;
-      offer_book_.Move(taxonomy_->node(o.process).ancestors, o.tags, was, m.location,
-                       o.unit_price, o.id, BookNames(o, m));
+      offer_book_.Move(taxonomy_->node(o.process).ancestors, was, m.location, o.unit_price, o.id,
+                       BookNames(o, m));
     }
   }
   ++m.revision;
@@ -367,7 +364,7 @@ void State::On(const OfferPosted& e) {
   Member& supplier = members_[e.supplier.value];
   supplier.offers.push_back(o.id);
   if (bulk_) return;
-  offer_book_.Add(taxonomy_->node(o.process).ancestors, o.tags, supplier.location,
+  offer_book_.Add(taxonomy_->node(o.process).ancestors, supplier.location,
                   {o.unit_price, o.id.value, ToUnitVector(supplier.location),
                    BookNames(o, supplier), o.from, o.to});
   offer_timers_.insert({o.to, o.id.value});
@@ -375,8 +372,8 @@ void State::On(const OfferPosted& e) {
 
 void State::CloseOffer(CapacityOffer& o, OfferStatus status) {
   if (o.status == OfferStatus::kOpen && !bulk_) {
-    offer_book_.Remove(taxonomy_->node(o.process).ancestors, o.tags,
-                       members_[o.supplier.value].location, o.unit_price, o.id);
+    offer_book_.Remove(taxonomy_->node(o.process).ancestors, members_[o.supplier.value].location,
+                       o.unit_price, o.id);
     offer_timers_.erase({o.to, o.id.value});
   }
   o.status = status;
@@ -500,7 +497,7 @@ void State::TakeDays(CapacityOffer& offer, const Contract& c) {
     CloseOffer(offer, OfferStatus::kExhausted);
   } else if (offer.status == OfferStatus::kOpen && !bulk_ &&
              (first != offer.calendar.first_free() || last != offer.calendar.last_free())) {
-    offer_book_.SetFreeSpan(taxonomy_->node(offer.process).ancestors, offer.tags,
+    offer_book_.SetFreeSpan(taxonomy_->node(offer.process).ancestors,
                             members_[offer.supplier.value].location, offer.unit_price, offer.id,
                             offer.calendar.first_free(), offer.calendar.last_free());
   }
@@ -530,11 +527,11 @@ void State::ReleaseDays(const Contract& c, bool reopen_offer) {
   if (bulk_) {
     if (reopen_offer) offer.status = OfferStatus::kOpen;
   } else if (offer.status == OfferStatus::kOpen) {
-    offer_book_.SetFreeSpan(ancestors, offer.tags, where, offer.unit_price, offer.id,
+    offer_book_.SetFreeSpan(ancestors, where, offer.unit_price, offer.id,
                             offer.calendar.first_free(), offer.calendar.last_free());
   } else if (reopen_offer) {
     offer.status = OfferStatus::kOpen;
-    offer_book_.Add(ancestors, offer.tags, where,
+    offer_book_.Add(ancestors, where,
                     {offer.unit_price, offer.id.value, ToUnitVector(where),
                      BookNames(offer, members_[offer.supplier.value]), offer.calendar.first_free(),
                      offer.calendar.last_free()});
