@@ -97,11 +97,15 @@ void BM_OrderMatch(benchmark::State& state) {
     scratch.clear();
     MatchOrder(engine.state(), again, w.now(), ContractId{0}, scratch, &one);
     total.walked += one.walked;
+    total.cells += one.cells;
+    total.buckets += one.buckets;
     total.examined += one.examined;
     total.eligible += one.eligible;
     for (size_t r = 0; r < kIneligibleReasons; ++r) total.ruled_out[r] += one.ruled_out[r];
   }
   state.counters["walked"] = double(total.walked) / double(sampled);
+  state.counters["cells"] = double(total.cells) / double(sampled);
+  state.counters["buckets"] = double(total.buckets) / double(sampled);
   state.counters["examined"] = double(total.examined) / double(sampled);
   state.counters["eligible"] = double(total.eligible) / double(sampled);
   if (std::getenv("SUBEX_BENCH_VERBOSE") != nullptr) {

@@ -222,6 +222,7 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
         OfferBook::BucketFloor(c.cell->first_bucket() + static_cast<int32_t>(c.bucket));
     if (floor > max_price) return false;
     const OfferBook::Bucket& b = c.cell->bucket(c.bucket);
+    ++local.buckets;
     c.it = b.data();
     c.end = b.data() + b.size();
     // Buckets are separate allocations: start loading this one, and the next of the cell, while
@@ -240,6 +241,7 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center())) - cell.radius_km());
     if (order.max_distance_km && cell_km > *order.max_distance_km) continue;
     Cursor c{&cell, 0, nullptr, nullptr, tariff * cell_km * min_risk, 0};
+    ++local.cells;
     if (seek(c, 0)) heap.push_back(c);
   }
   std::make_heap(heap.begin(), heap.end(), later);

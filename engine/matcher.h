@@ -34,6 +34,8 @@ namespace subex {
 // How much of the book one order's match looked at: entries walked in price order, offer records
 // examined (the rest were ruled out by the entry alone), and eligible offers ranked.
 struct MatchStats {
+  int64_t cells = 0;    // Map cells whose buckets were read.
+  int64_t buckets = 0;  // Buckets whose entries were walked.
   int64_t walked = 0;
   int64_t examined = 0;
   int64_t eligible = 0;
