@@ -24,14 +24,9 @@
 namespace subex {
 namespace {
 
-size_t OffersToBuild() {
-  const char* env = std::getenv("SUBEX_BENCH_OFFERS");
-  return env != nullptr ? static_cast<size_t>(std::strtoull(env, nullptr, 10)) : 1'000'000;
-}
-
 // Never freed: tearing down a million offers at exit takes seconds and measures nothing.
 BenchWorld& World() {
-  static BenchWorld* world = BenchWorld::Build(OffersToBuild(), /*seed=*/42).release();
+  static BenchWorld* world = BenchWorld::Build(BenchWorld::OffersFromEnvironment(), /*seed=*/42).release();
   return *world;
 }
 
@@ -189,7 +184,7 @@ BENCHMARK(BM_MixedStream);
 void BM_MemoryPerOffer(benchmark::State& state) {
   BenchWorld& w = World();
   for (auto _ : state) benchmark::DoNotOptimize(w.offer_heap_bytes());
-  double offers = double(OffersToBuild());
+  double offers = double(BenchWorld::OffersFromEnvironment());
   double per_offer = double(w.offer_heap_bytes()) / offers;
   double days = double(w.offer_calendar_days()) / offers;
   state.counters["bytes_per_offer"] = per_offer;

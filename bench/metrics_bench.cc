@@ -3,8 +3,8 @@
 //   BM_RecordRequest   one request counted by route and status and timed (api/metrics.h), from
 //                      1 and 2 threads at once (the server's default I/O threads)
 //   BM_StateCensus     counting the exchange's objects by status for GET /metrics, on a book of
-//                      1,000,000 open offers: the whole census, which a scrape spreads over
-//                      engine reads of 32,768 objects each
+//                      1,000,000 open offers (or SUBEX_BENCH_OFFERS): the whole census, which a
+//                      scrape spreads over engine reads of 32,768 objects each
 //   BM_CensusSlice     one such read: what a scrape holds the engine thread up for at most
 //
 //   build/release/bench/metrics_bench
@@ -33,7 +33,7 @@ void BM_RecordRequest(benchmark::State& bm) {
 BENCHMARK(BM_RecordRequest)->Threads(1)->Threads(2)->UseRealTime();
 
 BenchWorld& World() {
-  static std::unique_ptr<BenchWorld> world = BenchWorld::Build(1'000'000, /*seed=*/42);
+  static std::unique_ptr<BenchWorld> world = BenchWorld::Build(BenchWorld::OffersFromEnvironment(), /*seed=*/42);
   return *world;
 }
 

@@ -1,5 +1,6 @@
-// Snapshot benchmarks (storage/snapshot.h) on a book of 1,000,000 open offers (PRODUCT §8: a
-// restart from a snapshot of a million open offers within a second):
+// Snapshot benchmarks (storage/snapshot.h) on a book of 1,000,000 open offers, or of
+// SUBEX_BENCH_OFFERS (PRODUCT §8: a restart from a snapshot of a million open offers within a
+// second):
 //
 //   BM_EncodeSnapshot   the whole state into one buffer; `bytes` and `bytes_per_offer` counters
 //   BM_RestoreSnapshot  decoding it and rebuilding every index (State::Restore), then checking
@@ -36,7 +37,7 @@ using Clock = std::chrono::steady_clock;
 double Micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
 
 BenchWorld& World() {
-  static std::unique_ptr<BenchWorld> world = BenchWorld::Build(1'000'000, /*seed=*/42);
+  static std::unique_ptr<BenchWorld> world = BenchWorld::Build(BenchWorld::OffersFromEnvironment(), /*seed=*/42);
   return *world;
 }
 

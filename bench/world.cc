@@ -142,6 +142,11 @@ ProcessId BenchWorld::RandomNode(const std::vector<ProcessId>& within) {
   return within[static_cast<size_t>(Uniform(0, int64_t(within.size()) - 1))];
 }
 
+size_t BenchWorld::OffersFromEnvironment() {
+  const char* env = std::getenv("SUBEX_BENCH_OFFERS");
+  return env != nullptr ? static_cast<size_t>(std::strtoull(env, nullptr, 10)) : 1'000'000;
+}
+
 PostOffer BenchWorld::RandomOffer() {
   size_t s = static_cast<size_t>(Uniform(0, int64_t(suppliers_.size()) - 1));
   ProcessId node = RandomNode(supplier_nodes_[s]);

@@ -25,6 +25,9 @@ class BenchWorld {
   // Loads config/processes.toml from the source tree, registers members and posts `offers`
   // offers. Aborts with a message if the taxonomy cannot be read.
   static std::unique_ptr<BenchWorld> Build(size_t offers, uint64_t seed);
+  // How many open offers a benchmark's world holds: SUBEX_BENCH_OFFERS when set (the smoke runs
+  // use a small book), else 1,000,000.
+  static size_t OffersFromEnvironment();
 
   Engine& engine() { return *engine_; }
   Instant now() const { return now_; }

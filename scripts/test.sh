@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Release and Asan (AddressSanitizer + UndefinedBehaviorSanitizer),
 # runs every test in both, the concurrent parts under ThreadSanitizer (scripts/tsan.sh), each fuzz
-# target, then short benchmark smoke runs. Exits non-zero on any failure.
+# target, then every benchmark briefly on a small world. Exits non-zero on any failure.
 #
 # Environment:
 #   SUBEX_JOBS                parallel build and test jobs (default 2)
 #   SUBEX_FUZZ_SECONDS        seconds each fuzz target runs (default 60; 0 skips fuzzing)
-#   SUBEX_BENCH_SMOKE=0       skip the benchmark smoke runs
-#   SUBEX_BENCH_SMOKE_FILTER  --benchmark_filter for the smoke run (default ".")
+#   SUBEX_BENCH_SMOKE=0       skip the benchmark smoke (scripts/bench_all.sh --smoke)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,19 +38,11 @@ if [[ "${SUBEX_FUZZ_SECONDS:-60}" != 0 ]]; then
   scripts/fuzz.sh "${SUBEX_FUZZ_SECONDS:-60}"
 fi
 
-bench=build/release/bench/subex_bench
 if [[ "${SUBEX_BENCH_SMOKE:-1}" == 0 ]]; then
-  echo "== bench smoke: skipped (SUBEX_BENCH_SMOKE=0)"
-elif [[ ! -x "$bench" ]]; then
-  echo "== bench smoke: skipped ($bench not built)"
+  echo "== benchmark smoke: skipped (SUBEX_BENCH_SMOKE=0)"
 else
-  echo "== bench smoke (20,000 offers; scripts/bench.sh runs the full 1,000,000)"
-  SUBEX_BENCH_OFFERS="${SUBEX_BENCH_OFFERS:-20000}" "$bench" --benchmark_min_time=0.01 --benchmark_filter="${SUBEX_BENCH_SMOKE_FILTER:-.}"
-fi
-
-if [[ "${SUBEX_BENCH_SMOKE:-1}" != 0 ]]; then
-  echo "== HTTP benchmark smoke (bench/http_bench.sh runs 10 s a side)"
-  bench/http_bench.sh 3 8
+  echo "== benchmark smoke: every benchmark on a small world (scripts/bench_all.sh runs them full)"
+  scripts/bench_all.sh --smoke
 fi
 
 echo "== OpenAPI lint"
