@@ -11,7 +11,7 @@
 #   5. cluster analytics (analytics_bench) and what metrics cost (metrics_bench);
 #   6. end to end over HTTP: subexd against the ceiling and the PostgreSQL peer (bench/http_bench.sh).
 #
-#   scripts/bench_all.sh            # about 15 minutes on two cores; nothing else should run
+#   scripts/bench_all.sh            # about five minutes on two cores; nothing else should run
 #   scripts/bench_all.sh --smoke    # every benchmark on a small world, briefly (CI runs this)
 #
 # Installs what is missing and builds Release first. Exits non-zero if any benchmark fails.
