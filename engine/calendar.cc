@@ -42,15 +42,24 @@ void CapacityCalendar::PlanLatest(Day a, Day b, int64_t quantity,
                                   std::vector<DayQuantity>& out) const {
   int32_t lo = std::max(a - from_, 0);
   int32_t hi = std::min(b - from_, static_cast<int32_t>(free_.size()) - 1);
-  size_t first = out.size();
+  // First the number of days the plan uses, so that `out` grows once and is filled in place,
+  // from its last entry back.
+  size_t n = 0;
+  int64_t left = quantity;
+  for (int32_t i = hi; i >= lo && left > 0; --i) {
+    if (free_[i] == 0) continue;
+    left -= std::min<int64_t>(free_[i], left);
+    ++n;
+  }
+  assert(left == 0);
+  size_t k = out.size() + n;
+  out.resize(k);
   for (int32_t i = hi; i >= lo && quantity > 0; --i) {
     int32_t take = static_cast<int32_t>(std::min<int64_t>(free_[i], quantity));
     if (take == 0) continue;
-    out.push_back(DayQuantity{from_ + i, take});
+    out[--k] = DayQuantity{from_ + i, take};
     quantity -= take;
   }
-  assert(quantity == 0);
-  std::reverse(out.begin() + static_cast<ptrdiff_t>(first), out.end());
 }
 
 void CapacityCalendar::Take(std::span<const DayQuantity> days) {

@@ -88,6 +88,24 @@ struct Cursor {
   double key;        // Lower bound on the score of *it and every entry after it.
 };
 
+// Restores the order of a heap of cursors (least key first, as std::make_heap with a greater-than
+// comparison leaves it) after its first cursor's key grew or the cursor was replaced.
+void SiftDown(std::vector<Cursor>& heap) {
+  const size_t n = heap.size();
+  if (n < 2) return;
+  const Cursor moving = heap[0];
+  size_t i = 0;
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && heap[child + 1].key < heap[child].key) ++child;
+    if (!(heap[child].key < moving.key)) break;
+    heap[i] = heap[child];
+    i = child;
+  }
+  heap[i] = moving;
+}
+
 // The working memory of one match, kept between matches so that a match allocates nothing once
 // the engine thread has warmed up.
 struct Scratch {
@@ -210,8 +228,7 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   };
 
   // One cursor per map cell, keyed by its bucket's floor price plus the transport to the nearest
-  // point of the cell.
-  auto later = [](const Cursor& a, const Cursor& b) { return a.key > b.key; };
+  // point of the cell, in a heap with the least key first.
   const double max_price = static_cast<double>(order.max_unit_price);
   // Moves the cursor to the next non-empty bucket at or after position `i`; false when the cell
   // has nothing left at or below the order's price.
@@ -234,17 +251,22 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     c.key = floor * min_risk - max_bonus + c.transport;
     return true;
   };
+  // The cells within reach, in two passes: the first requests every cell's first bucket place,
+  // the second reads them, so that the cells' loads overlap instead of following each other.
   std::vector<Cursor>& heap = scratch.heap;
   heap.clear();
   for (const OfferBook::Cell& cell : state.offer_book().cells(order.process)) {
     if (cell.empty()) continue;
     double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center())) - cell.radius_km());
     if (order.max_distance_km && cell_km > *order.max_distance_km) continue;
-    Cursor c{&cell, 0, nullptr, nullptr, tariff * cell_km * min_risk, 0};
-    ++local.cells;
-    if (seek(c, 0)) heap.push_back(c);
+    cell.PrefetchFirstBucket();
+    heap.push_back(Cursor{&cell, 0, nullptr, nullptr, tariff * cell_km * min_risk, 0});
   }
-  std::make_heap(heap.begin(), heap.end(), later);
+  local.cells = heap.size();
+  std::erase_if(heap, [&](Cursor& c) { return !seek(c, 0); });
+  std::make_heap(heap.begin(), heap.end(), [](const Cursor& a, const Cursor& b) {
+    return a.key > b.key;
+  });
 
   // Entries whose own bound exceeded the worst score needed when they were walked. A better offer
   // found later can raise that worst score (with minimum lots, taking more from one offer can
@@ -253,12 +275,12 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
   deferred.clear();
   for (;;) {
     while (!heap.empty() && heap.front().key <= worst_needed) {
-      std::pop_heap(heap.begin(), heap.end(), later);
-      Cursor c = heap.back();
-      heap.pop_back();
-      // Walk this cell while it stays ahead of every other one.
-      const double next_cell = heap.empty() ? std::numeric_limits<double>::infinity()
-                                            : heap.front().key;
+      // Walk the first cell while it stays ahead of every other one (the smaller of the root's
+      // children), then put it back in its place or drop it: one sift instead of a pop and a push.
+      Cursor& c = heap.front();
+      double next_cell = std::numeric_limits<double>::infinity();
+      if (heap.size() > 1) next_cell = heap[1].key;
+      if (heap.size() > 2) next_cell = std::min(next_cell, heap[2].key);
       bool alive = true;
       do {
         const OfferBook::Entry& e = *c.it;
@@ -283,10 +305,11 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
         if (pending_count == kBatch) examine_pending();
       } while (alive && c.key <= next_cell && c.key <= worst_needed);
       examine_pending();
-      if (alive) {
-        heap.push_back(c);
-        std::push_heap(heap.begin(), heap.end(), later);
+      if (!alive) {
+        heap.front() = heap.back();
+        heap.pop_back();
       }
+      SiftDown(heap);
     }
     bool revisited = false;
     for (size_t k = 0; k < deferred.size();) {

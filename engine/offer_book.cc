@@ -1,6 +1,7 @@
 #include "engine/offer_book.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 
@@ -10,7 +11,6 @@ namespace {
 
 constexpr double kCellDegrees = 4.0;
 constexpr uint32_t kLonCells = 90;  // 360° / 4°.
-constexpr double kBucketsPerOctave = 48.0;
 
 }  // namespace
 
@@ -19,11 +19,15 @@ int32_t OfferBook::BucketOf(Kopecks unit_price) {
       std::log2(static_cast<double>(std::max<Kopecks>(unit_price, 1))) * kBucketsPerOctave));
 }
 
-double OfferBook::BucketFloor(int32_t b) {
-  // The slack covers the rounding of log2 and exp2: the floor must never exceed a price that
-  // BucketOf put in the bucket.
-  return std::exp2(b / kBucketsPerOctave) * (1.0 - 1e-9);
-}
+// 2^(r/48) for the 48 steps of an octave, less a slack that covers the rounding of log2 and exp2:
+// a floor must never exceed a price that BucketOf put in the bucket.
+const std::array<double, OfferBook::kBucketsPerOctave> OfferBook::kStepFloors = [] {
+  std::array<double, kBucketsPerOctave> steps;
+  for (int32_t r = 0; r < kBucketsPerOctave; ++r) {
+    steps[static_cast<size_t>(r)] = std::exp2(r / double{kBucketsPerOctave}) * (1.0 - 1e-9);
+  }
+  return steps;
+}();
 
 uint32_t OfferBook::CellOf(GeoPoint p) {
   auto band = [](double deg, double origin, uint32_t count) {
@@ -31,17 +35,6 @@ uint32_t OfferBook::CellOf(GeoPoint p) {
     return static_cast<uint32_t>(std::clamp(b, 0, static_cast<int>(count) - 1));
   };
   return band(p.lat, -90.0, 45) * kLonCells + band(p.lon, -180.0, kLonCells);
-}
-
-size_t OfferBook::Cell::NextBucket(size_t i) const {
-  size_t word = i / 64;
-  if (word >= occupied_.size()) return buckets_.size();
-  uint64_t bits = occupied_[word] & (~uint64_t{0} << (i % 64));
-  while (bits == 0) {
-    if (++word == occupied_.size()) return buckets_.size();
-    bits = occupied_[word];
-  }
-  return word * 64 + static_cast<size_t>(std::countr_zero(bits));
 }
 
 OfferBook::Bucket& OfferBook::Cell::BucketFor(int32_t b) {
@@ -53,8 +46,9 @@ OfferBook::Bucket& OfferBook::Cell::BucketFor(int32_t b) {
     buckets_.insert(buckets_.begin(), shift, Bucket());
     first_bucket_ -= static_cast<int32_t>(shift);
     occupied_.assign((buckets_.size() + 63) / 64, 0);
+    summary_ = 0;
     for (size_t i = 0; i < buckets_.size(); ++i) {
-      if (!buckets_[i].empty()) occupied_[i / 64] |= uint64_t{1} << (i % 64);
+      if (!buckets_[i].empty()) Mark(i);
     }
   }
   size_t i = static_cast<size_t>(b - first_bucket_);
@@ -62,8 +56,18 @@ OfferBook::Bucket& OfferBook::Cell::BucketFor(int32_t b) {
     buckets_.resize(i + 1);
     occupied_.resize((buckets_.size() + 63) / 64, 0);
   }
-  occupied_[i / 64] |= uint64_t{1} << (i % 64);
+  Mark(i);
   return buckets_[i];
+}
+
+void OfferBook::Cell::Mark(size_t i) {
+  occupied_[i / 64] |= uint64_t{1} << (i % 64);
+  if (i / 64 < 64) summary_ |= uint64_t{1} << (i / 64);
+}
+
+void OfferBook::Cell::Unmark(size_t i) {
+  occupied_[i / 64] &= ~(uint64_t{1} << (i % 64));
+  if (i / 64 < 64 && occupied_[i / 64] == 0) summary_ &= ~(uint64_t{1} << (i / 64));
 }
 
 OfferBook::Entry* OfferBook::Cell::Find(int32_t b, uint32_t offer) {
@@ -83,7 +87,7 @@ bool OfferBook::Cell::Erase(int32_t b, uint32_t offer) {
   Bucket& bucket = buckets_[i];
   *e = bucket.back();
   bucket.pop_back();
-  if (bucket.empty()) occupied_[i / 64] &= ~(uint64_t{1} << (i % 64));
+  if (bucket.empty()) Unmark(i);
   --size_;
   return true;
 }

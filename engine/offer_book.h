@@ -21,6 +21,10 @@
 #ifndef SUBEX_ENGINE_OFFER_BOOK_H_
 #define SUBEX_ENGINE_OFFER_BOOK_H_
 
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -43,8 +47,17 @@ class OfferBook {
   using Bucket = std::vector<Entry>;
 
   // The price bucket of a unit price (at least 1), and a price no offer of bucket `b` is below.
+  // BucketFloor runs for every bucket a match opens: a table of the octave's steps, scaled by
+  // the octave's power of two, instead of an exp2.
   static int32_t BucketOf(Kopecks unit_price);
-  static double BucketFloor(int32_t b);
+  static double BucketFloor(int32_t b) {
+    const int32_t octave = b >= 0 ? b / kBucketsPerOctave
+                                  : -((kBucketsPerOctave - 1 - b) / kBucketsPerOctave);
+    const int32_t step = b - octave * kBucketsPerOctave;
+    // 2^octave, exactly, for any octave a price of a bucket can be in.
+    const double scale = std::bit_cast<double>(static_cast<uint64_t>(1023 + octave) << 52);
+    return kStepFloors[static_cast<size_t>(step)] * scale;
+  }
 
   // A 4° × 4° square of the map. Each node's book is split by the supplier's cell, so a match
   // can bound the transport cost of a whole cell (from its centre and radius) before walking it,
@@ -63,11 +76,39 @@ class OfferBook {
     size_t bucket_count() const { return buckets_.size(); }
     int32_t first_bucket() const { return first_bucket_; }
     const Bucket& bucket(size_t i) const { return buckets_[i]; }
-    size_t NextBucket(size_t i) const;
+    size_t NextBucket(size_t i) const {
+      const uint64_t* words = occupied_.data();
+      const size_t count = occupied_.size();
+      size_t word = i / 64;
+      if (word >= count) return buckets_.size();
+      uint64_t bits = words[word] & (~uint64_t{0} << (i % 64));
+      if (bits == 0) {
+        // The next non-empty word, from the summary while it covers the words.
+        const uint64_t later = word + 1 < 64 ? summary_ & (~uint64_t{0} << (word + 1)) : 0;
+        if (later != 0) {
+          word = static_cast<size_t>(std::countr_zero(later));
+          bits = words[word];
+        } else {
+          for (word = std::max<size_t>(word + 1, 64); bits == 0; ++word) {
+            if (word >= count) return buckets_.size();
+            bits = words[word];
+          }
+          --word;
+        }
+      }
+      return word * 64 + static_cast<size_t>(std::countr_zero(bits));
+    }
+    // Starts loading the place of the first non-empty bucket, which NextBucket(0) leads to.
+    void PrefetchFirstBucket() const {
+      size_t i = NextBucket(0);
+      if (i < buckets_.size()) __builtin_prefetch(buckets_.data() + i);
+    }
 
    private:
     friend class OfferBook;
     Bucket& BucketFor(int32_t b);  // Grows the range to hold price bucket b.
+    void Mark(size_t i);    // Bucket position i is not empty.
+    void Unmark(size_t i);  // Bucket position i is empty.
     Entry* Find(int32_t b, uint32_t offer);
     bool Erase(int32_t b, uint32_t offer);
 
@@ -76,7 +117,10 @@ class OfferBook {
     double radius_km_ = 0;
     int32_t first_bucket_ = 0;
     std::vector<Bucket> buckets_;
-    std::vector<uint64_t> occupied_;  // Bit i set: buckets_[i] is not empty.
+    // Bit i set: buckets_[i] is not empty. Kept in the cell itself for up to 256 buckets (a
+    // price range of 40 times), so that finding a cell's first bucket reads no other block.
+    absl::InlinedVector<uint64_t, 4> occupied_;
+    uint64_t summary_ = 0;  // Bit w set: occupied_[w] is not zero, for the first 64 words.
     size_t size_ = 0;
   };
   static uint32_t CellOf(GeoPoint p);
@@ -108,6 +152,9 @@ class OfferBook {
  private:
   Cell& CellIn(ProcessId process, uint32_t cell);
   Cell* FindCell(ProcessId process, uint32_t cell);
+
+  static constexpr int32_t kBucketsPerOctave = 48;
+  static const std::array<double, kBucketsPerOctave> kStepFloors;
 
   std::vector<std::vector<Cell>> nodes_;
   size_t size_ = 0;
