@@ -14,6 +14,7 @@ Engine::Outcome Engine::Execute(const Command& command, Instant now) {
   }
   uint64_t seq = state.last_seq();
   size_t applied = 0;
+  events_.reserve(bodies_.size());
   for (;;) {
     for (; applied < bodies_.size(); ++applied) {
       events_.push_back(Event{++seq, now, std::move(bodies_[applied])});
@@ -25,7 +26,8 @@ Engine::Outcome Engine::Execute(const Command& command, Instant now) {
     const size_t before = bodies_.size();
     if (Decide(state, command, now, bodies_) || bodies_.size() == before) break;
   }
-  return Outcome{std::nullopt, events_};
+  // Moved, not copied: a copy would allocate again every string and list the events carry.
+  return Outcome{std::nullopt, std::move(events_)};
 }
 
 }  // namespace subex
