@@ -86,10 +86,6 @@ Ineligible CheckOfferTerms(const State& state, const Order& order, const Capacit
   return Ineligible::kNone;
 }
 
-int32_t TransitDays(double distance_km, double transit_km_per_day) {
-  return static_cast<int32_t>(std::ceil(distance_km / transit_km_per_day));
-}
-
 Window UsableWindow(const Order& order, const CapacityOffer& offer, double distance_km,
                     double transit_km_per_day, Day today) {
   Day from = std::max({order.start, offer.from, today});

@@ -12,6 +12,8 @@
 #ifndef SUBEX_ENGINE_ELIGIBILITY_H_
 #define SUBEX_ENGINE_ELIGIBILITY_H_
 
+#include <cmath>
+
 #include "engine/domain.h"
 #include "engine/state.h"
 
@@ -41,7 +43,11 @@ struct Window {
   bool empty() const { return from > to; }
 };
 
-int32_t TransitDays(double distance_km, double transit_km_per_day);
+// The days a delivery over `distance_km` spends in transit, rounded up (PRODUCT §3). Inline: the
+// match's walk asks it of every book entry near enough to be a candidate.
+inline int32_t TransitDays(double distance_km, double transit_km_per_day) {
+  return static_cast<int32_t>(std::ceil(distance_km / transit_km_per_day));
+}
 
 Window UsableWindow(const Order& order, const CapacityOffer& offer, double distance_km,
                     double transit_km_per_day, Day today);
