@@ -7,6 +7,7 @@
 //   BM_NewOffer       a new offer posted into the book (no resting orders); p50/p99 in µs
 //   BM_MixedStream    offers, orders, withdrawals, cancellations and ticks; commands per second,
 //                     with each kind's mean µs and share of the time
+//   BM_Reliability    a supplier's reliability with 10 to 100,000 outcomes behind it
 //   BM_MemoryPerOffer heap bytes per open offer, with and without its calendar's 4 bytes a day
 //
 //   build/release/bench/subex_bench --benchmark_filter=OrderMatch
@@ -233,6 +234,28 @@ void BM_MixedStream(benchmark::State& state) {
   state.counters["open_offers"] = double(w.open_offers());
 }
 BENCHMARK(BM_MixedStream);
+
+// A supplier's reliability on a day (read for every offer a match examines) when it has
+// `outcomes` outcomes over the years, a few a day.
+void BM_Reliability(benchmark::State& state) {
+  StateImage image;
+  Member& m = image.members.emplace_back();
+  m.id = MemberId{0};
+  m.name = "Supplier";
+  m.inn = "7707083893";
+  m.roles = kRoleSupplier;
+  const double values[] = {1, 1, 1, 0.5, 0};
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    m.outcomes.push_back({Day{20'000 + static_cast<int32_t>(i / 4)}, values[i % 5]});
+  }
+  image.max_reliability = 1.0;
+  std::unique_ptr<State> s = State::Restore(World().engine().state().shared_taxonomy(), Params{},
+                                            std::move(image));
+  const Member& supplier = *s->member(MemberId{0});
+  const Day today{20'000 + static_cast<int32_t>(state.range(0) / 4)};
+  for (auto _ : state) benchmark::DoNotOptimize(s->Reliability(supplier, today));
+}
+BENCHMARK(BM_Reliability)->ArgName("outcomes")->Arg(10)->Arg(1000)->Arg(100000);
 
 void BM_MemoryPerOffer(benchmark::State& state) {
   BenchWorld& w = World();

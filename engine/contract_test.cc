@@ -2,6 +2,8 @@
 // confirmation deadline and its lapse, what a decline or a cancellation releases and rematches,
 // and the outcomes that make a supplier's reliability.
 
+#include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -434,6 +436,51 @@ TEST_F(ContractTest, EveryStepNamesBothPartiesForTheFeed) {
     EXPECT_TRUE(p.Includes(customer_) && p.Includes(supplier_)) << EventType(e.body);
   }
   EXPECT_EQ(steps, 3u);
+}
+
+}  // namespace
+}  // namespace subex
+
+namespace subex {
+namespace {
+
+// A supplier with years of outcomes: the window of each day is found by binary search and summed
+// by difference, and must equal counting the outcomes one by one; a restored state rebuilds the
+// sums it does that with.
+TEST(ReliabilityTest, AWindowOfALongHistoryCountsWhatCountingOneByOneWould) {
+  StateImage image;
+  Member& m = image.members.emplace_back();
+  m.id = MemberId{0};
+  m.name = "Supplier";
+  m.inn = "7707083893";
+  m.roles = kRoleSupplier;
+  m.location = test::kLipetsk;
+  std::mt19937 rng(3);
+  const double values[] = {0, 0.5, 1};
+  Day day = test::D("2024-01-01");
+  for (int i = 0; i < 3000; ++i) {
+    day = day + static_cast<int32_t>(rng() % 3);  // Several outcomes on some days.
+    m.outcomes.push_back({day, values[rng() % 3]});
+  }
+  image.now = test::At("2027-06-01T00:00:00Z");
+  image.max_reliability = 1.0;
+  const Params params;
+  std::unique_ptr<State> state = State::Restore(test::SmallTaxonomy(), params, std::move(image));
+  const Member& supplier = *state->member(MemberId{0});
+  const ReliabilityParams& p = params.reliability;
+  for (Day today = test::D("2023-12-01"); today <= day + 200; today = today + 5) {
+    double sum = 0;
+    int n = 0;
+    for (const ReliabilityOutcome& o : supplier.outcomes) {
+      if (o.day <= today - p.window_days || o.day > today) continue;
+      sum += o.value;
+      ++n;
+    }
+    const double counted = (p.prior * p.prior_weight + sum) / (p.prior_weight + n);
+    ASSERT_EQ(state->Reliability(supplier, today), counted) << today.value;
+  }
+  std::vector<std::string> broken = CheckInvariants(*state);
+  EXPECT_TRUE(broken.empty()) << broken.front();
 }
 
 }  // namespace

@@ -48,6 +48,11 @@ struct Member {
   std::optional<Day> suspended_until;    // Suspended through this day, inclusive.
   absl::flat_hash_set<uint32_t> blocked; // Members this member has blocked.
   std::vector<ReliabilityOutcome> outcomes;  // Ascending by day.
+  // Derived from `outcomes`, kept by State and rebuilt on restore: outcome_sums[i] is the sum of
+  // the first i values (so one more entry than outcomes), and good_outcomes counts the outcomes
+  // at or above the reliability prior. Values are 0, 0.5 or 1, so the sums are exact.
+  std::vector<double> outcome_sums;
+  int64_t good_outcomes = 0;
   std::vector<OfferId> offers;               // Every offer it posted, oldest first.
   std::vector<OrderId> orders;               // Every order it placed, oldest first.
   std::vector<ContractId> contracts;         // As customer or supplier, oldest first.

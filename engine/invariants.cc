@@ -257,9 +257,13 @@ void CheckPlausible(const State& s, std::vector<std::string>& v) {
   auto quantity = [&](Quantity q) { return q >= 0 && q <= lim.max_quantity; };
   if (!Plausible(s.now())) v.push_back("the state's time is implausible");
   for (const Member& m : s.members()) {
+    // Reliability finds a window of outcomes by binary search and sums it by difference, which
+    // needs them ascending by day and worth 0, 0.5 or 1, as RecordOutcome writes them.
     bool ok = true;
-    for (const ReliabilityOutcome& r : m.outcomes) {
-      ok = ok && Plausible(r.day) && std::isfinite(r.value);
+    for (size_t i = 0; i < m.outcomes.size(); ++i) {
+      const ReliabilityOutcome& r = m.outcomes[i];
+      ok = ok && Plausible(r.day) && (r.value == 0 || r.value == 0.5 || r.value == 1) &&
+           (i == 0 || m.outcomes[i - 1].day <= r.day);
     }
     if (!ok) v.push_back(absl::StrCat("member ", m.id.value, " has implausible outcomes"));
   }
@@ -318,8 +322,27 @@ std::vector<std::string> CheckRecordInvariants(const State& s,
   return v;
 }
 
+namespace {
+
+// The sums State keeps beside each member's outcomes agree with them.
+void CheckOutcomeSums(const State& s, const Member& m, std::vector<std::string>& v) {
+  bool ok = m.outcome_sums.size() == (m.outcomes.empty() ? 0 : m.outcomes.size() + 1);
+  double sum = 0;
+  int64_t good = 0;
+  for (size_t i = 0; ok && i < m.outcomes.size(); ++i) {
+    ok = m.outcome_sums[i] == sum;
+    sum += m.outcomes[i].value;
+    good += m.outcomes[i].value >= s.params().reliability.prior;
+  }
+  ok = ok && (m.outcomes.empty() || m.outcome_sums.back() == sum) && m.good_outcomes == good;
+  if (!ok) v.push_back(absl::StrCat("member ", m.id.value, "'s outcome sums are off"));
+}
+
+}  // namespace
+
 std::vector<std::string> CheckInvariants(const State& s) {
   std::vector<std::string> v = CheckRecordInvariants(s);
+  for (const Member& m : s.members()) CheckOutcomeSums(s, m, v);
   for (const CapacityOffer& o : s.offers()) CheckOfferIndexes(s, o, v);
   for (const Order& o : s.orders()) CheckOrderIndexes(s, o, v);
   size_t open = 0, resting = 0;

@@ -79,6 +79,9 @@ void State::RebuildIndexes() {
     m.orders.clear();
     m.contracts.clear();
     m.bids.clear();
+    m.outcome_sums.clear();
+    m.good_outcomes = 0;
+    for (const ReliabilityOutcome& o : m.outcomes) AddOutcomeSums(m, o);
     members_by_inn_.emplace(m.inn, m.id);
   }
   for (Cluster& c : clusters_) c.members.clear();
@@ -225,17 +228,28 @@ void State::RebuildBooks() {
   contract_timers_.insert(contract_timers.begin(), contract_timers.end());
 }
 
+// The outcomes in (today - window, today] are a run of the list, which is ascending by day: two
+// binary searches find it and the prefix sums give its total, so a supplier's years of history
+// cost a match no more than a few loads.
 double State::Reliability(const Member& supplier, Day today) const {
   const ReliabilityParams& p = params_.reliability;
-  double sum = 0;
-  int n = 0;
-  Day oldest = today - p.window_days;
-  for (const ReliabilityOutcome& o : supplier.outcomes) {
-    if (o.day <= oldest || o.day > today) continue;
-    sum += o.value;
-    ++n;
-  }
-  return (p.prior * p.prior_weight + sum) / (p.prior_weight + n);
+  const std::vector<ReliabilityOutcome>& all = supplier.outcomes;
+  auto after = [&all](Day d) {
+    return static_cast<size_t>(
+        std::upper_bound(all.begin(), all.end(), d,
+                         [](Day day, const ReliabilityOutcome& o) { return day < o.day; }) -
+        all.begin());
+  };
+  const size_t lo = after(today - p.window_days);
+  const size_t hi = std::max(lo, after(today));
+  const double sum = hi > lo ? supplier.outcome_sums[hi] - supplier.outcome_sums[lo] : 0.0;
+  return (p.prior * p.prior_weight + sum) / (p.prior_weight + static_cast<double>(hi - lo));
+}
+
+void State::AddOutcomeSums(Member& m, const ReliabilityOutcome& o) const {
+  if (m.outcome_sums.empty()) m.outcome_sums.push_back(0);
+  m.outcome_sums.push_back(m.outcome_sums.back() + o.value);
+  if (o.value >= params_.reliability.prior) ++m.good_outcomes;
 }
 
 const ApiKey* State::key(std::string_view hash) const {
@@ -571,10 +585,10 @@ void State::RecordOutcome(MemberId supplier, double value) {
   Member& m = members_[supplier.value];
   // Reliability is derived, not part of the profile a member edits: the revision stays.
   m.outcomes.push_back({DayOf(now_), value});
+  AddOutcomeSums(m, m.outcomes.back());
   const ReliabilityParams& p = params_.reliability;
   if (value < p.prior) return;
-  double good = 0;
-  for (const ReliabilityOutcome& o : m.outcomes) good += o.value >= p.prior ? 1 : 0;
+  const double good = static_cast<double>(m.good_outcomes);
   max_reliability_ =
       std::max(max_reliability_, (p.prior * p.prior_weight + good) / (p.prior_weight + good));
 }

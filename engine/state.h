@@ -181,6 +181,8 @@ class State {
   void On(const PlatformRevoked& e);
 
   void RebuildIndexes();
+  // Extends the member's derived outcome sums by `o`, its newest outcome.
+  void AddOutcomeSums(Member& m, const ReliabilityOutcome& o) const;
   // The offer book, the resting orders and the timers, from the records alone.
   void RebuildBooks();
   NameList InternSorted(const std::vector<std::string>& names);
