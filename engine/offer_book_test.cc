@@ -45,67 +45,71 @@ TEST(OfferBookTest, FloorsRiseStepByStepBelowPriceOneToo) {
   }
 }
 
-// The non-empty buckets of the single cell of `process` in `book`, as price buckets.
-std::vector<int32_t> NonEmptyBuckets(const OfferBook& book, ProcessId process) {
-  std::vector<int32_t> found;
-  for (const OfferBook::Cell& cell : book.cells(process)) {
-    for (size_t i = cell.NextBucket(0); i < cell.bucket_count(); i = cell.NextBucket(i + 1)) {
-      EXPECT_FALSE(cell.bucket(i).empty());
-      found.push_back(cell.first_bucket() + static_cast<int32_t>(i));
-    }
-  }
-  return found;
-}
+// One node's book with every offer in one map cell, and the price buckets that should hold them.
+class OfferBookCellTest : public ::testing::Test {
+ protected:
+  static constexpr GeoPoint kWhere{52.6, 39.6};  // Lipetsk.
 
-TEST(OfferBookTest, NextBucketFindsExactlyTheBucketsThatHoldEntries) {
-  OfferBook book(1);
-  const ProcessId node{0};
-  const std::vector<ProcessId> ancestors = {node};
-  const GeoPoint lipetsk{52.6, 39.6};
-  std::set<int32_t> expected;
+  // Posts an offer at `price` (ids count up from 0) and expects its bucket to hold something.
+  void Add(Kopecks price) {
+    book_.Add(ancestors_, kWhere, {price, next_id_++, ToUnitVector(kWhere), 0, Day{0}, Day{10}});
+    expected_.insert(OfferBook::BucketOf(price));
+  }
+  // Removes offer `id`, priced `price`; `emptied` says whether that empties its bucket.
+  void Remove(Kopecks price, uint32_t id, bool emptied) {
+    book_.Remove(ancestors_, kWhere, price, OfferId{id});
+    if (emptied) expected_.erase(OfferBook::BucketOf(price));
+  }
+  // The non-empty buckets that NextBucket finds in the cell, as price buckets.
+  std::vector<int32_t> Found() const {
+    std::vector<int32_t> found;
+    for (const OfferBook::Cell& cell : book_.cells(kNode)) {
+      for (size_t i = cell.NextBucket(0); i < cell.bucket_count(); i = cell.NextBucket(i + 1)) {
+        EXPECT_FALSE(cell.bucket(i).empty());
+        found.push_back(cell.first_bucket() + static_cast<int32_t>(i));
+      }
+    }
+    return found;
+  }
+  std::vector<int32_t> Expected() const { return {expected_.begin(), expected_.end()}; }
+
+  static constexpr ProcessId kNode{0};
+  const std::vector<ProcessId> ancestors_ = {kNode};
+  OfferBook book_{1};
+  std::set<int32_t> expected_;
+  uint32_t next_id_ = 0;
+};
+
+TEST_F(OfferBookCellTest, NextBucketFindsExactlyTheBucketsThatHoldEntries) {
   // Prices spread over several 64-bucket words, then one far below the first, which makes the
   // cell's range grow downwards.
   std::vector<Kopecks> prices = {100'000, 100'500, 180'000, 900'000, 5'000'000, 40'000'000, 1'000};
-  uint32_t id = 0;
   for (Kopecks price : prices) {
-    book.Add(ancestors, lipetsk, {price, id++, ToUnitVector(lipetsk), 0, Day{0}, Day{10}});
-    expected.insert(OfferBook::BucketOf(price));
-    EXPECT_EQ(NonEmptyBuckets(book, node), std::vector<int32_t>(expected.begin(), expected.end()));
+    Add(price);
+    EXPECT_EQ(Found(), Expected());
   }
-  EXPECT_EQ(book.size(), prices.size());
+  EXPECT_EQ(book_.size(), prices.size());
   // Removing empties buckets one by one; a bucket with another entry left stays.
-  book.Add(ancestors, lipetsk, {900'001, id++, ToUnitVector(lipetsk), 0, Day{0}, Day{10}});
-  book.Remove(ancestors, lipetsk, 900'000, OfferId{3});
-  EXPECT_EQ(NonEmptyBuckets(book, node), std::vector<int32_t>(expected.begin(), expected.end()));
-  book.Remove(ancestors, lipetsk, 40'000'000, OfferId{5});
-  expected.erase(OfferBook::BucketOf(40'000'000));
-  book.Remove(ancestors, lipetsk, 1'000, OfferId{6});
-  expected.erase(OfferBook::BucketOf(1'000));
-  EXPECT_EQ(NonEmptyBuckets(book, node), std::vector<int32_t>(expected.begin(), expected.end()));
-  EXPECT_NE(book.Find(node, lipetsk, 900'001, OfferId{7}), nullptr);
-  EXPECT_EQ(book.Find(node, lipetsk, 900'000, OfferId{3}), nullptr);
+  Add(900'001);
+  Remove(900'000, 3, /*emptied=*/false);
+  EXPECT_EQ(Found(), Expected());
+  Remove(40'000'000, 5, /*emptied=*/true);
+  Remove(1'000, 6, /*emptied=*/true);
+  EXPECT_EQ(Found(), Expected());
+  EXPECT_NE(book_.Find(kNode, kWhere, 900'001, OfferId{7}), nullptr);
+  EXPECT_EQ(book_.Find(kNode, kWhere, 900'000, OfferId{3}), nullptr);
 }
 
-TEST(OfferBookTest, NextBucketJumpsAcrossEmptyWordsOverTheWholePriceRange) {
-  OfferBook book(1);
-  const ProcessId node{0};
-  const std::vector<ProcessId> ancestors = {node};
-  const GeoPoint kazan{55.8, 49.1};
-  std::set<int32_t> expected;
-  uint32_t id = 0;
+TEST_F(OfferBookCellTest, NextBucketJumpsAcrossEmptyWordsOverTheWholePriceRange) {
   // From a kopeck to 2^62 kopecks, added from the top down so that the range grows downwards
   // again and again, with empty words between most prices.
   for (int k = 62; k >= 0; k -= 7) {
-    const Kopecks price = Kopecks{1} << k;
-    book.Add(ancestors, kazan, {price, id++, ToUnitVector(kazan), 0, Day{0}, Day{10}});
-    expected.insert(OfferBook::BucketOf(price));
-    ASSERT_EQ(NonEmptyBuckets(book, node), std::vector<int32_t>(expected.begin(), expected.end()));
+    Add(Kopecks{1} << k);
+    ASSERT_EQ(Found(), Expected());
   }
   for (int k = 62; k >= 0; k -= 14) {
-    const Kopecks price = Kopecks{1} << k;
-    book.Remove(ancestors, kazan, price, OfferId{static_cast<uint32_t>((62 - k) / 7)});
-    expected.erase(OfferBook::BucketOf(price));
-    ASSERT_EQ(NonEmptyBuckets(book, node), std::vector<int32_t>(expected.begin(), expected.end()));
+    Remove(Kopecks{1} << k, static_cast<uint32_t>((62 - k) / 7), /*emptied=*/true);
+    ASSERT_EQ(Found(), Expected());
   }
 }
 
