@@ -27,6 +27,7 @@
 #include "benchmark/benchmark.h"
 #include "bench/world.h"
 #include "engine/matcher.h"
+#include "engine/test_fixture.h"
 
 namespace subex {
 namespace {
@@ -238,17 +239,12 @@ BENCHMARK(BM_MixedStream);
 // A supplier's reliability on a day (read for every offer a match examines) when it has
 // `outcomes` outcomes over the years, a few a day.
 void BM_Reliability(benchmark::State& state) {
-  StateImage image;
-  Member& m = image.members.emplace_back();
-  m.id = MemberId{0};
-  m.name = "Supplier";
-  m.inn = "7707083893";
-  m.roles = kRoleSupplier;
   const double values[] = {1, 1, 1, 0.5, 0};
+  std::vector<ReliabilityOutcome> outcomes;
   for (int64_t i = 0; i < state.range(0); ++i) {
-    m.outcomes.push_back({Day{20'000 + static_cast<int32_t>(i / 4)}, values[i % 5]});
+    outcomes.push_back({Day{20'000 + static_cast<int32_t>(i / 4)}, values[i % 5]});
   }
-  image.max_reliability = 1.0;
+  StateImage image = test::ImageOfOneSupplier(std::move(outcomes));
   std::unique_ptr<State> s = State::Restore(World().engine().state().shared_taxonomy(), Params{},
                                             std::move(image));
   const Member& supplier = *s->member(MemberId{0});

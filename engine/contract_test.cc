@@ -448,22 +448,16 @@ namespace {
 // by difference, and must equal counting the outcomes one by one; a restored state rebuilds the
 // sums it does that with.
 TEST(ReliabilityTest, AWindowOfALongHistoryCountsWhatCountingOneByOneWould) {
-  StateImage image;
-  Member& m = image.members.emplace_back();
-  m.id = MemberId{0};
-  m.name = "Supplier";
-  m.inn = "7707083893";
-  m.roles = kRoleSupplier;
-  m.location = test::kLipetsk;
   std::mt19937 rng(3);
   const double values[] = {0, 0.5, 1};
   Day day = test::D("2024-01-01");
+  std::vector<ReliabilityOutcome> outcomes;
   for (int i = 0; i < 3000; ++i) {
     day = day + static_cast<int32_t>(rng() % 3);  // Several outcomes on some days.
-    m.outcomes.push_back({day, values[rng() % 3]});
+    outcomes.push_back({day, values[rng() % 3]});
   }
+  StateImage image = test::ImageOfOneSupplier(std::move(outcomes));
   image.now = test::At("2027-06-01T00:00:00Z");
-  image.max_reliability = 1.0;
   const Params params;
   std::unique_ptr<State> state = State::Restore(test::SmallTaxonomy(), params, std::move(image));
   const Member& supplier = *state->member(MemberId{0});

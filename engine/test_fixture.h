@@ -31,6 +31,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/commands.h"
@@ -38,6 +39,7 @@
 #include "engine/eligibility.h"
 #include "engine/engine.h"
 #include "engine/rejection.h"
+#include "engine/state.h"
 #include "engine/taxonomy.h"
 #include "engine/units.h"
 #include "gtest/gtest.h"
@@ -78,6 +80,22 @@ Day D(std::string_view yyyy_mm_dd);
 Instant At(std::string_view rfc3339);
 
 std::shared_ptr<const Taxonomy> SmallTaxonomy();
+
+// The records of a state with one member, a supplier (id 0) with the given outcomes, for
+// State::Restore: the shortest way to a supplier with years of history. Inline, so that a
+// benchmark can use it without the rest of the fixture.
+inline StateImage ImageOfOneSupplier(std::vector<ReliabilityOutcome> outcomes) {
+  StateImage image;
+  Member& m = image.members.emplace_back();
+  m.id = MemberId{0};
+  m.name = "Supplier";
+  m.inn = "7707083893";
+  m.roles = kRoleSupplier;
+  m.location = kLipetsk;
+  m.outcomes = std::move(outcomes);
+  image.max_reliability = 1.0;
+  return image;
+}
 
 // Every field has an initializer, so a test may leave any of them out of a designated
 // initializer without a -Wmissing-field-initializers warning.
