@@ -4,7 +4,7 @@
 #include "api/ids.h"
 #include "api/problem.h"
 #include "api/views.h"
-#include "engine/eligibility.h"
+#include "api/visibility.h"
 
 namespace subex {
 
@@ -30,17 +30,34 @@ Service::Answer ListAnswer(const JsonWriter& items, const std::string& next) {
           .problem = false};
 }
 
-bool MaySee(const State& s, const Order& order, const Caller& caller) {
-  if (caller.ActsFor(order.customer)) return true;
-  const Member* m = s.member(caller.member);
-  if (m == nullptr) return order.visibility == Visibility::kPublic;
-  const Member& customer = *s.member(order.customer);
-  return VisibleTo(order, *m) && !m->Blocks(order.customer) && !customer.Blocks(m->id);
+HiddenCheck HiddenOrder(OrderId id, const Caller& caller) {
+  return [id, viewer = Viewer::Of(caller)](const State& s) -> std::optional<Service::Answer> {
+    const Order* o = s.order(id);
+    if (o == nullptr || !MayReadOrder(s, *o, viewer)) return Missing("order");
+    return std::nullopt;
+  };
+}
+
+HiddenCheck HiddenBid(OrderId order, BidId bid, const Caller& caller) {
+  return [order, bid, viewer = Viewer::Of(caller)](const State& s) -> std::optional<Service::Answer> {
+    const Bid* b = s.bid(bid);
+    const Order* o = s.order(order);
+    if (b == nullptr || o == nullptr || !MayReadBid(*o, *b, viewer)) return Missing("bid");
+    return std::nullopt;
+  };
+}
+
+HiddenCheck HiddenContract(ContractId id, const Caller& caller) {
+  return [id, viewer = Viewer::Of(caller)](const State& s) -> std::optional<Service::Answer> {
+    const Contract* c = s.contract(id);
+    if (c == nullptr || !MayReadContract(*c, viewer)) return Missing("contract");
+    return std::nullopt;
+  };
 }
 
 Service::Answer OrderAnswer(const State& s, OrderId id, const Caller& caller, unsigned status) {
   const Order* o = s.order(id);
-  if (o == nullptr || !MaySee(s, *o, caller)) return Missing("order");
+  if (o == nullptr || !MayReadOrder(s, *o, Viewer::Of(caller))) return Missing("order");
   JsonWriter w;
   WriteOrder(w, s, *o, caller);
   return ObjectAnswer(std::move(w), status, o->revision,

@@ -1,12 +1,14 @@
 // Answers — the small pieces every route file builds its answers from: a found object as JSON
-// with its ETag, a 404 that does not say whether the object exists, a list page, and who may see
-// an order at all.
+// with its ETag, a 404 that does not say whether the object exists, and a list page. Whether the
+// caller may see an object at all is api/visibility.h's to say.
 //
 // Run inside the `Read`/`Mutate` callbacks, on the engine thread, with the state as it is.
 
 #ifndef SUBEX_API_ANSWERS_H_
 #define SUBEX_API_ANSWERS_H_
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -30,11 +32,17 @@ Service::Answer ObjectAnswer(JsonWriter&& w, unsigned status, int64_t revision,
 // {"items": [...], "next": ...}.
 Service::Answer ListAnswer(const JsonWriter& items, const std::string& next);
 
-// Whether `caller` may see `order` at all (PRODUCT §2 visibility): its customer and the operator
-// always; a member when it is public, or the member is in one of its clusters, or invited — and
-// neither it nor the customer blocks the other; a caller acting for no member (an analyst) when
-// it is public.
-bool MaySee(const State& s, const Order& order, const Caller& caller);
+// For a mutation that names an object: 404 "<what> not found" when the caller may not see the
+// object (api/visibility.h) in `s`, else nothing. A rejected command answers this instead of its
+// rejection, so that no role or state check (403, 409, 422 …) tells of a hidden object.
+using HiddenCheck = std::function<std::optional<Service::Answer>(const State& s)>;
+
+// The check for the order `id` (rfq bids and awards, cancellation).
+HiddenCheck HiddenOrder(OrderId id, const Caller& caller);
+// The bid `bid` of the order `order` (a bid's withdrawal).
+HiddenCheck HiddenBid(OrderId order, BidId bid, const Caller& caller);
+// The contract `id` (a contract's steps).
+HiddenCheck HiddenContract(ContractId id, const Caller& caller);
 
 // The order as `caller` may see it (with its allocations), or 404.
 Service::Answer OrderAnswer(const State& s, OrderId id, const Caller& caller,

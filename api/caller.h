@@ -3,11 +3,11 @@
 // The operator's admin key acts for the exchange as a whole; a member key acts as its member; a
 // platform key (a portal front-end) acts for a member that authorised it and names in
 // X-On-Behalf-Of — then it is that member, with `platform` saying through whom — and without the
-// header may read what any member may, and the whole feed; an analyst key reads analytics only.
-// Object-level rules ask `ActsFor`: a member may see and change its own objects, the operator
-// every object; everything else answers 404 as if the object did not exist.
+// header sees what a member with no relationships sees; an analyst key reads analytics only.
+// Whether a caller may see an object or an event at all is api/visibility.h's one rule (ask it
+// with `Viewer::Of(caller)`); `ActsFor` says only whose private fields a view may show.
 //
-//   if (!caller.ActsFor(offer.supplier)) return NotFound("offer not found");
+//   if (!MayReadContract(*c, Viewer::Of(caller))) return Missing("contract");
 //
 // Plain value; safe for concurrent use as a value.
 
@@ -39,9 +39,7 @@ struct Caller {
   static Caller Analyst() { return {Kind::kAnalyst, {}, {}}; }
 
   bool admin() const { return kind == Kind::kAdmin; }
-  // Reads every event of the feed (PRODUCT §5): the operator and platforms.
-  bool reads_whole_feed() const { return kind == Kind::kAdmin || kind == Kind::kPlatform; }
-  // May read and change `owner`'s private objects.
+  // May read and change `owner`'s private fields and objects.
   bool ActsFor(MemberId owner) const { return admin() || (owner.valid() && owner == member); }
   // The acting party of the engine commands this caller sends.
   MemberId by() const { return admin() ? kOperator : member.valid() ? member : kNobody; }

@@ -1,6 +1,6 @@
 // Routes of a contract's life (PRODUCT §2): each party's steps, POST /v1/contracts/{id}/<step>.
-// The body is empty or {"reason": "…"}; the engine decides who may take which step when, and
-// answers 404 to anyone but the contract's two parties.
+// The body is empty or {"reason": "…"}; the engine decides who may take which step when. Anyone
+// but the contract's two parties gets 404 (api/visibility.h), before any role or state check.
 
 #include "absl/strings/str_cat.h"
 #include "api/answers.h"
@@ -46,7 +46,7 @@ void Service::ContractStep(Call& call, ContractStepKind step) {
     JsonWriter w;
     WriteContract(w, s, *c);
     return ObjectAnswer(std::move(w), 200, c->revision);
-  });
+  }, HiddenContract(*id, call.caller));
 }
 
 void Service::ContractConfirm(Call& call) { ContractStep(call, ContractStepKind::kConfirm); }

@@ -9,6 +9,7 @@
 #include "api/requests.h"
 #include "api/service.h"
 #include "api/views.h"
+#include "api/visibility.h"
 
 namespace subex {
 namespace {
@@ -25,8 +26,10 @@ std::string ClusterPath(ClusterId id) { return absl::StrCat("/v1/clusters/", Pub
 Service::Answer MemberAnswer(const State& s, MemberId id, const Caller& caller,
                              unsigned status = 200, std::string_view api_key = {}) {
   const Member* m = s.member(id);
-  if (m == nullptr) return {.status = 404, .body = RenderProblem(NotFound("member not found")),
+  if (m == nullptr || !MayReadMember(*m, Viewer::Of(caller))) {
+    return {.status = 404, .body = RenderProblem(NotFound("member not found")),
                             .location = {}, .revision = 0, .problem = true};
+  }
   JsonWriter w;
   WriteMember(w, s, *m, caller, api_key);
   return {.status = status,

@@ -6,11 +6,13 @@
 //   DELETE /v1/orders/{id}/bids/{bid}  its bidder withdraws it before the close
 //   POST   /v1/orders/{id}/award       the customer awards chosen bids → the order
 //
-// Sealing: while the order is bidding, a bid is visible to its bidder only — not to the
-// customer, not to the operator, never to another supplier. After the close the customer (and
-// the operator) sees every bid with its score; a supplier only ever sees its own. Anyone who may
-// not see a bid gets 404, as if it did not exist; the order itself answers 404 to those its
-// visibility hides. An order collects at most `max_bids_per_order` bids, so a list is one page.
+// Sealing (api/visibility.h): while the order is bidding, a bid is visible to its bidder only —
+// not to the customer, not to the operator, never to another supplier. After the close the
+// customer (and the operator) sees every bid with its score; a supplier only ever sees its own.
+// Anyone who may not see a bid gets 404, as if it did not exist; the order itself answers 404 to
+// those its visibility hides, on every route here and whatever the caller's role (a customer
+// bidding, a supplier awarding), before any role or state check. An order collects at most
+// `max_bids_per_order` bids, so a list is one page.
 
 #include <algorithm>
 
@@ -20,18 +22,10 @@
 #include "api/requests.h"
 #include "api/service.h"
 #include "api/views.h"
+#include "api/visibility.h"
 
 namespace subex {
 namespace {
-
-// Whether `caller` may see every bid of `order`: its customer or the operator, after the close.
-bool SeesAllBids(const Order& order, const Caller& caller) {
-  return caller.ActsFor(order.customer) && order.status != OrderStatus::kBidding;
-}
-
-bool SeesBid(const Order& order, const Bid& bid, const Caller& caller) {
-  return (caller.member.valid() && caller.member == bid.supplier) || SeesAllBids(order, caller);
-}
 
 std::string BidPath(const Bid& bid) {
   return absl::StrCat("/v1/orders/", PublicId(bid.order), "/bids/", PublicId(bid.id));
@@ -40,7 +34,7 @@ std::string BidPath(const Bid& bid) {
 Service::Answer BidAnswer(const State& s, BidId id, const Caller& caller, unsigned status = 200) {
   const Bid* b = s.bid(id);
   const Order* o = b != nullptr ? s.order(b->order) : nullptr;
-  if (o == nullptr || !SeesBid(*o, *b, caller)) return Missing("bid");
+  if (o == nullptr || !MayReadBid(*o, *b, Viewer::Of(caller))) return Missing("bid");
   JsonWriter w;
   WriteBid(w, *b);
   return ObjectAnswer(std::move(w), status, b->revision, BidPath(*b));
@@ -64,7 +58,8 @@ void Service::PlaceBid(Call& call) {
   Mutate(call, std::get<::subex::PlaceBid>(std::move(parsed)),
          [caller = call.caller](const DurableEngine::Result& r, const State& s) {
            return BidAnswer(s, First<BidPlaced>(r.events)->bid, caller, 201);
-         });
+         },
+         HiddenOrder(*order, call.caller));
 }
 
 void Service::ListBids(Call& call) {
@@ -74,12 +69,13 @@ void Service::ListBids(Call& call) {
   if (auto p = q.Parse(call.query, {})) return Fail(call, *p);
   Read(call, [id = *id, caller = call.caller](const State& s) {
     const Order* o = s.order(id);
-    if (o == nullptr || !MaySee(s, *o, caller)) return Missing("order");
+    const Viewer viewer = Viewer::Of(caller);
+    if (o == nullptr || !MayReadOrder(s, *o, viewer)) return Missing("order");
     // Ranked bids best first, then the rest in the order they were placed.
     std::vector<const Bid*> bids;
     for (BidId b : o->bids) {
       const Bid& bid = *s.bid(b);
-      if (SeesBid(*o, bid, caller)) bids.push_back(&bid);
+      if (MayReadBid(*o, bid, viewer)) bids.push_back(&bid);
     }
     std::stable_sort(bids.begin(), bids.end(), [](const Bid* a, const Bid* b) {
       const bool ra = a->score.total > 0, rb = b->score.total > 0;
@@ -112,7 +108,8 @@ void Service::WithdrawBid(Call& call) {
   Mutate(call, ::subex::WithdrawBid{call.caller.by(), ids->second, revision, ids->first},
          [id = ids->second, caller = call.caller](const DurableEngine::Result&, const State& s) {
            return BidAnswer(s, id, caller);
-         });
+         },
+         HiddenBid(ids->first, ids->second, call.caller));
 }
 
 void Service::AwardBids(Call& call) {
@@ -127,7 +124,8 @@ void Service::AwardBids(Call& call) {
   Mutate(call, std::move(command),
          [id = *order, caller = call.caller](const DurableEngine::Result&, const State& s) {
            return OrderAnswer(s, id, caller);
-         });
+         },
+         HiddenOrder(*order, call.caller));
 }
 
 }  // namespace subex

@@ -10,6 +10,7 @@
 #include "api/requests.h"
 #include "api/service.h"
 #include "api/views.h"
+#include "api/visibility.h"
 
 namespace subex {
 namespace {
@@ -21,7 +22,7 @@ constexpr uint32_t kMaxScan = 100'000;
 Service::Answer OfferAnswer(const State& s, OfferId id, const Caller& caller,
                             unsigned status = 200) {
   const CapacityOffer* o = s.offer(id);
-  if (o == nullptr) return Missing("offer");
+  if (o == nullptr || !MayReadOffer(*o, Viewer::Of(caller))) return Missing("offer");
   JsonWriter w;
   WriteOffer(w, s, *o, caller);
   return {.status = status,
@@ -81,7 +82,9 @@ void Service::ListOffers(Call& call) {
     items.BeginArray();
     std::string next;
     size_t count = 0;
+    const Viewer viewer = Viewer::Of(caller);
     auto take = [&](const CapacityOffer& o) {
+      if (!MayReadOffer(o, viewer)) return true;
       if (process && !AtOrBelow(*taxonomy, o.process, *process)) return true;
       if (status && static_cast<size_t>(o.status) != *status) return true;
       if (from && o.to < *from) return true;
@@ -161,6 +164,7 @@ void Service::ListOrders(Call& call) {
   std::optional<Page> page = ReadPage<OrderId>(q);
   if (!page) return Fail(call, q.problem());
   Read(call, [=, caller = call.caller, page = *page, taxonomy = taxonomy_](const State& s) {
+    const Viewer viewer = Viewer::Of(caller);
     JsonWriter items;
     items.BeginArray();
     std::string next;
@@ -173,7 +177,7 @@ void Service::ListOrders(Call& call) {
       if (customer && o.customer != *customer) continue;
       if (status && static_cast<size_t>(o.status) != *status) continue;
       if (process && !AtOrBelow(*taxonomy, o.process, *process)) continue;
-      if (!MaySee(s, o, caller)) continue;
+      if (!MayReadOrder(s, o, viewer)) continue;
       if (count == page.limit) break;
       WriteOrder(items, s, o, caller);
       ++count;
@@ -193,7 +197,8 @@ void Service::CancelOrder(Call& call) {
   Mutate(call, ::subex::CancelOrder{call.caller.by(), *id, revision},
          [id = *id, caller = call.caller](const auto&, const State& s) {
            return OrderAnswer(s, id, caller);
-         });
+         },
+         HiddenOrder(*id, call.caller));
 }
 
 void Service::GetContract(Call& call) {
@@ -201,9 +206,7 @@ void Service::GetContract(Call& call) {
   if (!id) return Fail(call, NotFound("contract not found"));
   Read(call, [id = *id, caller = call.caller](const State& s) -> Answer {
     const Contract* c = s.contract(id);
-    if (c == nullptr || !(caller.ActsFor(c->customer) || caller.ActsFor(c->supplier))) {
-      return Missing("contract");
-    }
+    if (c == nullptr || !MayReadContract(*c, Viewer::Of(caller))) return Missing("contract");
     JsonWriter w;
     WriteContract(w, s, *c);
     return {.status = 200, .body = std::move(w).Take(), .location = {}, .revision = c->revision,
@@ -225,9 +228,10 @@ void Service::ListContracts(Call& call) {
     items.BeginArray();
     std::string next;
     size_t count = 0;
+    const Viewer viewer = Viewer::Of(caller);
     auto take = [&](const Contract& c) {
+      if (!MayReadContract(c, viewer)) return true;
       const bool as_customer = caller.ActsFor(c.customer), as_supplier = caller.ActsFor(c.supplier);
-      if (!as_customer && !as_supplier) return true;
       if (role && !caller.admin() && (*role == 0 ? !as_customer : !as_supplier)) return true;
       if (status && static_cast<size_t>(c.state) != *status) return true;
       if (count == page.limit) return false;

@@ -404,7 +404,7 @@ template std::optional<Service::Page> Service::ReadPage<OrderId>(QueryParams&) c
 template std::optional<Service::Page> Service::ReadPage<ContractId>(QueryParams&) const;
 template std::optional<Service::Page> Service::ReadPage<KeyId>(QueryParams&) const;
 
-void Service::Mutate(Call& call, Command command, View view) {
+void Service::Mutate(Call& call, Command command, View view, Hidden hidden) {
   std::string key, fingerprint;
   if (call.request.has_idempotency_key) {
     const std::string& k = call.request.idempotency_key;
@@ -431,9 +431,13 @@ void Service::Mutate(Call& call, Command command, View view) {
   req.command = std::move(command);
   req.now = options_.clock();
   req.idempotency_key = std::move(key);
-  req.render = [view = std::move(view), live, fingerprint, keyed = !req.idempotency_key.empty()](
-                   const DurableEngine::Result& r, const State& s) -> std::string {
-    *live = r.rejection ? ProblemAnswer(FromRejection(*r.rejection)) : view(r, s);
+  req.render = [view = std::move(view), live, fingerprint, keyed = !req.idempotency_key.empty(),
+                hidden = std::move(hidden)](const DurableEngine::Result& r,
+                                            const State& s) -> std::string {
+    std::optional<Answer> missing = r.rejection && hidden ? hidden(s) : std::nullopt;
+    *live = missing          ? *std::move(missing)
+            : r.rejection ? ProblemAnswer(FromRejection(*r.rejection))
+                          : view(r, s);
     if (!keyed) return std::string();
     if (!live->replay_body) return EncodeStored(fingerprint, *live);
     Answer stored = *live;

@@ -200,7 +200,11 @@ class Service : public HttpHandler {
   // Runs `command` on the engine thread; `view` renders an accepted outcome (with the state as
   // the command left it). Handles idempotency, rejections and an unavailable journal.
   using View = std::function<Answer(const DurableEngine::Result&, const State&)>;
-  void Mutate(Call& call, Command command, View view);
+  // For a command that names an object: the 404 a rejection turns into when the caller may not
+  // see that object (api/answers.h HiddenOrder), judged on the engine thread with the state the
+  // command was decided on; visibility comes before every role and state check.
+  using Hidden = std::function<std::optional<Answer>(const State&)>;
+  void Mutate(Call& call, Command command, View view, Hidden hidden = {});
   // Runs `read` on the engine thread and answers what it returns.
   void Read(Call& call, std::function<Answer(const State&)> read);
 

@@ -380,6 +380,7 @@ namespace {
 struct EventData {
   JsonWriter& w;
   const Taxonomy& taxonomy;
+  EventView view;
 
   void operator()(const MemberRegistered& e) const {
     KeyPublicId(w, "member", e.member);
@@ -499,6 +500,7 @@ struct EventData {
     KeyPublicId(w, "bid", e.bid);
     KeyPublicId(w, "order", e.order);
     KeyPublicId(w, "supplier", e.supplier);
+    if (view == EventView::kSealed) return;  // The terms stay sealed until the close.
     w.KeyMoney("unit_price", e.unit_price).KeyInt("quantity", e.quantity);
     w.KeyInt("lead_days", e.lead_days);
     KeyPublicId(w, "offer", e.offer);
@@ -607,13 +609,13 @@ void WriteKey(JsonWriter& w, const ApiKey& key, std::string_view api_key) {
   w.EndObject();
 }
 
-void WriteEvent(JsonWriter& w, const Taxonomy& taxonomy, const Event& event) {
+void WriteEvent(JsonWriter& w, const Taxonomy& taxonomy, const Event& event, EventView view) {
   w.BeginObject();
   w.KeyInt("seq", static_cast<int64_t>(event.seq));
   w.KeyString("type", EventType(event.body));
   w.KeyInstant("at", event.at);
   w.Key("data").BeginObject();
-  std::visit(EventData{w, taxonomy}, event.body);
+  std::visit(EventData{w, taxonomy, view}, event.body);
   w.EndObject();
   w.EndObject();
 }

@@ -26,6 +26,7 @@
 
 #include "api/caller.h"
 #include "api/json_writer.h"
+#include "api/visibility.h"
 #include "engine/domain.h"
 #include "engine/events.h"
 #include "engine/state.h"
@@ -75,8 +76,11 @@ void WriteKey(JsonWriter& w, const ApiKey& key, std::string_view api_key = {});
 
 // One feed entry: {"seq","type","at","data"}. `data` holds the event's fields in the words of the
 // views above (process codes through `taxonomy`). A key.issued event shows only the member and the
-// key kind, never the key's hash.
-void WriteEvent(JsonWriter& w, const Taxonomy& taxonomy, const Event& event);
+// key kind, never the key's hash. Whether the reader may see the event at all, and in which view,
+// is api/visibility.h's `ViewOf`: `view` kSealed writes a bid.placed with its bid, order and
+// supplier only (no unit_price, quantity, lead_days or offer); kFull writes everything.
+void WriteEvent(JsonWriter& w, const Taxonomy& taxonomy, const Event& event,
+                EventView view = EventView::kFull);
 
 }  // namespace subex
 

@@ -357,6 +357,15 @@ int Serve(Config config, bool demo) {
 
   auto feed = std::make_unique<Feed>(
       [e = engine.get()](uint64_t after, size_t limit) { return e->ReadEvents(after, limit); },
+      [e = engine.get()](std::function<void(const State&)> judge,
+                         std::function<void(absl::Status)> done) {
+        e->Query(
+            [judge = std::move(judge)](const State& s) {
+              judge(s);
+              return std::string();
+            },
+            [done = std::move(done)](absl::StatusOr<std::string> r) { done(r.status()); });
+      },
       taxonomy, engine->durable_seq());
   feed_ptr.store(feed.get());
   // Events that became durable between the feed's creation and the line above.

@@ -331,7 +331,7 @@ TEST_F(ApiTest, APlatformActsOnlyForMembersThatAuthorisedIt) {
   EXPECT_EQ(Send("POST", "/v1/orders", platform_key, kOrderBody, {{"X-On-Behalf-Of", other_}})
                 .status,
             403);
-  // The platform reads the whole feed, the other member's events included.
+  // On its own key the platform reads the public part of the feed: other members' profiles.
   EXPECT_THAT(Send("GET", "/v1/events?limit=1000", platform_key).body,
               HasSubstr("\"member\":\"" + other_ + "\""));
 
