@@ -147,8 +147,8 @@ TEST_F(AnalyticsTest, BadAnalyticsRequestsAreProblemsNamingTheField) {
 // (364 days before `to`) never starts before 0001-01-01.
 TEST_F(AnalyticsTest, PeriodsStayWithinTheYearsADateCanWrite) {
   MakeClusterMarket();
-  for (const std::string route :
-       {"/v1/analytics/fairness", "/v1/clusters/" + cluster_ + "/stats"}) {
+  for (const std::string& route : std::vector<std::string>{
+           "/v1/analytics/fairness", "/v1/clusters/" + cluster_ + "/stats"}) {
     SCOPED_TRACE(route);
     for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{
              {"?to=0000-01-01", "to"},

@@ -51,31 +51,28 @@ double Number(element v) {
   double d = 0;
   if (v.get(i) == simdjson::SUCCESS) return static_cast<double>(i);
   if (v.get(u) == simdjson::SUCCESS) return static_cast<double>(u);
-  (void)v.get(d);
-  return d;
+  return v.get(d) == simdjson::SUCCESS ? d : 0;
 }
 
 std::string_view Text(element v) {
   std::string_view s;
-  (void)v.get(s);
-  return s;
+  return v.get(s) == simdjson::SUCCESS ? s : std::string_view();
 }
 
 bool Truth(element v) {
   bool b = false;
-  (void)v.get(b);
-  return b;
+  return v.get(b) == simdjson::SUCCESS && b;
 }
 
 array Array(element v) {
   array a;
-  (void)v.get(a);
+  if (v.get(a) != simdjson::SUCCESS) return array();
   return a;
 }
 
 object Object(element v) {
   object o;
-  (void)v.get(o);
+  if (v.get(o) != simdjson::SUCCESS) return object();
   return o;
 }
 

@@ -117,7 +117,9 @@ std::vector<std::string> OpenApiContract::Check(std::string_view method, std::st
               std::string(method) + " " + (path ? *path : std::string("(no such path)"))};
     }
     element problem;
-    (void)document_.at_pointer("/components/responses/NotFound").get(problem);
+    if (document_.at_pointer("/components/responses/NotFound").get(problem) != simdjson::SUCCESS) {
+      return {where + ": the document has no NotFound response to judge a problem by"};
+    }
     response = problem;
   }
   std::vector<std::string> errors = CheckBody(*response, content_type, body);
