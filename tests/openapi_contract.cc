@@ -111,7 +111,9 @@ std::vector<std::string> OpenApiContract::Check(std::string_view method, std::st
     // The document's rule for every request, and the answers of paths or methods it does not
     // have (404, 405), are problem documents.
     const bool general = status == 405 || status == 413 || status == 431 || status == 500 ||
-                         (!path && status == 404) || (path && !known && status == 405);
+                         status == 503 ||
+                         (!path && (status == 404 || status == 429)) ||
+                         (path && !known && status == 405);
     if (!general) {
       return {where + ": the document declares no " + std::to_string(status) + " for " +
               std::string(method) + " " + (path ? *path : std::string("(no such path)"))};

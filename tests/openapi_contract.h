@@ -5,7 +5,7 @@
 // a template with more literal segments wins), then to the response the operation declares for
 // its status. It fails the contract when
 //   - the status is not declared for the operation (the document's rule that any request may get
-//     405, 413, 431 or 500 lets those through, as problem documents);
+//     405, 413, 431, 500 or 503 lets those through, as problem documents);
 //   - its content type is not one the response declares, or it has a body where none is declared;
 //   - a JSON body does not fit the declared schema (tests/json_schema.h).
 // A path no template matches must be answered by a problem document.
