@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/civil_time.h"
+#include "engine/validation.h"
 #include "simdjson.h"
 
 namespace subex {
@@ -260,10 +261,10 @@ bool FieldReader::Expect(const JsonValue& v, JsonValue::Type type, std::string_v
 }
 
 std::optional<std::string> FieldReader::String(const JsonValue& v, std::string_view path,
-                                               size_t max_bytes) {
+                                               size_t max_characters) {
   if (!Expect(v, JsonValue::Type::kString, path, "must be a string")) return std::nullopt;
-  if (v.text.size() > max_bytes) {
-    Add(std::string(path), absl::StrCat("must be at most ", max_bytes, " bytes"));
+  if (v.text.size() > max_characters && Characters(v.text) > max_characters) {
+    Add(std::string(path), absl::StrCat("must be at most ", max_characters, " characters"));
     return std::nullopt;
   }
   return v.text;
@@ -346,14 +347,14 @@ std::optional<Instant> FieldReader::Time(const JsonValue& v, std::string_view pa
 
 std::optional<std::vector<std::string>> FieldReader::Strings(const JsonValue& v,
                                                              std::string_view path,
-                                                             size_t max_bytes) {
+                                                             size_t max_characters) {
   if (!Expect(v, JsonValue::Type::kArray, path, "must be an array of strings")) {
     return std::nullopt;
   }
   size_t before = errors_.size();
   std::vector<std::string> out;
   for (size_t i = 0; i < v.items.size(); ++i) {
-    if (std::optional<std::string> s = String(v.items[i], IndexPath(path, i), max_bytes)) {
+    if (std::optional<std::string> s = String(v.items[i], IndexPath(path, i), max_characters)) {
       out.push_back(std::move(*s));
     }
   }

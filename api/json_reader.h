@@ -80,10 +80,12 @@ std::variant<Kopecks, std::string> ParseMoneyToken(std::string_view token);
 // Each conversion returns nullopt exactly when it recorded an error.
 class FieldReader {
  public:
-  static constexpr size_t kMaxStringBytes = 1024;
+  // Of any string, in characters: the largest limit the configuration may set on a text (the
+  // engine checks the configured ones, engine/validation.h).
+  static constexpr size_t kMaxStringCharacters = 65'536;
 
   std::optional<std::string> String(const JsonValue& v, std::string_view path,
-                                    size_t max_bytes = kMaxStringBytes);
+                                    size_t max_characters = kMaxStringCharacters);
   // One of `allowed` (e.g. {"auto", "rfq"}): its index.
   std::optional<size_t> Enum(const JsonValue& v, std::string_view path,
                              const std::vector<std::string_view>& allowed);
@@ -96,7 +98,7 @@ class FieldReader {
   std::optional<Instant> Time(const JsonValue& v, std::string_view path);
   // An array of strings; each bad item is its own error ("tags[2]").
   std::optional<std::vector<std::string>> Strings(const JsonValue& v, std::string_view path,
-                                                  size_t max_bytes = kMaxStringBytes);
+                                                  size_t max_characters = kMaxStringCharacters);
   // An object of name → number ("needs": {"max_length_mm": 900}), in the order written.
   std::optional<NamedValues> NamedNumbers(const JsonValue& v, std::string_view path);
   // {"lat": number, "lon": number}; other keys are the caller's 400 to report.

@@ -215,11 +215,12 @@ TEST(JsonReaderTest, InstantsAreRfc3339) {
 
 TEST(JsonReaderTest, StringsHaveALengthLimit) {
   FieldReader r;
-  std::string long_text(FieldReader::kMaxStringBytes + 1, 'x');
+  std::string long_text(FieldReader::kMaxStringCharacters + 1, 'x');
   EXPECT_FALSE(r.String(V("\"" + long_text + "\""), "title"));
-  EXPECT_EQ(r.errors().at(0).reason, "must be at most 1024 bytes");
+  EXPECT_EQ(r.errors().at(0).reason, "must be at most 65536 characters");
   EXPECT_TRUE(r.String(V("\"" + long_text.substr(1) + "\""), "title"));
   EXPECT_FALSE(r.String(V("\"abcd\""), "tag", 3));
+  EXPECT_TRUE(r.String(V("\"абв\""), "tag", 3)) << "three characters in six bytes";
 }
 
 TEST(JsonReaderTest, NamedNumbersAndLocationsNameTheBadMember) {

@@ -156,6 +156,36 @@ TEST_F(OpenApiTest, DescribesEveryRouteTheServiceServes) {
   }
 }
 
+// An operation that takes If-Match answers 412 (stale) and 428 (missing, when required), and only
+// changes take it; which changes do is walked against the server in tests/if_match_e2e_test.cc.
+TEST_F(OpenApiTest, IfMatchComesWithItsPreconditionAnswers) {
+  size_t taking = 0;
+  for (const Service::Route& r : Service::Routes()) {
+    std::string method(r.method);
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    element op;
+    ASSERT_EQ(doc_["paths"][r.pattern][method].get(op), simdjson::SUCCESS) << r.pattern;
+    bool listed = false;
+    array params;
+    if (op["parameters"].get(params) == simdjson::SUCCESS) {
+      for (element p : params) {
+        std::string_view ref;
+        listed |= p["$ref"].get(ref) == simdjson::SUCCESS &&
+                  ref == "#/components/parameters/IfMatch";
+      }
+    }
+    const std::string name = std::string(r.method) + " " + std::string(r.pattern);
+    EXPECT_EQ(op["responses"]["412"].error() == simdjson::SUCCESS, listed) << name;
+    EXPECT_EQ(op["responses"]["428"].error() == simdjson::SUCCESS, listed) << name;
+    if (listed) {
+      EXPECT_NE(r.method, "GET") << name << ": a read takes no If-Match";
+      EXPECT_NE(r.access, Service::Access::kPublic) << name;
+      ++taking;
+    }
+  }
+  EXPECT_EQ(taking, 19u) << "the changes of objects with a revision (if_match_e2e_test's list)";
+}
+
 TEST_F(OpenApiTest, ErrorsAreProblemDetails) {
   object responses;
   ASSERT_EQ(doc_["components"]["responses"].get(responses), simdjson::SUCCESS);

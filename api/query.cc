@@ -108,7 +108,10 @@ std::optional<Day> QueryParams::Date(std::string_view name) {
   const std::string* v = Find(name);
   if (v == nullptr) return std::nullopt;
   std::optional<Day> d = ParseDay(*v);
-  if (!d) Add(std::string(name), "must be a date YYYY-MM-DD");
+  if (!d || *d < kFirstQueryDay || *d > kLastQueryDay) {
+    Add(std::string(name), "must be a date YYYY-MM-DD from 0001-01-01 to 9999-12-31");
+    return std::nullopt;
+  }
   return d;
 }
 

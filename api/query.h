@@ -33,6 +33,10 @@ std::pair<std::string_view, std::string_view> SplitTarget(std::string_view targe
 // Percent-decodes `text` ('+' as space); nullopt for a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view text);
 
+// The days a query may name: years 0001 to 9999, the years a date of four digits writes.
+inline constexpr Day kFirstQueryDay{-719162};  // 0001-01-01
+inline constexpr Day kLastQueryDay{2932896};   // 9999-12-31
+
 class QueryParams {
  public:
   // Reads `query`, accepting only the names in `known`.
@@ -43,6 +47,7 @@ class QueryParams {
 
   std::optional<int64_t> Integer(std::string_view name, int64_t min, int64_t max,
                                  int64_t fallback);
+  // A day YYYY-MM-DD from kFirstQueryDay to kLastQueryDay (years 0001 to 9999).
   std::optional<Day> Date(std::string_view name);
   template <class IdT>
   std::optional<IdT> Id(std::string_view name) {

@@ -161,16 +161,19 @@ class Body {
            bool ok = true;
            for (size_t i = 0; i < roles->size(); ++i) {
              const std::string& role = (*roles)[i];
-             if (role == "customer") {
-               bits |= kRoleCustomer;
-             } else if (role == "supplier") {
-               bits |= kRoleSupplier;
-             } else if (role == "platform") {
-               bits |= kRolePlatform;
-             } else {
+             const uint8_t bit = role == "customer"   ? kRoleCustomer
+                                 : role == "supplier" ? kRoleSupplier
+                                 : role == "platform" ? kRolePlatform
+                                                      : 0;
+             if (bit == 0) {
                r.Add(IndexPath(p, i), "must be customer, supplier or platform");
                ok = false;
+             } else if ((bits & bit) != 0) {
+               // The document declares the list's items unique.
+               r.Add(IndexPath(p, i), "repeats a role listed before");
+               ok = false;
              }
+             bits |= bit;
            }
            if (!ok) return std::nullopt;
            return bits;

@@ -140,6 +140,17 @@ TEST(RequestsTest, RegisterMemberReadsRolesAsBits) {
                                                {"roles[0]", "must be customer, supplier or platform"}}));
 }
 
+// Roles are a set (the document declares the list's items unique): a repeat is refused by name.
+TEST(RequestsTest, RepeatedRolesAreRefused) {
+  Problem p = Bad(ParseRegisterMember(
+      R"({"name":"x","inn":"4826012345","region":"RU-LIP","location":{"lat":1,"lon":2},)"
+      R"("roles":["customer","supplier","customer"]})"));
+  EXPECT_EQ(p.status, 422);
+  EXPECT_EQ(p.errors, (std::vector<FieldError>{{"roles[2]", "repeats a role listed before"}}));
+  p = Bad(ParseUpdateMember(R"({"roles":["platform","platform"]})", kCustomer, MemberId{3}));
+  EXPECT_EQ(p.errors, (std::vector<FieldError>{{"roles[1]", "repeats a role listed before"}}));
+}
+
 TEST(RequestsTest, UpdateMemberSetsOnlyWhatThePatchNames) {
   UpdateMember c =
       Ok(ParseUpdateMember(R"({"certifications":[],"region":"RU-VOR"})", kCustomer, MemberId{3}));

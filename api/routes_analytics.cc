@@ -2,6 +2,7 @@
 // differences estimate and the fairness report. They read the market history (api/analytics.h)
 // on the calling I/O thread, never the engine thread, and change nothing.
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -33,7 +34,8 @@ std::optional<Service::Period> Service::ReadPeriod(QueryParams& q) const {
   if (!q.ok()) return std::nullopt;
   Period p;
   p.to = to.value_or(today);
-  p.from = from.value_or(p.to - 364);
+  // The default period never starts before the first day a query may name.
+  p.from = from.value_or(std::max(p.to - 364, kFirstQueryDay));
   if (p.from > p.to) {
     q.Add("from", "must not be after to");
   } else if (p.to - p.from + 1 > options_.max_period_days) {

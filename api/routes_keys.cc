@@ -132,8 +132,10 @@ void Service::ChangePlatform(Call& call, bool authorize) {
   std::optional<MemberId> platform = ParsePublicId<MemberId>(call.params[1]);
   if (!id || !call.caller.ActsFor(*id)) return Fail(call, NotFound("member not found"));
   if (!platform) return Fail(call, NotFound("platform not found"));
-  Command command = authorize ? Command(AuthorizePlatform{*id, *platform})
-                              : Command(RevokePlatform{*id, *platform});
+  std::optional<int64_t> revision;
+  if (auto p = IfMatch(call, revision)) return Fail(call, *p);
+  Command command = authorize ? Command(AuthorizePlatform{*id, *platform, revision})
+                              : Command(RevokePlatform{*id, *platform, revision});
   Mutate(call, std::move(command),
          [id = *id, caller = call.caller](const auto&, const State& s) -> Answer {
            JsonWriter w;

@@ -158,7 +158,9 @@ void Service::PutBlock(Call& call) {
   std::optional<MemberId> other = PathId<MemberId>(call.params[1]);
   if (!id || !call.caller.ActsFor(*id)) return Fail(call, NotFound("member not found"));
   if (!other) return Fail(call, NotFound("member to block not found"));
-  Mutate(call, BlockMember{*id, *other}, [id = *id, caller = call.caller](const auto&, const State& s) {
+  std::optional<int64_t> revision;
+  if (auto p = IfMatch(call, revision)) return Fail(call, *p);
+  Mutate(call, BlockMember{*id, *other, revision}, [id = *id, caller = call.caller](const auto&, const State& s) {
     return MemberAnswer(s, id, caller);
   });
 }
@@ -168,7 +170,9 @@ void Service::DeleteBlock(Call& call) {
   std::optional<MemberId> other = PathId<MemberId>(call.params[1]);
   if (!id || !call.caller.ActsFor(*id)) return Fail(call, NotFound("member not found"));
   if (!other) return Fail(call, NotFound("blocked member not found"));
-  Mutate(call, UnblockMember{*id, *other},
+  std::optional<int64_t> revision;
+  if (auto p = IfMatch(call, revision)) return Fail(call, *p);
+  Mutate(call, UnblockMember{*id, *other, revision},
          [id = *id, caller = call.caller](const auto&, const State& s) {
            return MemberAnswer(s, id, caller);
          });
@@ -177,6 +181,8 @@ void Service::DeleteBlock(Call& call) {
 void Service::PutSuspension(Call& call) {
   std::optional<MemberId> id = PathId<MemberId>(call.params[0]);
   if (!id) return Fail(call, NotFound("member not found"));
+  std::optional<int64_t> revision;
+  if (auto p = IfMatch(call, revision)) return Fail(call, *p);
   std::variant<JsonValue, Problem> parsed = ParseJsonObject(call.request.body);
   if (auto* p = std::get_if<Problem>(&parsed)) return Fail(call, *p);
   const JsonValue& root = std::get<JsonValue>(parsed);
@@ -194,7 +200,7 @@ void Service::PutSuspension(Call& call) {
     }
   }
   if (!r.ok()) return Fail(call, Unprocessable(std::move(r).Take()));
-  Mutate(call, SuspendMember{kOperator, *id, until},
+  Mutate(call, SuspendMember{kOperator, *id, until, revision},
          [id = *id, caller = call.caller](const auto&, const State& s) {
            return MemberAnswer(s, id, caller);
          });
@@ -203,7 +209,9 @@ void Service::PutSuspension(Call& call) {
 void Service::DeleteSuspension(Call& call) {
   std::optional<MemberId> id = PathId<MemberId>(call.params[0]);
   if (!id) return Fail(call, NotFound("member not found"));
-  Mutate(call, SuspendMember{kOperator, *id, std::nullopt},
+  std::optional<int64_t> revision;
+  if (auto p = IfMatch(call, revision)) return Fail(call, *p);
+  Mutate(call, SuspendMember{kOperator, *id, std::nullopt, revision},
          [id = *id, caller = call.caller](const auto&, const State& s) {
            return MemberAnswer(s, id, caller);
          });
@@ -253,7 +261,9 @@ void Service::PutClusterMember(Call& call) {
   std::optional<MemberId> member = PathId<MemberId>(call.params[1]);
   if (!id) return Fail(call, NotFound("cluster not found"));
   if (!member) return Fail(call, NotFound("member not found"));
-  Mutate(call, JoinCluster{kOperator, *id, *member},
+  std::optional<int64_t> revision;
+  if (auto p = IfMatch(call, revision)) return Fail(call, *p);
+  Mutate(call, JoinCluster{kOperator, *id, *member, revision},
          [id = *id](const auto&, const State& s) { return ClusterAnswer(s, id); });
 }
 
@@ -262,7 +272,9 @@ void Service::DeleteClusterMember(Call& call) {
   std::optional<MemberId> member = PathId<MemberId>(call.params[1]);
   if (!id) return Fail(call, NotFound("cluster not found"));
   if (!member) return Fail(call, NotFound("member not found"));
-  Mutate(call, LeaveCluster{kOperator, *id, *member},
+  std::optional<int64_t> revision;
+  if (auto p = IfMatch(call, revision)) return Fail(call, *p);
+  Mutate(call, LeaveCluster{kOperator, *id, *member, revision},
          [id = *id](const auto&, const State& s) { return ClusterAnswer(s, id); });
 }
 

@@ -137,6 +137,7 @@ std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
         {"max_invited", Kind::kInteger, 1, 100'000, false, &l.max_invited},
         {"max_name_length", Kind::kInteger, 1, 1'024, false, &l.max_name_length},
         {"max_text_length", Kind::kInteger, 1, 65'536, false, &l.max_text_length},
+        {"max_reason_length", Kind::kInteger, 1, 65'536, false, &l.max_reason_length},
         {"max_quantity", Kind::kInteger, 1, 1e12, false, &l.max_quantity},
         {"max_daily_capacity", Kind::kInteger, 1, kMaxInt32, false, &l.max_daily_capacity},
         {"max_unit_price_rub", Kind::kMoney, 0, 1e13, true, &l.max_unit_price},

@@ -67,23 +67,27 @@ struct JoinCluster {
   MemberId by = kOperator;
   ClusterId cluster;
   MemberId member;
+  std::optional<int64_t> if_match;  // The cluster's revision.
 };
 
 struct LeaveCluster {
   MemberId by = kOperator;
   ClusterId cluster;
   MemberId member;
+  std::optional<int64_t> if_match;  // The cluster's revision.
 };
 
 // `by` blocks `other`: neither is matched with the other afterwards.
 struct BlockMember {
   MemberId by;
   MemberId other;
+  std::optional<int64_t> if_match;  // `by`'s revision: its blocked list is part of it.
 };
 
 struct UnblockMember {
   MemberId by;
   MemberId other;
+  std::optional<int64_t> if_match;  // `by`'s revision.
 };
 
 // Operator only. `until` absent lifts a suspension.
@@ -91,6 +95,7 @@ struct SuspendMember {
   MemberId by = kOperator;
   MemberId member;
   std::optional<Day> until;
+  std::optional<int64_t> if_match;  // The member's revision.
 };
 
 struct PostOffer {
@@ -260,11 +265,13 @@ struct RevokeKey {
 struct AuthorizePlatform {
   MemberId by;
   MemberId platform;
+  std::optional<int64_t> if_match;  // `by`'s revision.
 };
 
 struct RevokePlatform {
   MemberId by;
   MemberId platform;
+  std::optional<int64_t> if_match;  // `by`'s revision.
 };
 using Command = std::variant<RegisterMember, UpdateMember, CreateCluster, JoinCluster, LeaveCluster,
                              BlockMember, UnblockMember, SuspendMember, PostOffer, WithdrawOffer,

@@ -15,6 +15,12 @@ bool IsOperator(MemberId by) { return !by.valid(); }
 
 Rejection OperatorOnly() { return Rejection::Forbidden("only the operator may do this"); }
 
+// If-Match (the revision the caller last saw) against the object's current one.
+Verdict Stale(const std::optional<int64_t>& if_match, int64_t revision) {
+  if (if_match && *if_match != revision) return Rejection::StaleRevision(revision);
+  return std::nullopt;
+}
+
 std::vector<ProcessId> CheckProcesses(const State& s, FieldErrors& errors,
                                       const std::vector<std::string>& codes) {
   std::vector<ProcessId> ids;
@@ -138,6 +144,7 @@ Verdict DecideOn(const State& s, const JoinCluster& c, Instant, Out& out) {
   const Cluster* cluster = s.cluster(c.cluster);
   if (cluster == nullptr) return Rejection::NotFound("cluster");
   if (s.member(c.member) == nullptr) return Rejection::NotFound("member");
+  if (auto r = Stale(c.if_match, cluster->revision)) return r;
   if (std::binary_search(cluster->members.begin(), cluster->members.end(), c.member)) {
     return std::nullopt;  // Already a member: nothing changes.
   }
@@ -149,6 +156,7 @@ Verdict DecideOn(const State& s, const LeaveCluster& c, Instant, Out& out) {
   if (!IsOperator(c.by)) return OperatorOnly();
   const Cluster* cluster = s.cluster(c.cluster);
   if (cluster == nullptr) return Rejection::NotFound("cluster");
+  if (auto r = Stale(c.if_match, cluster->revision)) return r;
   if (!std::binary_search(cluster->members.begin(), cluster->members.end(), c.member)) {
     return Rejection::NotFound("cluster member");
   }
@@ -160,6 +168,7 @@ Verdict DecideOn(const State& s, const BlockMember& c, Instant, Out& out) {
   const Member* m = s.member(c.by);
   if (m == nullptr) return Rejection::Forbidden("only a member may block another");
   if (s.member(c.other) == nullptr) return Rejection::NotFound("member");
+  if (auto r = Stale(c.if_match, m->revision)) return r;
   if (c.other == c.by) return Rejection::Invalid({{"other", "a member cannot block itself"}});
   if (m->Blocks(c.other)) return std::nullopt;
   out.push_back(MemberBlocked{c.by, c.other});
@@ -170,6 +179,7 @@ Verdict DecideOn(const State& s, const UnblockMember& c, Instant, Out& out) {
   const Member* m = s.member(c.by);
   if (m == nullptr) return Rejection::Forbidden("only a member may unblock another");
   if (s.member(c.other) == nullptr) return Rejection::NotFound("member");
+  if (auto r = Stale(c.if_match, m->revision)) return r;
   if (!m->Blocks(c.other)) return std::nullopt;
   out.push_back(MemberUnblocked{c.by, c.other});
   return std::nullopt;
@@ -179,6 +189,7 @@ Verdict DecideOn(const State& s, const SuspendMember& c, Instant now, Out& out) 
   if (!IsOperator(c.by)) return OperatorOnly();
   const Member* m = s.member(c.member);
   if (m == nullptr) return Rejection::NotFound("member");
+  if (auto r = Stale(c.if_match, m->revision)) return r;
   if (c.until && *c.until < DayOf(now)) {
     return Rejection::Invalid({{"until", "must not be in the past"}});
   }
@@ -220,6 +231,7 @@ Verdict DecideOn(const State& s, const AuthorizePlatform& c, Instant, Out& out) 
   const Member* p = s.member(c.platform);
   if (m == nullptr || m->is(kRolePlatform)) return Rejection::Forbidden("only a member may do this");
   if (p == nullptr || !p->is(kRolePlatform)) return Rejection::NotFound("platform");
+  if (auto r = Stale(c.if_match, m->revision)) return r;
   // Authorising again changes nothing and succeeds, as blocking again does (PUT is idempotent).
   if (std::binary_search(m->platforms.begin(), m->platforms.end(), c.platform)) {
     return std::nullopt;
@@ -230,7 +242,9 @@ Verdict DecideOn(const State& s, const AuthorizePlatform& c, Instant, Out& out) 
 
 Verdict DecideOn(const State& s, const RevokePlatform& c, Instant, Out& out) {
   const Member* m = s.member(c.by);
-  if (m == nullptr || !std::binary_search(m->platforms.begin(), m->platforms.end(), c.platform)) {
+  if (m == nullptr) return Rejection::NotFound("member");
+  if (auto r = Stale(c.if_match, m->revision)) return r;
+  if (!std::binary_search(m->platforms.begin(), m->platforms.end(), c.platform)) {
     return Rejection::NotFound("platform authorisation");
   }
   out.push_back(PlatformRevoked{c.by, c.platform});

@@ -349,9 +349,16 @@ void State::On(const ClusterMemberRemoved& e) {
   ++members_[e.member.value].revision;
 }
 
-void State::On(const MemberBlocked& e) { members_[e.member.value].blocked.insert(e.other.value); }
+// The blocked list is part of the member as its owner reads it: a change is a new revision.
+void State::On(const MemberBlocked& e) {
+  members_[e.member.value].blocked.insert(e.other.value);
+  ++members_[e.member.value].revision;
+}
 
-void State::On(const MemberUnblocked& e) { members_[e.member.value].blocked.erase(e.other.value); }
+void State::On(const MemberUnblocked& e) {
+  members_[e.member.value].blocked.erase(e.other.value);
+  ++members_[e.member.value].revision;
+}
 
 void State::On(const MemberSuspended& e) {
   Member& m = members_[e.member.value];

@@ -42,14 +42,20 @@ void AddBadName(FieldErrors& errors, std::string field, const LimitParams& limit
 
 }  // namespace
 
+size_t Characters(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;  // Continuation bytes start none.
+  return n;
+}
+
 void CheckText(FieldErrors& errors, std::string_view field, std::string_view text,
                int32_t max_length) {
   if (text.empty()) {
     errors.Add(std::string(field), "must not be empty");
-  } else if (text.size() > static_cast<size_t>(max_length)) {
-    errors.Add(std::string(field), absl::StrCat("must be at most ", max_length, " bytes"));
   } else if (!IsValidUtf8(text)) {
     errors.Add(std::string(field), "must be UTF-8 text without control characters");
+  } else if (Characters(text) > static_cast<size_t>(max_length)) {
+    errors.Add(std::string(field), absl::StrCat("must be at most ", max_length, " characters"));
   }
 }
 

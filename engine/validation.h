@@ -33,7 +33,10 @@ class FieldErrors {
   std::vector<FieldError> errors_;
 };
 
-// Non-empty, at most `max_length` bytes of valid UTF-8, no control characters.
+// The characters (Unicode code points) of valid UTF-8 text: every length limit counts these.
+size_t Characters(std::string_view utf8);
+
+// Non-empty valid UTF-8, no control characters, at most `max_length` characters.
 void CheckText(FieldErrors& errors, std::string_view field, std::string_view text,
                int32_t max_length);
 

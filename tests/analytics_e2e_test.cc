@@ -143,6 +143,32 @@ TEST_F(AnalyticsTest, BadAnalyticsRequestsAreProblemsNamingTheField) {
   EXPECT_EQ(r.status, 415);
 }
 
+// Days of a period are years 0001 to 9999, the ones a four-digit date writes; a default `from`
+// (364 days before `to`) never starts before 0001-01-01.
+TEST_F(AnalyticsTest, PeriodsStayWithinTheYearsADateCanWrite) {
+  MakeClusterMarket();
+  for (const std::string& route : std::vector<std::string>{
+           "/v1/analytics/fairness", "/v1/clusters/" + cluster_ + "/stats"}) {
+    SCOPED_TRACE(route);
+    for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{
+             {"?to=0000-01-01", "to"},
+             {"?from=0000-12-31&to=0001-01-02", "from"},
+             {"?from=9999-12-01&to=10000-01-01", "to"},
+             {"?from=-001-01-01&to=0001-01-01", "from"}}) {
+      HttpClient::Response r = Send("GET", route + query, analyst_key_);
+      EXPECT_EQ(r.status, 422) << query << ": " << r.body;
+      EXPECT_EQ(At(r.body, "/errors/0/field"), field) << query << ": " << r.body;
+    }
+    HttpClient::Response first = Send("GET", route + "?to=0001-03-01", analyst_key_);
+    ASSERT_EQ(first.status, 200) << first.body;
+    EXPECT_EQ(At(first.body, "/from"), "0001-01-01");
+    EXPECT_EQ(At(first.body, "/to"), "0001-03-01");
+    HttpClient::Response last = Send("GET", route + "?to=9999-12-31", analyst_key_);
+    ASSERT_EQ(last.status, 200) << last.body;
+    EXPECT_EQ(At(last.body, "/from"), "9999-01-01");  // 364 days before: not a leap year.
+  }
+}
+
 // A server that snapshots every few events and keeps none before the snapshot: after a restart
 // the history is loaded from the snapshot's records, and the figures are the same.
 class AnalyticsSnapshotTest : public AnalyticsTest {

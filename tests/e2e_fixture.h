@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "simdjson.h"
 #include "tests/http_client.h"
+#include "tests/openapi_contract.h"
 #include "tests/subexd_process.h"
 
 namespace subex::test {
@@ -110,12 +111,30 @@ inline const std::string kOrderBody =
     R"("certifications":["ISO9001"],"tags":["steel"],"needs":{"max_length_mm":900},"min_lot":40,)"
     R"("mode":"auto","visibility":"public"})";
 
+// Fails the running test for each way an answer breaks the OpenAPI document (the source tree's
+// api/openapi.json, which the server embeds): an undeclared status, content type or body, or a
+// JSON body off its schema. Every ApiTest checks every answer its clients get with it.
+inline void ExpectAnswerKeepsTheDocument(const std::string& method, const std::string& target,
+                                         const HttpClient::Response& r) {
+  if (r.status == 0) return;  // No answer: the test that sent it judges that.
+  const OpenApiContract* contract = SourceContract();
+  if (contract == nullptr) {
+    ADD_FAILURE() << "api/openapi.json cannot be read or is not an OpenAPI document";
+    return;
+  }
+  for (const std::string& e :
+       contract->Check(method, target, r.status, r.header("content-type"), r.body)) {
+    ADD_FAILURE() << "the answer breaks the OpenAPI document: " << e;
+  }
+}
+
 class ApiTest : public ::testing::Test {
  protected:
   // Flags the server starts with, beyond the data directory (SubexdProcess).
   virtual std::vector<std::string> ServerArgs() const { return {}; }
 
   void SetUp() override {
+    HttpClient::Observe(&ExpectAnswerKeepsTheDocument);
     server_ = std::make_unique<SubexdProcess>(dir_.path(), ServerArgs());
     ASSERT_TRUE(server_->Start()) << server_->output();
     client_ = std::make_unique<HttpClient>(server_->port());

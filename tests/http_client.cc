@@ -7,10 +7,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstring>
 
 namespace subex::test {
+
+namespace {
+std::atomic<HttpClient::Observer> observer{nullptr};
+}  // namespace
+
+void HttpClient::Observe(Observer o) { observer.store(o); }
 
 HttpClient::~HttpClient() { Close(); }
 
@@ -57,7 +64,9 @@ HttpClient::Response HttpClient::Send(
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
   req += "\r\n" + body;
-  return SendRaw(req);
+  Response r = SendRaw(req);
+  if (Observer o = observer.load()) o(method, target, r);
+  return r;
 }
 
 bool HttpClient::Write(const std::string& bytes) {

@@ -32,6 +32,13 @@ class HttpClient {
     }
   };
 
+  // Called with every answer Send gets (not SendRaw's), for checks every test shares (the
+  // e2e fixture's: the answer keeps the OpenAPI document). Set it before clients send, from one
+  // thread; it is called on the sending thread. Null: none.
+  using Observer = void (*)(const std::string& method, const std::string& target,
+                            const Response& response);
+  static void Observe(Observer observer);
+
   explicit HttpClient(uint16_t port) : port_(port) {}
   ~HttpClient();
 
