@@ -33,6 +33,7 @@ struct HttpRequest {
   std::string idempotency_key;
   std::string if_match;
   std::string on_behalf_of;  // X-On-Behalf-Of: the member a platform acts for.
+  std::string origin;        // Origin: the page's origin, for CORS.
   bool has_idempotency_key = false;
   bool has_if_match = false;
   std::string body;

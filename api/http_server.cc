@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "api/problem.h"
 
 namespace subex {
 
@@ -33,14 +34,15 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr char kServerName[] = "subex";
-
-std::string ProblemBody(unsigned status, std::string_view title, std::string_view detail);
+// What a lingering close reads at a time (and throws away).
+constexpr size_t kDrainChunk = 64 * 1024;
+// The headers a browser may read from an answer to another origin (besides the simple ones).
+constexpr char kExposedHeaders[] = "ETag, Location, Retry-After, Idempotent-Replayed";
 
 // The answer to a connection beyond the cap, written without reading its request.
 const std::string& Busy() {
   static const std::string busy = [] {
-    const std::string body = ProblemBody(503, "Service Unavailable",
-                                         "too many open connections; retry later");
+    const std::string body = RenderProblem(Unavailable("too many open connections; retry later"));
     return absl::StrCat(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
         "Retry-After: 1\r\nConnection: close\r\nContent-Length: ",
@@ -49,28 +51,29 @@ const std::string& Busy() {
   return busy;
 }
 
-std::string ProblemBody(unsigned status, std::string_view title, std::string_view detail) {
-  return absl::StrCat(R"({"type":"about:blank","title":")", std::string(title),
-                      R"(","status":)", status, R"(,"detail":")", std::string(detail), R"("})");
-}
-
-HttpResponse ProtocolError(unsigned status, std::string_view title, std::string_view detail) {
-  return HttpResponse{.status = status,
+HttpResponse ProtocolError(const Problem& problem) {
+  return HttpResponse{.status = static_cast<unsigned>(problem.status),
                       .content_type = "application/problem+json",
-                      .body = ProblemBody(status, title, detail),
+                      .body = RenderProblem(problem),
                       .headers = {}};
 }
 
 // What a parse error is answered with; nullopt when the connection just closes (the peer left,
 // or timed out, and nobody would read an answer).
-std::optional<HttpResponse> AnswerToReadError(const beast::error_code& ec) {
+std::optional<HttpResponse> AnswerToReadError(const beast::error_code& ec,
+                                              const HttpServer::Options& options) {
   if (ec == http::error::header_limit) {
-    return ProtocolError(431, "Request Header Fields Too Large",
-                         "the request line and headers are larger than the server accepts");
+    const std::string limit = absl::StrCat("is larger than ", options.max_header_bytes, " bytes");
+    return ProtocolError(HeadersTooLarge(
+        absl::StrCat("the request line and headers are larger than the server accepts (",
+                     options.max_header_bytes, " bytes)"),
+        {{"headers", limit}}));
   }
   if (ec == http::error::body_limit) {
-    return ProtocolError(413, "Content Too Large",
-                         "the request body is larger than the server accepts");
+    return ProtocolError(PayloadTooLarge(
+        absl::StrCat("the request body is larger than the server accepts (", options.max_body_bytes,
+                     " bytes)"),
+        {{"body", absl::StrCat("is larger than ", options.max_body_bytes, " bytes")}}));
   }
   if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
       ec == net::error::eof || ec == net::error::connection_reset ||
@@ -78,7 +81,9 @@ std::optional<HttpResponse> AnswerToReadError(const beast::error_code& ec) {
     return std::nullopt;
   }
   if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
-    return ProtocolError(400, "Bad Request", "the request is not well-formed HTTP/1.1");
+    return ProtocolError(
+        BadRequest("the request is not well-formed HTTP/1.1",
+                   {{"request", absl::StrCat("is not HTTP/1.1: ", ec.message())}}));
   }
   return std::nullopt;
 }
@@ -96,6 +101,7 @@ HttpRequest ToHttpRequest(http::request<http::string_body>&& req, std::string re
   };
   header(http::field::authorization, request.authorization);
   header(http::field::content_type, request.content_type);
+  header(http::field::origin, request.origin);
   request.has_if_match = header(http::field::if_match, request.if_match);
   if (auto it = req.find("X-On-Behalf-Of"); it != req.end()) {
     request.on_behalf_of = std::string(it->value());
@@ -137,15 +143,22 @@ ParsedRequest ParseRequestBytes(std::string_view bytes, const HttpServer::Option
     out.complete = true;
     return out;
   }
-  if (std::optional<HttpResponse> answer = AnswerToReadError(ec)) out.error_status = answer->status;
+  if (std::optional<HttpResponse> answer = AnswerToReadError(ec, options)) {
+    out.error_status = answer->status;
+  }
   return out;
 }
 
 struct HttpServer::Impl {
-  Impl(HttpHandler& h, Options o) : handler(h), options(std::move(o)), ioc(options.io_threads) {}
+  Impl(HttpHandler& h, Options o)
+      : handler(h),
+        options(std::move(o)),
+        cors_origins(options.cors_origins.begin(), options.cors_origins.end()),
+        ioc(options.io_threads) {}
 
   HttpHandler& handler;
   Options options;
+  const std::unordered_set<std::string> cors_origins;
   // Before the io_context: sessions still queued in it count themselves out when it goes.
   std::atomic<int> connections{0};
   std::atomic<uint64_t> accepted{0};
@@ -201,6 +214,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Reads no more requests; closes once the ones at the handler are answered. On the strand.
   void Drain() {
+    if (lingering_) return;  // Closes by itself, within close_drain.
     closing_ = true;
     if (slots_.empty()) return Close();  // Idle, or part of a request that will not be read.
     if (reading_) {
@@ -219,6 +233,7 @@ class Session : public std::enable_shared_from_this<Session> {
   struct Slot {
     bool ready = false;
     bool keep_alive = true;
+    std::string origin;  // The request's Origin header, for the CORS headers of its answer.
     http::response<http::string_body> response;
   };
 
@@ -261,13 +276,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnReadFailed(const beast::error_code& ec) {
     reading_ = false;
     closing_ = true;
-    std::optional<HttpResponse> answer = AnswerToReadError(ec);
+    std::optional<HttpResponse> answer = AnswerToReadError(ec, options());
     if (!answer) {
       if (slots_.empty()) Close();
       return;
     }
     server_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
     auto slot = std::make_shared<Slot>();
+    slot->origin = OriginOfUnreadRequest();
     slots_.push_back(slot);
     Fill(*slot, std::move(*answer), /*keep_alive=*/false);
     MaybeWrite();
@@ -283,6 +299,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!slot->keep_alive) closing_ = true;
 
     HttpRequest request = ToHttpRequest(std::move(req), remote_);
+    slot->origin = request.origin;
     server_.handler.Handle(
         std::move(request), [self = shared_from_this(), slot](HttpResponse response) {
           net::post(self->stream_.get_executor(),
@@ -294,17 +311,38 @@ class Session : public std::enable_shared_from_this<Session> {
     MaybeRead();
   }
 
+  // The Origin of a request that could not be read: the parser keeps the fields it parsed before
+  // it stopped (all of them when the body was too large, those within the limit when the head
+  // was), so an Origin sent early in the head is known.
+  std::string OriginOfUnreadRequest() const {
+    if (server_.cors_origins.empty() || !parser_) return std::string();
+    auto it = parser_->get().find(http::field::origin);
+    return it == parser_->get().end() ? std::string() : std::string(it->value());
+  }
+
   void Fill(Slot& slot, HttpResponse r, bool keep_alive) {
     slot.keep_alive = keep_alive && !closing_;
     slot.response.version(11);
     slot.response.result(r.status);
     slot.response.set(http::field::server, kServerName);
-    slot.response.set(http::field::content_type, r.content_type);
+    if (!r.content_type.empty()) slot.response.set(http::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) slot.response.set(name, value);
+    AddCorsHeaders(slot.origin, slot.response);
     slot.response.body() = std::move(r.body);
     slot.response.keep_alive(slot.keep_alive);
-    slot.response.prepare_payload();
+    // A 204 has no body and no Content-Length (RFC 9110 §8.6).
+    if (r.status != 204) slot.response.prepare_payload();
     slot.ready = true;
+  }
+
+  // With `cors_origins` set, every answer varies by Origin, and one to an allowed origin lets
+  // the browser hand it, and the headers the API's clients read, to the page.
+  void AddCorsHeaders(const std::string& origin, http::response<http::string_body>& response) {
+    if (server_.cors_origins.empty()) return;
+    response.set(http::field::vary, "Origin");
+    if (origin.empty() || !server_.cors_origins.contains(origin)) return;
+    response.set(http::field::access_control_allow_origin, origin);
+    response.set(http::field::access_control_expose_headers, kExposedHeaders);
   }
 
   void MaybeWrite() {
@@ -321,9 +359,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnWrite(const beast::error_code& ec, bool keep_alive) {
     writing_ = false;
     slots_.pop_front();
-    if (ec || !keep_alive) {
+    if (ec) {
       closing_ = true;
       return Close();
+    }
+    if (!keep_alive) {
+      closing_ = true;
+      // A read still pending (a drained connection's) ends with the socket.
+      return reading_ ? Close() : Linger();
     }
     // A read still pending (a drained connection's) ends with the socket.
     if (closing_ && slots_.empty()) return Close();
@@ -332,9 +375,35 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    lingering_ = false;
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.close();
+  }
+
+  // The close after an answer that ends the connection. Closing a socket with unread bytes
+  // resets the connection, and a reset may reach the client before it read the answer (a client
+  // still sending the body of a request answered 413 never sees its 413). So: stop sending, then
+  // read and throw away what the client still sends, until it closes its side, or has sent
+  // `close_drain_bytes` more, or `close_drain` has passed; a client still sending then is cut.
+  void Linger() {
+    lingering_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    buffer_.clear();
+    drained_ = 0;
+    stream_.expires_after(options().close_drain);
+    DrainSome();
+  }
+
+  void DrainSome() {
+    if (drained_ >= options().close_drain_bytes) return Close();
+    stream_.async_read_some(buffer_.prepare(kDrainChunk),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec) return self->Close();
+                              self->DrainSome();
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -346,6 +415,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reading_ = false;
   bool writing_ = false;
   bool closing_ = false;  // No more requests are read; close once the answers are out.
+  bool lingering_ = false;  // Answered; reading what the client still sends before closing.
+  size_t drained_ = 0;      // Bytes read while lingering.
 };
 
 // Answers a connection beyond the cap with 503 and closes it, without reading anything.

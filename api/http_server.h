@@ -6,7 +6,16 @@
 // - keep-alive, and pipelining bounded by `max_pipelined`: up to that many requests of one
 //   connection are with the handler at once, and answers leave in request order;
 // - a request head above `max_header_bytes` is answered 431, a body above `max_body_bytes` 413,
-//   bytes that are not HTTP 400, and the connection is closed after each;
+//   bytes that are not HTTP 400 (problem documents whose `errors` name the part at fault), and
+//   the connection is closed after each;
+// - an answer that ends the connection (those, and `Connection: close`) is followed by a
+//   lingering close: the server stops sending and reads and discards what the client still
+//   sends, up to `close_drain_bytes` and `close_drain`, so that a client still writing its
+//   request reads the answer instead of a reset; one that sends more is cut;
+// - with `cors_origins`, every answer carries `Vary: Origin`, and one to a request whose Origin
+//   is listed `Access-Control-Allow-Origin` and `Access-Control-Expose-Headers` (ETag,
+//   Location, Retry-After, Idempotent-Replayed), the server's own 400/413/431 included; the
+//   preflight itself is the handler's (HttpRequest::origin);
 // - a connection waits at most `idle_timeout` for the first byte of its next request, and then
 //   at most `request_timeout` for the whole request, so a client that drips bytes is cut off;
 //   writing an answer has `request_timeout` too;
@@ -39,6 +48,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "api/http.h"
@@ -57,6 +67,13 @@ class HttpServer {
     std::chrono::milliseconds idle_timeout{60'000};
     int max_connections = 10'000;
     int max_pipelined = 16;
+    // After an answer that ends the connection: at most this many more bytes read (and thrown
+    // away), for at most this long, before the connection is closed (0 bytes: at once).
+    size_t close_drain_bytes = 8 * 1024 * 1024;
+    std::chrono::milliseconds close_drain{5'000};
+    // Origins ("https://portal.example") whose pages may read the answers (CORS); empty: none,
+    // and no CORS header at all.
+    std::vector<std::string> cors_origins;
   };
 
   // `handler` must outlive the server.

@@ -1,7 +1,9 @@
 #include "api/problem.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "api/json_writer.h"
 
 namespace subex {
@@ -16,15 +18,22 @@ Problem Make(int status, std::string_view slug, std::string_view title, std::str
 }  // namespace
 
 std::string RenderProblem(const Problem& p) {
+  const size_t listed = std::min(p.errors.size(), kMaxProblemErrors);
+  std::string detail = p.detail;
+  if (listed < p.errors.size()) {
+    const size_t more = p.errors.size() - listed;
+    absl::StrAppend(&detail, "; ", more, more == 1 ? " more error" : " more errors", " not listed");
+  }
   JsonWriter w;
   w.BeginObject()
       .KeyString("type", std::string(kProblemTypePrefix) + p.type)
       .KeyString("title", p.title)
       .KeyInt("status", p.status)
-      .KeyString("detail", p.detail)
+      .KeyString("detail", detail)
       .Key("errors")
       .BeginArray();
-  for (const FieldError& e : p.errors) {
+  for (size_t i = 0; i < listed; ++i) {
+    const FieldError& e = p.errors[i];
     w.BeginObject().KeyString("field", e.field).KeyString("reason", e.reason).EndObject();
   }
   w.EndArray().EndObject();
@@ -68,8 +77,9 @@ Problem Conflict(std::string detail) {
 Problem PreconditionFailed(std::string detail) {
   return Make(412, "precondition-failed", "Revision does not match", std::move(detail));
 }
-Problem PayloadTooLarge(std::string detail) {
-  return Make(413, "payload-too-large", "Request body too large", std::move(detail));
+Problem PayloadTooLarge(std::string detail, std::vector<FieldError> errors) {
+  return Make(413, "payload-too-large", "Request body too large", std::move(detail),
+              std::move(errors));
 }
 Problem UnsupportedMediaType(std::string detail) {
   return Make(415, "unsupported-media-type", "Unsupported media type", std::move(detail));
@@ -83,8 +93,9 @@ Problem PreconditionRequired(std::string detail) {
 Problem TooManyRequests(std::string detail) {
   return Make(429, "too-many-requests", "Too many requests", std::move(detail));
 }
-Problem HeadersTooLarge(std::string detail) {
-  return Make(431, "headers-too-large", "Request headers too large", std::move(detail));
+Problem HeadersTooLarge(std::string detail, std::vector<FieldError> errors) {
+  return Make(431, "headers-too-large", "Request headers too large", std::move(detail),
+              std::move(errors));
 }
 Problem Internal(std::string detail) {
   return Make(500, "internal", "Internal error", std::move(detail));

@@ -11,6 +11,8 @@
 // allows relative references; the slug alone is the stable part). `title` is fixed per type;
 // `detail` explains this occurrence; `errors` names each bad field (JSON-path-like names such as
 // "needs.max_length_mm" or "tags[2]") and is always present, empty when no field is at fault.
+// It lists at most kMaxProblemErrors entries, the first ones found; when there were more, the
+// detail ends by saying how many more (a body of 250,000 bad values answers a small problem).
 //
 //   return FromRejection(rejection);              // An engine answer: 422 / 404 / 409 / 403.
 //   return BadRequest("the body is not valid JSON");
@@ -40,7 +42,11 @@ struct Problem {
 // The `type` member's prefix: a problem's type renders as kProblemTypePrefix + slug.
 inline constexpr std::string_view kProblemTypePrefix = "/problems/";
 
-// The problem as an RFC 9457 JSON object.
+// The most `errors` a rendered problem lists.
+inline constexpr size_t kMaxProblemErrors = 100;
+
+// The problem as an RFC 9457 JSON object, its `errors` cut to kMaxProblemErrors (the detail
+// then ends with "; N more errors not listed").
 std::string RenderProblem(const Problem& problem);
 
 // An engine rejection: kInvalidArgument → 422, kNotFound → 404, kFailedPrecondition → 409,
@@ -56,13 +62,13 @@ Problem NotFound(std::string detail);                                         //
 Problem MethodNotAllowed(std::string detail);                                 // 405
 Problem Conflict(std::string detail);                                         // 409
 Problem PreconditionFailed(std::string detail);                               // 412
-Problem PayloadTooLarge(std::string detail);                                  // 413
+Problem PayloadTooLarge(std::string detail, std::vector<FieldError> errors = {});  // 413
 Problem UnsupportedMediaType(std::string detail);                             // 415
 Problem Unprocessable(std::vector<FieldError> errors,
                       std::string detail = "the request has invalid values");  // 422
 Problem PreconditionRequired(std::string detail);                              // 428
 Problem TooManyRequests(std::string detail);                                   // 429
-Problem HeadersTooLarge(std::string detail);                                   // 431
+Problem HeadersTooLarge(std::string detail, std::vector<FieldError> errors = {});  // 431
 Problem Internal(std::string detail);                                          // 500
 Problem Unavailable(std::string detail);                                       // 503
 

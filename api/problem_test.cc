@@ -22,6 +22,29 @@ TEST(ProblemTest, ErrorsArePresentEvenWhenEmpty) {
             R"("detail":"order not found","errors":[]})");
 }
 
+TEST(ProblemTest, ErrorsAreCutToTheFirstHundredAndTheDetailCountsTheRest) {
+  std::vector<FieldError> errors;
+  for (int i = 0; i < 250'000; ++i) {
+    errors.push_back({"roles[" + std::to_string(i) + "]", "must be customer or supplier"});
+  }
+  const std::string body = RenderProblem(Unprocessable(errors));
+  EXPECT_NE(
+      body.find(R"("detail":"the request has invalid values; 249900 more errors not listed")"),
+      std::string::npos)
+      << body.substr(0, 300);
+  EXPECT_NE(body.find(R"("field":"roles[99]")"), std::string::npos);
+  EXPECT_EQ(body.find(R"("field":"roles[100]")"), std::string::npos);
+  EXPECT_LT(body.size(), 8'000u);
+
+  errors.resize(101);
+  EXPECT_NE(RenderProblem(Unprocessable(errors)).find("; 1 more error not listed\""),
+            std::string::npos);
+  errors.resize(100);
+  EXPECT_NE(
+      RenderProblem(Unprocessable(errors)).find(R"("detail":"the request has invalid values")"),
+      std::string::npos);
+}
+
 TEST(ProblemTest, DetailAndFieldNamesAreEscaped) {
   Problem p = BadRequest("bad \"x\"", {{"a\nb", "unknown field"}});
   EXPECT_NE(RenderProblem(p).find(R"("detail":"bad \"x\"")"), std::string::npos);

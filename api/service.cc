@@ -1,5 +1,6 @@
 #include "api/service.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -244,6 +245,10 @@ void Service::Handle(HttpRequest request, Respond respond) {
       return TooMany(call, *wait, "this client address");
     }
   }
+  if (route == nullptr && request.method == "OPTIONS" && !allowed.empty() &&
+      !options_.cors_origins.empty() && !request.origin.empty()) {
+    return Preflight(call, request.origin, allowed);
+  }
   if (route == nullptr) {
     if (allowed.empty()) return Fail(call, NotFound("no such resource"));
     HttpResponse r = ToResponse(ProblemAnswer(MethodNotAllowed(absl::StrCat(
@@ -308,6 +313,25 @@ Respond Service::Measured(size_t route, int64_t start_us, std::string_view metho
     }
     respond(std::move(r));
   };
+}
+
+void Service::Preflight(Call& call, const std::string& origin,
+                        const std::vector<std::string>& methods) {
+  const std::vector<std::string>& allowed = options_.cors_origins;
+  if (std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) {
+    return Fail(call, Forbidden(absl::StrCat("the origin ", origin,
+                                             " may not call this API: it is not among "
+                                             "server.cors_origins")));
+  }
+  call.respond(
+      {.status = 204,
+       .content_type = {},
+       .body = {},
+       .headers = {{"Access-Control-Allow-Methods", absl::StrJoin(methods, ", ")},
+                   {"Access-Control-Allow-Headers",
+                    "Authorization, Content-Type, If-Match, Idempotency-Key, X-On-Behalf-Of, "
+                    "Last-Event-ID"},
+                   {"Access-Control-Max-Age", absl::StrCat(options_.cors_max_age_s)}}});
 }
 
 void Service::TooMany(Call& call, int64_t wait_us, std::string_view whose) {
@@ -538,6 +562,19 @@ void Service::TakeCensus(std::shared_ptr<StateCensus> census, std::function<void
 }
 
 void Service::Metrics(Call& call) {
+  if (!options_.metrics_token.empty()) {
+    const std::string& auth = call.request.authorization;
+    constexpr std::string_view kBearer = "Bearer ";
+    const bool bearer =
+        auth.size() > kBearer.size() && auth.compare(0, kBearer.size(), kBearer) == 0;
+    // The hashes are compared, so the time taken tells nothing of the token, its length included.
+    if (!bearer || !ConstantTimeEquals(Sha256Hex(auth.substr(kBearer.size())),
+                                       Sha256Hex(options_.metrics_token))) {
+      return Fail(call, Unauthorized(auth.empty()
+                                         ? "send the metrics token as Authorization: Bearer <token>"
+                                         : "the metrics token is not valid"));
+    }
+  }
   MetricsText out;
   request_metrics_.Write(out, [](size_t i) {
     return RequestMetrics::RouteLabel{Routes()[i].method, Routes()[i].pattern};

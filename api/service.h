@@ -15,13 +15,17 @@
 // - mutations of existing objects accept `If-Match: "<revision>"` (412 when stale; 428 when
 //   missing and `require_if_match` is set); reads and writes of one object carry its `ETag`;
 // - bodies must be `application/json` (415), and errors are RFC 9457 problem documents;
+// - with `cors_origins` set, `OPTIONS` with an `Origin` header is a CORS preflight, answered
+//   without a key: 204 with the path's methods, 403 for an origin not listed, 404 for a path
+//   no route has;
 // - with rate limits on, a /v1 request over its client address's bucket, or over its API key's
 //   once the key is checked, is answered 429 with Retry-After (api/rate_limiter.h); /healthz,
 //   /readyz and /metrics are never limited.
 //
 // Every answer is counted by route and status and timed (api/metrics.h), and with `access_log`
 // written to the log as one line (method, path without its query, route, status, duration, peer;
-// never a header or a body). `GET /metrics` answers those counts, the engine's and the state's.
+// never a header or a body). `GET /metrics` answers those counts, the engine's and the state's;
+// with `metrics_token` set, only to a request bearing it (401 otherwise).
 //
 // Thread-safety: Handle is safe from any number of I/O threads at once.
 
@@ -63,6 +67,11 @@ class Service : public HttpHandler {
     bool access_log = false;         // A log line per answered request.
     RateLimiter::Options per_key;    // A rate of 0 is off.
     RateLimiter::Options per_address;
+    // Origins whose preflight requests (OPTIONS with Origin) are answered 204; empty: CORS off.
+    // The CORS headers of the other answers are the HTTP server's (api/http_server.h).
+    std::vector<std::string> cors_origins;
+    int cors_max_age_s = 600;   // Access-Control-Max-Age of a preflight's answer.
+    std::string metrics_token;  // GET /metrics needs `Authorization: Bearer <it>`; empty: open.
     // Appends the metric families the service does not own (the HTTP server's, the process's)
     // to GET /metrics; called on the requesting I/O thread.
     std::function<void(MetricsText&)> more_metrics;
@@ -194,6 +203,9 @@ class Service : public HttpHandler {
   // `access_log`).
   Respond Measured(size_t route, int64_t start_us, std::string_view method, std::string_view path,
                    const std::string& remote, Respond respond);
+  // The answer to a CORS preflight of a path whose routes take `methods`: 204 with what the
+  // browser may send there, or 403 for an origin not in cors_origins.
+  void Preflight(Call& call, const std::string& origin, const std::vector<std::string>& methods);
   // 429 for a client over its rate limit; `wait_us` until it may send again.
   void TooMany(Call& call, int64_t wait_us, std::string_view whose);
 

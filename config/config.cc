@@ -89,7 +89,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 // --- subex.toml -------------------------------------------------------------------------------
 
-enum class Kind { kNumber, kInteger, kMoney, kPath, kBool, kAddress, kChoice };
+// kOrigins: a list of web origins; kSecret: a string of visible ASCII, possibly empty.
+enum class Kind { kNumber, kInteger, kMoney, kPath, kBool, kAddress, kChoice, kOrigins, kSecret };
 
 // One key of a section: its type, its inclusive range and where its value goes.
 struct Field {
@@ -98,7 +99,7 @@ struct Field {
   double min = 0;
   double max = 0;
   bool min_exclusive = false;  // The range is (min, max] rather than [min, max].
-  std::variant<double*, int32_t*, int64_t*, std::string*, bool*> out;
+  std::variant<double*, int32_t*, int64_t*, std::string*, bool*, std::vector<std::string>*> out;
   std::vector<std::string_view> choices = {};  // For kChoice.
 };
 
@@ -159,7 +160,12 @@ std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
         {"tick_ms", Kind::kInteger, 10, 3'600'000, false, &sv.tick_ms},
         {"require_if_match", Kind::kBool, 0, 0, false, &sv.require_if_match},
         {"drain_timeout_ms", Kind::kInteger, 0, 3'600'000, false, &sv.drain_timeout_ms},
-        {"shutdown_timeout_ms", Kind::kInteger, 100, 3'600'000, false, &sv.shutdown_timeout_ms}}},
+        {"shutdown_timeout_ms", Kind::kInteger, 100, 3'600'000, false, &sv.shutdown_timeout_ms},
+        {"close_drain_bytes", Kind::kInteger, 0, 1 << 30, false, &sv.close_drain_bytes},
+        {"close_drain_ms", Kind::kInteger, 0, 600'000, false, &sv.close_drain_ms},
+        {"cors_origins", Kind::kOrigins, 0, 0, false, &sv.cors_origins},
+        {"cors_max_age_s", Kind::kInteger, 0, 86'400, false, &sv.cors_max_age_s},
+        {"metrics_token", Kind::kSecret, 0, 0, false, &sv.metrics_token}}},
       {"storage",
        {{"data_dir", Kind::kPath, 0, 0, false, &st.data_dir},
         {"max_batch", Kind::kInteger, 1, 1'000'000, false, &st.max_batch},
@@ -200,6 +206,11 @@ std::string Expected(const Field& f) {
       return "expected true or false";
     case Kind::kAddress:
       return "expected HOST:PORT, e.g. \"127.0.0.1:8080\" or \"[::1]:8080\"";
+    case Kind::kOrigins:
+      return "expected a list of origins \"scheme://host[:port]\" (http or https, no path), "
+             "e.g. [\"https://portal.example\"]";
+    case Kind::kSecret:
+      return "expected a string of visible ASCII characters, no spaces";
     case Kind::kChoice: {
       std::vector<absl::string_view> choices;
       for (std::string_view c : f.choices) choices.push_back(Sv(c));
@@ -224,7 +235,43 @@ std::optional<Kopecks> ToKopecks(double rub) {
 }
 
 bool IsText(Kind kind) {
-  return kind == Kind::kPath || kind == Kind::kAddress || kind == Kind::kChoice;
+  return kind == Kind::kPath || kind == Kind::kAddress || kind == Kind::kChoice ||
+         kind == Kind::kSecret;
+}
+
+// "https://portal.example" or "http://localhost:3000": what a browser sends as Origin.
+bool IsOrigin(std::string_view s) {
+  const size_t scheme_end = s.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  const std::string_view scheme = s.substr(0, scheme_end);
+  const std::string_view host = s.substr(scheme_end + 3);
+  if ((scheme != "http" && scheme != "https") || host.empty()) return false;
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                    c == ':' || c == '[' || c == ']';
+    if (!ok) return false;  // No path, user, query, upper case or space.
+  }
+  return true;
+}
+
+bool IsVisibleAscii(std::string_view s) {
+  for (char c : s) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+bool ReadOrigins(const Field& f, const toml::node& node) {
+  const toml::array* list = node.as_array();
+  if (list == nullptr) return false;
+  std::vector<std::string> origins;
+  for (const toml::node& entry : *list) {
+    const toml::value<std::string>* s = entry.as_string();
+    if (s == nullptr || !IsOrigin(s->get())) return false;
+    origins.push_back(s->get());
+  }
+  *std::get<std::vector<std::string>*>(f.out) = std::move(origins);
+  return true;
 }
 
 // Stores `node` into the field when it is a value of the field's form; false otherwise.
@@ -233,6 +280,13 @@ bool ReadValue(const Field& f, const toml::node& node) {
     const toml::value<bool>* b = node.as_boolean();
     if (b == nullptr) return false;
     *std::get<bool*>(f.out) = b->get();
+    return true;
+  }
+  if (f.kind == Kind::kOrigins) return ReadOrigins(f, node);
+  if (f.kind == Kind::kSecret) {
+    const toml::value<std::string>* s = node.as_string();
+    if (s == nullptr || !IsVisibleAscii(s->get())) return false;
+    *std::get<std::string*>(f.out) = s->get();
     return true;
   }
   if (IsText(f.kind)) {
@@ -336,6 +390,17 @@ absl::Status ApplyOverride(const std::vector<Section>& sections, const Override&
   };
   if (IsText(field->kind)) {
     if (!ReadValue(*field, toml::value<std::string>(o.value))) return fail();
+    return absl::OkStatus();
+  }
+  if (field->kind == Kind::kOrigins) {  // Comma-separated: "https://a.example,https://b.example".
+    toml::array list;
+    for (size_t start = 0; start < o.value.size();) {
+      size_t end = o.value.find(',', start);
+      if (end == std::string::npos) end = o.value.size();
+      list.push_back(o.value.substr(start, end - start));
+      start = end + 1;
+    }
+    if (!ReadValue(*field, list)) return fail();
     return absl::OkStatus();
   }
   if (o.value.find_first_of("\n\r#=") != std::string::npos) return fail();
@@ -516,9 +581,13 @@ absl::StatusOr<Config> LoadConfig(const std::string& path, std::span<const Overr
   return ParseConfig(text, std::filesystem::path(path).parent_path().string(), path, overrides);
 }
 
-absl::StatusOr<Config> ParseConfig(std::string_view toml_text, const std::string& base_dir,
-                                   std::string_view source_name,
-                                   std::span<const Override> overrides) {
+namespace {
+
+// ParseConfig, or with `built_in_taxonomy` BuiltInConfig: the taxonomy is the embedded one
+// unless an override names a file.
+absl::StatusOr<Config> ReadConfigText(std::string_view toml_text, const std::string& base_dir,
+                                      std::string_view source_name,
+                                      std::span<const Override> overrides, bool built_in_taxonomy) {
   SUBEX_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source_name));
   Config config;
   std::string taxonomy_file = "processes.toml";
@@ -546,6 +615,12 @@ absl::StatusOr<Config> ParseConfig(std::string_view toml_text, const std::string
     SUBEX_RETURN_IF_ERROR(ApplyOverride(sections, o));
     if (o.key == "taxonomy.file") taxonomy_override = &o;
   }
+  if (built_in_taxonomy && taxonomy_override == nullptr) {
+    config.taxonomy_path = kBuiltInTaxonomy;
+    SUBEX_ASSIGN_OR_RETURN(config.taxonomy,
+                           BuildTaxonomy(BuiltInTaxonomyText(), "processes.toml (built in)"));
+    return config;
+  }
 
   std::filesystem::path path(taxonomy_file);
   if (path.is_relative() && !base_dir.empty() && taxonomy_override == nullptr) {
@@ -563,6 +638,18 @@ absl::StatusOr<Config> ParseConfig(std::string_view toml_text, const std::string
   }
   SUBEX_ASSIGN_OR_RETURN(config.taxonomy, BuildTaxonomy(*text, config.taxonomy_path));
   return config;
+}
+
+}  // namespace
+
+absl::StatusOr<Config> ParseConfig(std::string_view toml_text, const std::string& base_dir,
+                                   std::string_view source_name,
+                                   std::span<const Override> overrides) {
+  return ReadConfigText(toml_text, base_dir, source_name, overrides, false);
+}
+
+absl::StatusOr<Config> BuiltInConfig(std::span<const Override> overrides) {
+  return ReadConfigText("", "", "built-in defaults", overrides, true);
 }
 
 absl::StatusOr<std::vector<ProcessSpec>> ParseTaxonomy(std::string_view toml_text,

@@ -68,6 +68,14 @@ struct ServerSettings {
   // process exits at once with status 1.
   int32_t drain_timeout_ms = 10'000;
   int32_t shutdown_timeout_ms = 60'000;
+  // After an answer that ends a connection (413, 431, 400, Connection: close): how much more the
+  // client may send, and for how long, before the connection is closed (api/http_server.h).
+  int32_t close_drain_bytes = 8 * 1024 * 1024;
+  int32_t close_drain_ms = 5'000;
+  // Origins whose pages may call the API (CORS), each "scheme://host[:port]"; empty: none.
+  std::vector<std::string> cors_origins;
+  int32_t cors_max_age_s = 600;  // How long a browser may keep a preflight's answer.
+  std::string metrics_token;     // Bearer token GET /metrics requires; empty: open.
 };
 
 // Bounds on what one analytics request may ask for (`[analytics]`).
@@ -140,6 +148,16 @@ std::string EnvironmentVariable(std::string_view key);
 // (SUBEX_SERVER_...) but names none of its keys is InvalidArgument naming it; other variables,
 // SUBEX_CONFIG and SUBEX_ADMIN_KEY among them, are not settings and are left alone.
 absl::StatusOr<std::vector<Override>> OverridesFromEnvironment(const char* const* env);
+
+// The configuration subexd runs on when no file is named and none is at the default path: every
+// setting at its default, the taxonomy built into the binary (config/processes.toml as it was
+// when built), then `overrides` in order. A taxonomy.file override is read from that path,
+// relative to the working directory. `taxonomy_path` is kBuiltInTaxonomy unless overridden.
+absl::StatusOr<Config> BuiltInConfig(std::span<const Override> overrides = {});
+inline constexpr char kBuiltInTaxonomy[] = "(built in)";
+// The text of config/processes.toml as it was when the binary was built
+// (config/embed_taxonomy.cmake).
+std::string_view BuiltInTaxonomyText();
 
 // Reads the config file at `path` and the taxonomy it names, then applies `overrides` in order. A
 // missing file is NotFound; anything wrong inside either file is InvalidArgument naming the file,

@@ -538,6 +538,107 @@ unit = "machine_hour"
 tariff = 0.08
 )";
 
+// --- Edge settings: the lingering close, CORS, the metrics token ------------------------------
+
+TEST(ConfigTest, EdgeSettingsAreReadFromTheFileAndFromOverrides) {
+  absl::StatusOr<Config> config = ParseConfig(R"(
+    [server]
+    close_drain_bytes = 65_536
+    close_drain_ms = 250
+    cors_origins = ["https://portal.example", "http://localhost:3000"]
+    cors_max_age_s = 120
+    metrics_token = "scrape-Me_1"
+  )",
+                                              kConfigDir);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->server.close_drain_bytes, 65'536);
+  EXPECT_EQ(config->server.close_drain_ms, 250);
+  EXPECT_EQ(config->server.cors_origins,
+            (std::vector<std::string>{"https://portal.example", "http://localhost:3000"}));
+  EXPECT_EQ(config->server.cors_max_age_s, 120);
+  EXPECT_EQ(config->server.metrics_token, "scrape-Me_1");
+
+  const std::vector<Override> overrides = {
+      {"server.cors_origins", "https://a.example,https://b.example:8443", "--server.cors_origins"},
+      {"server.metrics_token", "t0ken", "$SUBEX_SERVER_METRICS_TOKEN"}};
+  config = ParseConfig("", kConfigDir, "subex.toml", overrides);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->server.cors_origins,
+            (std::vector<std::string>{"https://a.example", "https://b.example:8443"}));
+  EXPECT_EQ(config->server.metrics_token, "t0ken");
+  // An empty flag turns CORS off again.
+  const std::vector<Override> off = {{"server.cors_origins", "", "--server.cors_origins"}};
+  config = ParseConfig("[server]\ncors_origins = [\"https://a.example\"]\n", kConfigDir,
+                       "subex.toml", off);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->server.cors_origins.empty());
+}
+
+TEST(ConfigTest, EdgeSettingsAreOffOrBoundedByDefault) {
+  const Config defaults;
+  EXPECT_TRUE(defaults.server.cors_origins.empty());
+  EXPECT_TRUE(defaults.server.metrics_token.empty());
+  EXPECT_GT(defaults.server.close_drain_bytes, defaults.server.max_body_bytes);
+  EXPECT_GT(defaults.server.close_drain_ms, 0);
+}
+
+TEST(ConfigTest, BadEdgeSettingsNameTheKeyAndTheExpectedForm) {
+  for (const char* bad :
+       {R"(["https://portal.example/"])", R"(["portal.example"])", R"(["ftp://portal.example"])",
+        R"(["https://Portal.example"])", R"(["*"])", R"("https://portal.example")", "[1]"}) {
+    EXPECT_THAT(Rejection(std::string("[server]\ncors_origins = ") + bad + "\n"),
+                HasSubstr("server.cors_origins: expected a list of origins"))
+        << bad;
+  }
+  EXPECT_THAT(Rejection("[server]\nmetrics_token = \"two words\"\n"),
+              HasSubstr("server.metrics_token: expected a string of visible ASCII characters"));
+  EXPECT_THAT(Rejection("[server]\nclose_drain_bytes = -1\n"),
+              HasSubstr("server.close_drain_bytes: expected an integer between 0 and 1073741824"));
+  EXPECT_THAT(Rejection("[server]\ncors_max_age_s = 86401\n"),
+              HasSubstr("server.cors_max_age_s: expected an integer between 0 and 86400"));
+  EXPECT_THAT(OverrideRejection("server.cors_origins", "https://a.example,,https://b.example",
+                                "--server.cors_origins"),
+              HasSubstr("--server.cors_origins: server.cors_origins: expected a list of origins"));
+}
+
+// --- Built-in defaults -------------------------------------------------------------------------
+
+TEST(ConfigTest, BuiltInConfigIsTheDefaultsWithTheShippedTaxonomy) {
+  absl::StatusOr<Config> built_in = BuiltInConfig();
+  ASSERT_TRUE(built_in.ok()) << built_in.status();
+  const Config defaults;
+  ExpectParamsEq(built_in->params, defaults.params);
+  EXPECT_EQ(built_in->server.listen, defaults.server.listen);
+  EXPECT_EQ(built_in->storage.data_dir, defaults.storage.data_dir);
+  EXPECT_EQ(built_in->taxonomy_path, kBuiltInTaxonomy);
+  // The same tree as the file in the repository.
+  absl::StatusOr<Taxonomy> shipped = LoadTaxonomy(kConfigDir + "/processes.toml");
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  ASSERT_EQ(built_in->taxonomy.size(), shipped->size());
+  for (uint32_t i = 0; i < shipped->size(); ++i) {
+    const ProcessNode& a = built_in->taxonomy.node(ProcessId{i});
+    const ProcessNode& b = shipped->node(ProcessId{i});
+    EXPECT_EQ(a.code, b.code);
+    EXPECT_EQ(a.unit, b.unit);
+  }
+}
+
+TEST(ConfigTest, BuiltInConfigTakesOverridesAndATaxonomyFile) {
+  std::string path = testing::TempDir() + "/config_test_small_processes.toml";
+  std::ofstream(path) << "[[process]]\ncode = \"casting\"\nname = \"Casting\"\n"
+                         "unit = \"kg\"\ntariff = 0.5\n";
+  const std::vector<Override> overrides = {{"server.io_threads", "3", "--server.io_threads"},
+                                           {"taxonomy.file", path, "--taxonomy.file"}};
+  absl::StatusOr<Config> config = BuiltInConfig(overrides);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->server.io_threads, 3);
+  EXPECT_NE(config->taxonomy_path, kBuiltInTaxonomy);
+  EXPECT_EQ(config->taxonomy.size(), 1u);
+  std::remove(path.c_str());
+  const std::vector<Override> bad = {{"server.io_threads", "0", "--server.io_threads"}};
+  EXPECT_EQ(BuiltInConfig(bad).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(ConfigTaxonomyTest, ParsesBranchesAndChildren) {
   std::string text =
       std::string(kBranch) + "[[process]]\ncode = \"machining.milling\"\n" + "name = \"Milling\"\n";

@@ -4,7 +4,9 @@
 //          [--SECTION.KEY=VALUE ...]                                     (server/flags.h)
 //
 // The configuration is the file (--config, else $SUBEX_CONFIG, else config/subex.toml), then the
-// $SUBEX_SECTION_KEY environment variables, then the --section.key flags (config/config.h).
+// $SUBEX_SECTION_KEY environment variables, then the --section.key flags (config/config.h). When
+// no file is named and there is no config/subex.toml in the working directory, it runs on the
+// built-in defaults and taxonomy, and its log says so; a named file that is missing is an error.
 //
 // On start it recovers the state from DIR (snapshot + journal), loads the API keys, and listens.
 // The operator's admin key is $SUBEX_ADMIN_KEY, or the one kept in DIR/admin.key, which is made
@@ -391,6 +393,9 @@ int Serve(Config config, bool demo) {
        .per_address = {.per_second = rl.per_address_per_second,
                        .burst = rl.per_address_burst,
                        .max_clients = rl.max_clients},
+       .cors_origins = sv.cors_origins,
+       .cors_max_age_s = sv.cors_max_age_s,
+       .metrics_token = sv.metrics_token,
        .more_metrics = [&http, start_unix_seconds](MetricsText& out) {
          out.Family("subex_http_open_connections", "gauge", "Connections open now.");
          out.Sample("subex_http_open_connections", {},
@@ -415,7 +420,10 @@ int Serve(Config config, bool demo) {
                               .request_timeout = std::chrono::milliseconds(sv.request_timeout_ms),
                               .idle_timeout = std::chrono::milliseconds(sv.idle_timeout_ms),
                               .max_connections = sv.max_connections,
-                              .max_pipelined = sv.max_pipelined});
+                              .max_pipelined = sv.max_pipelined,
+                              .close_drain_bytes = static_cast<size_t>(sv.close_drain_bytes),
+                              .close_drain = std::chrono::milliseconds(sv.close_drain_ms),
+                              .cors_origins = sv.cors_origins});
   http = &server;
   if (absl::Status s = server.Start(); !s.ok()) {
     Log(LogLevel::kError, "cannot listen", {{"error", std::string(s.message())}});
@@ -453,12 +461,21 @@ int Serve(Config config, bool demo) {
   return 0;
 }
 
-// Reads the configuration: the file, then the environment, then the flags.
+// Reads the configuration: the file, then the environment, then the flags. With no file named
+// (--config, $SUBEX_CONFIG) and none at the default path, the built-in defaults, and `path` is
+// left empty; a named file that is missing is an error.
 absl::StatusOr<Config> ReadConfig(const Flags& flags, std::string& path) {
   path = flags.config.value_or(DefaultConfigPath());
   absl::StatusOr<std::vector<Override>> overrides = OverridesFromEnvironment(environ);
   if (!overrides.ok()) return overrides.status();
   overrides->insert(overrides->end(), flags.settings.begin(), flags.settings.end());
+  const char* named_by_env = std::getenv(kConfigEnvVar);
+  const bool named = flags.config || (named_by_env != nullptr && *named_by_env != '\0');
+  std::error_code ec;
+  if (!named && !std::filesystem::exists(path, ec)) {
+    path.clear();
+    return BuiltInConfig(*overrides);
+  }
   return LoadConfig(path, *overrides);
 }
 
@@ -518,9 +535,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   subex::SetLogLevel(*subex::ParseLogLevel(config->log.level));
-  subex::Log(subex::LogLevel::kInfo, "configured",
-             {{"config", path},
-              {"taxonomy", config->taxonomy_path},
-              {"processes", static_cast<uint64_t>(config->taxonomy.size())}});
+  // Without a file, the one line that says so: no config/subex.toml here, the defaults instead.
+  subex::Log(
+      subex::LogLevel::kInfo,
+      path.empty() ? "no configuration file: running on the built-in defaults" : "configured",
+      {{"config", path.empty() ? std::string("none; no ") + subex::kDefaultConfigPath +
+                                     " in the working directory"
+                               : path},
+       {"taxonomy", config->taxonomy_path},
+       {"processes", static_cast<uint64_t>(config->taxonomy.size())}});
   return subex::Serve(*std::move(config), flags->demo);
 }

@@ -6,9 +6,16 @@
 // One server serves the whole catalogue; each case opens a connection of its own, since the
 // server closes the connection after a request it could not read.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -115,6 +122,57 @@ TEST_F(HostileTest, MalformedHttpIsRefusedAndChangesNothing) {
          400);
 }
 
+// A client that writes its whole request before it reads (as many do) gets the answer to a request
+// over a limit, not a reset: the server answers, stops sending, and reads what is still coming
+// before it closes. Each case 20 times, on a connection of its own; every byte must be written.
+// 7 MB each: more than the sockets' buffers hold (4 MB of send buffer on Linux by default), so a
+// server that closes at once resets the connection while the client still writes, and within
+// the default server.close_drain_bytes (8 MiB).
+TEST_F(HostileTest, OverLimitAnswersArriveToAClientThatSendsEverythingFirst) {
+  struct Case {
+    std::string what, bytes, field;
+    int status;
+  };
+  const std::string big_body(7'000'000, ' ');
+  const std::vector<Case> cases = {
+      {"a body of 7 MB over max_body_bytes, sent in full",
+       OrderHead("Content-Length: " + std::to_string(big_body.size()) + "\r\n") + big_body, "body",
+       413},
+      {"a chunked body that grows over max_body_bytes, sent in full",
+       OrderHead("Transfer-Encoding: chunked\r\n") +
+           [] {
+             std::string chunks;
+             for (int i = 0; i < 105; ++i) {
+               chunks += "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
+             }
+             return chunks + "0\r\n\r\n";
+           }(),
+       "body", 413},
+      {"a head of 7 MB over max_header_bytes, sent in full",
+       "GET /v1/orders HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(7'000'000, 'a') + "\r\n\r\n",
+       "headers", 431},
+      {"bytes that are not HTTP, then 7 MB more",
+       "HELLO THERE\r\n\r\n" + big_body, "request", 400},
+  };
+  for (const Case& c : cases) {
+    int arrived = 0;
+    for (int i = 0; i < 20; ++i) {
+      SCOPED_TRACE(c.what + ", try " + std::to_string(i + 1));
+      HttpClient client(server_->port());
+      const bool written = client.Write(c.bytes);
+      EXPECT_TRUE(written) << "the connection was cut before the request was written";
+      const HttpClient::Response r = client.SendRaw("");  // Reads the answer.
+      EXPECT_EQ(r.status, c.status) << r.body;
+      EXPECT_EQ(r.header("content-type"), "application/problem+json");
+      EXPECT_EQ(At(r.body, "/status"), std::to_string(c.status)) << r.body;
+      EXPECT_EQ(At(r.body, "/errors/0/field"), c.field) << r.body;
+      arrived += written && r.status == c.status ? 1 : 0;
+    }
+    EXPECT_EQ(arrived, 20) << c.what;
+  }
+  EXPECT_EQ(StateHash(), before_);
+}
+
 TEST_F(HostileTest, BadBodiesAreRefusedAndChangeNothing) {
   Expect("truncated JSON", PostOrder(std::string(kOrderBody).substr(0, 60)), 400);
   Expect("trailing bytes after the object", PostOrder(std::string(kOrderBody) + " x"), 400);
@@ -169,6 +227,21 @@ TEST_F(HostileTest, BadBodiesAreRefusedAndChangeNothing) {
                    R"("due":")" +
                    DayFromToday(27) + R"(","max_unit_price":100})"),
          422, "start");
+}
+
+// A body of 250,000 bad values answers a problem that lists the first 100 and counts the rest.
+TEST_F(HostileTest, AHugeListOfBadValuesAnswersASmallProblem) {
+  std::string roles = "\"x\"";
+  for (int i = 1; i < 250'000; ++i) roles += ",\"x\"";
+  const std::string body = MemberBody("Flood", "7707083893", 55.75, 37.61, roles);
+  ASSERT_LT(body.size(), 1'048'576u);  // Under max_body_bytes: the reader sees every value.
+  HttpClient c(server_->port());
+  const HttpClient::Response r = c.Send("POST", "/v1/members", kAdmin, body);
+  Expect("250,000 bad roles", r, 422);
+  EXPECT_EQ(Count(r.body, "/errors"), 100u) << r.body.substr(0, 400);
+  EXPECT_THAT(At(r.body, "/errors/0/field"), HasSubstr("roles"));
+  EXPECT_THAT(At(r.body, "/detail"), ::testing::MatchesRegex(".*; [0-9]+ more errors not listed"));
+  EXPECT_LT(r.body.size(), 20'000u);
 }
 
 TEST_F(HostileTest, WrongMethodsTypesAndKeysAreRefusedAndChangeNothing) {
@@ -243,6 +316,65 @@ TEST_F(HostileTest, ThousandsOfIdleConnectionsDoNotStopOthersBeingServed) {
   HttpClient writer(server_->port());
   HttpClient::Response placed = writer.Send("POST", "/v1/orders", customer_key_, kOrderBody);
   EXPECT_EQ(placed.status, 201) << placed.body;
+}
+
+// A client that goes on sending after its answer is cut off once it has sent close_drain_bytes
+// more; the drain's time limit is set beyond the test's, so only the byte limit can cut it.
+class DrainBoundTest : public HostileTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--server.close_drain_bytes=65536", "--server.close_drain_ms=600000"};
+  }
+};
+
+TEST_F(DrainBoundTest, AClientThatKeepsSendingPastTheBoundIsCut) {
+  HttpClient client(server_->port());
+  ASSERT_TRUE(client.Write(OrderHead("Content-Length: 5000000\r\n")));  // Answered 413.
+  // 256 MB more, far beyond what the sockets' buffers hold: only a reading server takes it all.
+  const std::string chunk(1 << 20, ' ');
+  int written = 0;
+  while (written < 256 && client.Write(chunk)) ++written;
+  EXPECT_LT(written, 256) << "the server read everything the client sent";
+  EXPECT_EQ(StateHash(), before_);
+}
+
+// A client that does not close after its answer is closed on after close_drain_ms, even while it
+// trickles bytes (far fewer than close_drain_bytes).
+class DrainTimeTest : public HostileTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override { return {"--server.close_drain_ms=200"}; }
+};
+
+TEST_F(DrainTimeTest, AClientThatDoesNotCloseIsClosedOnAfterTheDrainTime) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server_->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval timeout{.tv_sec = 30, .tv_usec = 0};  // Guards a hang only.
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  const std::string head =
+      "GET /v1/orders HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(20'000, 'a') + "\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  // The answer, then the end of the server's stream: it sends nothing more.
+  std::string answer;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<size_t>(n));
+  EXPECT_EQ(n, 0) << "not the end of the stream: " << std::strerror(errno);
+  EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 431 "));
+  EXPECT_THAT(answer, HasSubstr(R"("errors":[{"field":"headers")"));
+  // A byte every 10 ms: once the server has closed its socket, a send is refused. The 30 s the
+  // loop may last only guard against a server that never closes.
+  int sent = 0;
+  while (sent < 3'000 && ::send(fd, "x", 1, MSG_NOSIGNAL) == 1) {
+    ++sent;
+    ::usleep(10'000);
+  }
+  ::close(fd);
+  EXPECT_LT(sent, 3'000) << "the server never closed the connection";
 }
 
 class RateLimitedTest : public HostileTest {

@@ -36,6 +36,17 @@ out=$(cd / && "$prefix/bin/subexd" --config "$prefix/etc/subex/subex.toml" --dem
 grep -q "taxonomy $prefix/etc/subex/processes.toml" <<<"$out" ||
   fail "the installed config does not find the installed taxonomy: $out"
 
+# Without a configuration file, from a directory that has none, the installed binary runs on its
+# built-in defaults and taxonomy and says so. The address is one this machine does not have, so
+# it stops right after reading its configuration.
+work=$(mktemp -d)
+trap 'rm -rf "$prefix" "$work"' EXIT
+out=$(cd "$work" && env -u SUBEX_CONFIG SUBEX_ADMIN_KEY=sx_install_check \
+  "$prefix/bin/subexd" --listen 203.0.113.1:1 --data-dir "$work/data" 2>&1) || true
+grep -q '"msg":"no configuration file: running on the built-in defaults"' <<<"$out" ||
+  fail "without a configuration file the installed binary does not run on its defaults: $out"
+grep -q '"taxonomy":"(built in)"' <<<"$out" || fail "the built-in taxonomy is not used: $out"
+
 if command -v systemd-analyze >/dev/null 2>&1; then
   # Misspelt directives, bad values and a missing ExecStart binary are all reported here.
   verify=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify: $verify"

@@ -2,11 +2,19 @@
 // their errors, the /metrics exposition after a known sequence of requests, the JSON log and what
 // it never holds, and rate limits. The graceful stop is in stop_e2e_test.cc.
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -319,6 +327,295 @@ TEST_F(ConfigE2ETest, TheListenFlagBeatsTheEnvironment) {
   EXPECT_EQ(client.Send("GET", "/healthz").status, 200);
   client.Close();
   EXPECT_EQ(server.Stop(), 0);
+}
+
+// --- Built-in defaults -------------------------------------------------------------------------
+
+// subexd started as an installed binary is: from a working directory of its own, with no
+// --config and no $SUBEX_CONFIG. Waits for it to listen or exit; `Stop` ends it with SIGTERM.
+class BareSubexd {
+ public:
+  BareSubexd(std::string cwd, std::vector<std::string> args)
+      : cwd_(std::move(cwd)), args_(std::move(args)) {}
+  ~BareSubexd() {
+    if (pid_ > 0) Stop();
+  }
+
+  // True once it listens; false when it exits first (then `status()` says how).
+  bool Start() {
+    int fds[2];
+    if (::pipe(fds) != 0) return false;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], STDOUT_FILENO);
+      ::dup2(fds[1], STDERR_FILENO);
+      ::close(fds[0]);
+      if (::chdir(cwd_.c_str()) != 0) std::_Exit(126);
+      ::unsetenv("SUBEX_CONFIG");
+      ::setenv("SUBEX_ADMIN_KEY", kAdminKey, 1);
+      std::vector<std::string> args = {SUBEX_SUBEXD, "--listen", "127.0.0.1:0"};
+      args.insert(args.end(), args_.begin(), args_.end());
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(SUBEX_SUBEXD, argv.data());
+      std::_Exit(127);
+    }
+    ::close(fds[1]);
+    fd_ = fds[0];
+    constexpr std::string_view kListening = "listening on http://127.0.0.1:";
+    for (;;) {
+      const size_t at = output_.find(kListening);
+      if (at != std::string::npos && output_.find('\n', at) != std::string::npos) {
+        port_ = static_cast<uint16_t>(std::atoi(output_.c_str() + at + kListening.size()));
+        return true;
+      }
+      if (!ReadSome()) {
+        Reap();
+        return false;
+      }
+    }
+  }
+  int Stop() {
+    ::kill(pid_, SIGTERM);
+    while (ReadSome()) {
+    }
+    return Reap();
+  }
+
+  uint16_t port() const { return port_; }
+  int status() const { return status_; }
+  const std::string& output() const { return output_; }
+
+ private:
+  bool ReadSome() {
+    char chunk[4096];
+    const ssize_t n = ::read(fd_, chunk, sizeof chunk);
+    if (n <= 0) return false;
+    output_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+  int Reap() {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    ::close(fd_);
+    pid_ = -1;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return status_;
+  }
+
+  std::string cwd_;
+  std::vector<std::string> args_;
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  int status_ = -1;
+  std::string output_;
+};
+
+TEST(BuiltInDefaultsTest, WithoutAConfigFileItRunsOnTheBuiltInDefaultsAndSaysSo) {
+  TempDir cwd;  // No config/subex.toml in it.
+  BareSubexd server(cwd.path(), {});
+  ASSERT_TRUE(server.Start()) << server.output();
+  HttpClient client(server.port());
+  EXPECT_EQ(client.Send("GET", "/healthz").status, 200);
+  // The built-in taxonomy: the processes the shipped file lists (PRODUCT §2's machining branch).
+  const HttpClient::Response processes = client.Send("GET", "/v1/processes", kAdmin);
+  EXPECT_EQ(processes.status, 200) << processes.body;
+  EXPECT_THAT(processes.body, HasSubstr(R"("machining.milling.cnc_5axis")"));
+  client.Close();
+  EXPECT_EQ(server.Stop(), 0) << server.output();
+  // One JSON line says so; the data directory is the default one, relative to the working one.
+  EXPECT_THAT(server.output(),
+              HasSubstr(R"("msg":"no configuration file: running on the built-in defaults")"));
+  EXPECT_TRUE(std::filesystem::exists(cwd.path() + "/data/admin.key") ||
+              std::filesystem::exists(cwd.path() + "/data/journal"));
+}
+
+TEST(BuiltInDefaultsTest, ANamedConfigFileThatIsMissingStaysAnError) {
+  TempDir cwd;
+  BareSubexd named(cwd.path(), {"--config", "subex.toml"});
+  EXPECT_FALSE(named.Start());
+  EXPECT_EQ(named.status(), 2);
+  EXPECT_THAT(named.output(), HasSubstr("cannot read subex.toml"));
+}
+
+// --- CORS ----------------------------------------------------------------------------------------
+
+constexpr char kPortal[] = "https://portal.example";
+
+class CorsTest : public ApiTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--server.cors_origins=https://portal.example,http://localhost:3000",
+            "--server.cors_max_age_s=123"};
+  }
+
+  HttpClient::Response Preflight(const std::string& path, const std::string& origin,
+                                 const std::string& method = "POST") {
+    HttpClient c(server_->port());
+    return c.Send("OPTIONS", path, "", "",
+                  {{"Origin", origin}, {"Access-Control-Request-Method", method}});
+  }
+};
+
+// What a browser checks on an answer to a page of an allowed origin.
+void ExpectCorsAnswer(const HttpClient::Response& r, const std::string& origin) {
+  EXPECT_EQ(r.header("access-control-allow-origin"), origin) << r.status;
+  EXPECT_EQ(r.header("access-control-expose-headers"),
+            "ETag, Location, Retry-After, Idempotent-Replayed");
+  EXPECT_EQ(r.header("vary"), "Origin");
+}
+
+// Every path of the served OpenAPI document (its {…} segments filled in) answers a preflight
+// from an allowed origin, without a key, with the methods the document gives it.
+TEST_F(CorsTest, APreflightOfEveryPathOfTheDocumentIsAnsweredWithItsMethods) {
+  const HttpClient::Response doc = Send("GET", "/v1/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  simdjson::dom::parser parser;
+  simdjson::dom::object paths;
+  ASSERT_EQ(parser.parse(doc.body)["paths"].get_object().get(paths), simdjson::SUCCESS);
+  const std::set<std::string> kMethods = {"get", "put", "post", "delete", "patch"};
+  size_t checked = 0;
+  for (auto [path_view, item] : paths) {
+    std::string path(path_view);
+    for (size_t open; (open = path.find('{')) != std::string::npos;) {
+      path.replace(open, path.find('}', open) - open + 1, "x1");
+    }
+    std::set<std::string> want;
+    simdjson::dom::object operations;
+    ASSERT_EQ(item.get_object().get(operations), simdjson::SUCCESS);
+    for (auto [key, value] : operations) {
+      std::string m(key);
+      if (!kMethods.contains(m)) continue;
+      std::transform(m.begin(), m.end(), m.begin(), ::toupper);
+      want.insert(m);
+    }
+    SCOPED_TRACE(path);
+    const HttpClient::Response r = Preflight(path, kPortal);
+    EXPECT_EQ(r.status, 204) << r.body;
+    ExpectCorsAnswer(r, kPortal);
+    std::set<std::string> got;
+    const std::string methods = r.header("access-control-allow-methods");
+    for (size_t start = 0; start < methods.size();) {
+      size_t end = methods.find(", ", start);
+      if (end == std::string::npos) end = methods.size();
+      got.insert(methods.substr(start, end - start));
+      start = end + 2;
+    }
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(r.header("access-control-allow-headers"),
+              "Authorization, Content-Type, If-Match, Idempotency-Key, X-On-Behalf-Of, "
+              "Last-Event-ID");
+    EXPECT_EQ(r.header("access-control-max-age"), "123");
+    ++checked;
+  }
+  EXPECT_GE(checked, 30u);
+}
+
+TEST_F(CorsTest, APreflightFromAnotherOriginIs403AndOfAnUnknownPath404) {
+  const HttpClient::Response other = Preflight("/v1/orders", "https://evil.example");
+  EXPECT_EQ(other.status, 403) << other.body;
+  EXPECT_EQ(other.header("content-type"), "application/problem+json");
+  EXPECT_THAT(At(other.body, "/detail"), HasSubstr("server.cors_origins"));
+  EXPECT_EQ(other.header("access-control-allow-origin"), "");
+  EXPECT_EQ(other.header("vary"), "Origin");
+  // Origins are compared as the browser sends them: scheme, host and port.
+  EXPECT_EQ(Preflight("/v1/orders", "http://portal.example").status, 403);
+  EXPECT_EQ(Preflight("/v1/orders", "https://portal.example:8443").status, 403);
+
+  const HttpClient::Response nowhere = Preflight("/v1/nowhere", kPortal);
+  EXPECT_EQ(nowhere.status, 404) << nowhere.body;
+  ExpectCorsAnswer(nowhere, kPortal);
+}
+
+TEST_F(CorsTest, EveryAnswerToAnAllowedOriginCarriesTheHeadersProblemsAndTheHttpLayersToo) {
+  MakeMarket();
+  const std::vector<std::pair<std::string, std::string>> from_portal = {{"Origin", kPortal}};
+  HttpClient::Response created = Send("POST", "/v1/offers", supplier_key_, kOfferBody, from_portal);
+  EXPECT_EQ(created.status, 201) << created.body;
+  ExpectCorsAnswer(created, kPortal);
+  EXPECT_FALSE(created.header("location").empty());
+  const HttpClient::Response unauthorized = Send("GET", "/v1/orders", "", "", from_portal);
+  EXPECT_EQ(unauthorized.status, 401);
+  ExpectCorsAnswer(unauthorized, kPortal);
+  const HttpClient::Response local =
+      Send("GET", "/v1/orders", customer_key_, "", {{"Origin", "http://localhost:3000"}});
+  EXPECT_EQ(local.status, 200);
+  ExpectCorsAnswer(local, "http://localhost:3000");
+  const HttpClient::Response other =
+      Send("GET", "/v1/orders", customer_key_, "", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.header("access-control-allow-origin"), "");
+  EXPECT_EQ(other.header("vary"), "Origin");
+
+  // The HTTP layer's own answers: a body too large (413) and a head too large (431).
+  {
+    HttpClient c(server_->port());
+    ASSERT_TRUE(c.Write("POST /v1/orders HTTP/1.1\r\nHost: x\r\nOrigin: " + std::string(kPortal) +
+                        "\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n"));
+    const HttpClient::Response r = c.SendRaw("");
+    EXPECT_EQ(r.status, 413) << r.body;
+    ExpectCorsAnswer(r, kPortal);
+  }
+  {
+    HttpClient c(server_->port());
+    const HttpClient::Response r =
+        c.SendRaw("GET /v1/orders HTTP/1.1\r\nHost: x\r\nOrigin: " + std::string(kPortal) +
+                  "\r\nX-Pad: " + std::string(20'000, 'a') + "\r\n\r\n");
+    EXPECT_EQ(r.status, 431) << r.body;
+    ExpectCorsAnswer(r, kPortal);
+  }
+}
+
+TEST_F(OpsTest, WithoutCorsOriginsNoAnswerHasACorsHeader) {
+  const std::vector<std::pair<std::string, std::string>> from_portal = {{"Origin", kPortal}};
+  const HttpClient::Response health = Send("GET", "/healthz", "", "", from_portal);
+  EXPECT_EQ(health.status, 200);
+  for (const auto& [name, value] : health.headers) {
+    EXPECT_EQ(name.rfind("access-control-", 0), std::string::npos) << name;
+    EXPECT_NE(name, "vary");
+  }
+  const HttpClient::Response preflight =
+      Send("OPTIONS", "/v1/orders", "", "",
+           {{"Origin", kPortal}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(preflight.status, 405);  // As any method the path does not have.
+  EXPECT_EQ(preflight.header("access-control-allow-origin"), "");
+}
+
+// --- The metrics token ---------------------------------------------------------------------------
+
+class MetricsTokenTest : public ApiTest {
+ protected:
+  std::vector<std::string> ServerArgs() const override {
+    return {"--server.metrics_token=scrape-7f3a9c"};
+  }
+};
+
+TEST_F(MetricsTokenTest, MetricsNeedTheTokenAndNothingElseOpensThem) {
+  for (const auto& [what, authorization] : std::vector<std::pair<std::string, std::string>>{
+           {"no token", ""},
+           {"a wrong token", "Bearer scrape-7f3a9d"},
+           {"a prefix of the token", "Bearer scrape-7f3a"},
+           {"the token and more", "Bearer scrape-7f3a9cc"},
+           {"the token in another scheme", "Basic scrape-7f3a9c"},
+           {"the admin key", std::string("Bearer ") + kAdminKey}}) {
+    SCOPED_TRACE(what);
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (!authorization.empty()) headers.emplace_back("Authorization", authorization);
+    const HttpClient::Response r = Send("GET", "/metrics", "", "", headers);
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/problem+json");
+    EXPECT_EQ(r.header("www-authenticate"), "Bearer");
+    EXPECT_EQ(At(r.body, "/status"), "401");
+    EXPECT_THAT(r.body, Not(HasSubstr("subex_http_requests_total")));
+  }
+  const HttpClient::Response ok =
+      Send("GET", "/metrics", "", "", {{"Authorization", "Bearer scrape-7f3a9c"}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_THAT(ok.body, HasSubstr("subex_http_requests_total"));
+  // The other operations routes stay open.
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
 }
 
 // --- Rate limits -------------------------------------------------------------------------------
