@@ -505,7 +505,7 @@ TEST(SnapshotTest, TheSecretKeyingPublicIdsIsKept) {
   std::shared_ptr<const Taxonomy> taxonomy = MakeTaxonomy();
   Engine engine(taxonomy, Params{});
   const std::string secret(kPublicIdSecretBytes, '\x07');
-  const Instant now = StartOf(*ParseDay("2026-03-02"));
+  Instant now = StartOf(*ParseDay("2026-03-02"));
   ASSERT_FALSE(engine.Execute(KeyPublicIds{kOperator, secret}, now).rejection);
   CommandSource source(4);
   for (int i = 0; i < 300; ++i) engine.Execute(source.Next(engine.state(), now), now);
