@@ -234,12 +234,16 @@ bool SetUpPublicIds(DurableEngine& engine) {
       return false;
     }
   }
-  std::promise<std::string> secret;
+  std::promise<absl::StatusOr<std::string>> secret;
   engine.Query([](const State& s) { return s.public_id_secret(); },
-               [&secret](absl::StatusOr<std::string> r) {
-                 secret.set_value(r.ok() ? *std::move(r) : std::string());
-               });
-  const PublicIdScheme scheme(secret.get_future().get());
+               [&secret](absl::StatusOr<std::string> r) { secret.set_value(std::move(r)); });
+  absl::StatusOr<std::string> read = secret.get_future().get();
+  if (!read.ok()) {
+    Log(LogLevel::kError, "cannot read the public id secret",
+        {{"error", std::string(read.status().message())}});
+    return false;
+  }
+  const PublicIdScheme scheme(*read);
   SetPublicIdScheme(scheme);
   Log(LogLevel::kInfo, scheme.keyed() ? "public ids keyed by the journal's secret"
                                       : "public ids use the fixed scramble of an older journal");
