@@ -555,6 +555,8 @@ struct EventData {
     KeyPublicId(w, "member", e.member);
     KeyPublicId(w, "platform", e.platform);
   }
+  // The operator's record that ids are keyed; the secret itself is never shown.
+  void operator()(const PublicIdsKeyed&) const {}
   void operator()(const ContractConfirmed& e) const { KeyParties(e); }
   void operator()(const ContractDeclined& e) const {
     KeyParties(e);

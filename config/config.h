@@ -92,6 +92,8 @@ struct StorageSettings {
   int64_t snapshot_every_events = 1'000'000;  // 0: never.
   int64_t retain_events = 1'000'000;
   bool snapshot_on_stop = true;  // Write a snapshot on a clean stop, for a quick restart.
+  // How long an Idempotency-Key's stored answer is replayed; after it, a new request.
+  int32_t idempotency_retention_hours = 24;
 };
 
 // The structured log on stderr (`[log]`).

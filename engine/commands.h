@@ -13,6 +13,7 @@
 #ifndef SUBEX_ENGINE_COMMANDS_H_
 #define SUBEX_ENGINE_COMMANDS_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -273,12 +274,22 @@ struct RevokePlatform {
   MemberId platform;
   std::optional<int64_t> if_match;  // `by`'s revision.
 };
+
+// Operator only, and only as the first event of a fresh journal: the deployment's secret that
+// keys its public ids (api/ids.h), 32 random bytes the caller drew from a CSPRNG (the engine has
+// no I/O). Journalled so that recovery, snapshots and replicas agree on it; a journal that began
+// without one keeps the fixed scramble of older builds for good.
+inline constexpr size_t kPublicIdSecretBytes = 32;
+struct KeyPublicIds {
+  MemberId by = kOperator;
+  std::string secret;
+};
 using Command = std::variant<RegisterMember, UpdateMember, CreateCluster, JoinCluster, LeaveCluster,
                              BlockMember, UnblockMember, SuspendMember, PostOffer, WithdrawOffer,
                              PlaceOrder, CancelOrder, Tick, PlaceBid, WithdrawBid, AwardBids,
                              IssueKey, RevokeKey, AuthorizePlatform, RevokePlatform,
                              ConfirmContract, DeclineContract, DeliverContract, AcceptContract,
-                             DisputeContract, CancelContract>;
+                             DisputeContract, CancelContract, KeyPublicIds>;
 
 }  // namespace subex
 

@@ -59,6 +59,7 @@ Verdict DecideOn(const State& s, const IssueKey& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const RevokeKey& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const AuthorizePlatform& c, Instant now, Out& out);
 Verdict DecideOn(const State& s, const RevokePlatform& c, Instant now, Out& out);
+Verdict DecideOn(const State& s, const KeyPublicIds& c, Instant now, Out& out);
 
 }  // namespace subex::internal
 

@@ -251,4 +251,19 @@ Verdict DecideOn(const State& s, const RevokePlatform& c, Instant, Out& out) {
   return std::nullopt;
 }
 
+// Once, first: ids handed out under one scheme must never change to another, so a journal that
+// already holds anything keeps the scheme it began with.
+Verdict DecideOn(const State& s, const KeyPublicIds& c, Instant, Out& out) {
+  if (!IsOperator(c.by)) return OperatorOnly();
+  if (c.secret.size() != kPublicIdSecretBytes) {
+    return Rejection::Invalid({{"secret", "must be 32 bytes"}});
+  }
+  if (!s.public_id_secret().empty()) return Rejection::Conflict("public ids are already keyed");
+  if (s.last_seq() != 0) {
+    return Rejection::Conflict("public ids can only be keyed before the journal's first event");
+  }
+  out.push_back(PublicIdsKeyed{c.secret});
+  return std::nullopt;
+}
+
 }  // namespace subex::internal

@@ -151,6 +151,7 @@ struct TypeName {
   const char* operator()(const KeyRevoked&) const { return "key.revoked"; }
   const char* operator()(const PlatformAuthorized&) const { return "platform.authorized"; }
   const char* operator()(const PlatformRevoked&) const { return "platform.revoked"; }
+  const char* operator()(const PublicIdsKeyed&) const { return "ids.keyed"; }
 };
 
 struct PartiesVisitor {
@@ -191,6 +192,8 @@ struct PartiesVisitor {
   Parties operator()(const KeyRevoked&) const { return {}; }
   Parties operator()(const PlatformAuthorized& e) const { return {e.member, e.platform}; }
   Parties operator()(const PlatformRevoked& e) const { return {e.member, e.platform}; }
+  // The deployment's secret concerns no member.
+  Parties operator()(const PublicIdsKeyed&) const { return {}; }
 };
 
 }  // namespace

@@ -320,6 +320,12 @@ struct PlatformRevoked {
   MemberId platform;
 };
 
+// The deployment's public ids are keyed by `secret` (KeyPublicIds). The operator's internal
+// record: it concerns no member, and the feed never shows the secret.
+struct PublicIdsKeyed {
+  std::string secret;  // kPublicIdSecretBytes raw bytes.
+};
+
 using EventBody =
     std::variant<MemberRegistered, MemberUpdated, ClusterCreated, ClusterMemberAdded,
                  ClusterMemberRemoved, MemberBlocked, MemberUnblocked, MemberSuspended, OfferPosted,
@@ -329,7 +335,7 @@ using EventBody =
                  PlatformRevoked,
                  // Contracts.
                  ContractConfirmed, ContractDeclined, ContractLapsed, ContractDelivered,
-                 ContractAccepted, ContractDisputed, ContractCancelled>;
+                 ContractAccepted, ContractDisputed, ContractCancelled, PublicIdsKeyed>;
 
 struct Event {
   uint64_t seq = 0;  // Global, gap-free, from 1.

@@ -66,6 +66,7 @@ std::unique_ptr<State> State::Restore(std::shared_ptr<const Taxonomy> taxonomy, 
   s->now_ = image.now;
   s->last_seq_ = image.last_seq;
   s->max_reliability_ = image.max_reliability;
+  s->public_id_secret_ = std::move(image.public_id_secret);
   s->RebuildIndexes();
   return s;
 }
@@ -669,6 +670,8 @@ void State::On(const PlatformRevoked& e) {
   m.platforms.erase(std::find(m.platforms.begin(), m.platforms.end(), e.platform));
   ++m.revision;
 }
+
+void State::On(const PublicIdsKeyed& e) { public_id_secret_ = e.secret; }
 
 void State::On(const OrderAnnounced&) {}
 

@@ -56,6 +56,7 @@ struct StateImage {
   Instant now;
   uint64_t last_seq = 0;
   double max_reliability = 0;
+  std::string public_id_secret;  // Empty for a journal that began without one.
 };
 
 class State {
@@ -120,6 +121,10 @@ class State {
   Instant now() const { return now_; }
   uint64_t last_seq() const { return last_seq_; }
 
+  // The secret that keys the deployment's public ids (PublicIdsKeyed); empty when the journal
+  // began without one, and its ids keep the fixed scramble of older builds.
+  const std::string& public_id_secret() const { return public_id_secret_; }
+
   // The supplier's reliability on `today` (PRODUCT §2): outcomes within the window, shrunk
   // towards the prior.
   double Reliability(const Member& supplier, Day today) const;
@@ -179,6 +184,7 @@ class State {
   void On(const KeyRevoked& e);
   void On(const PlatformAuthorized& e);
   void On(const PlatformRevoked& e);
+  void On(const PublicIdsKeyed& e);
 
   void RebuildIndexes();
   // Extends the member's derived outcome sums by `o`, its newest outcome.
@@ -223,6 +229,7 @@ class State {
   double max_reliability_;
   Instant now_;
   uint64_t last_seq_ = 0;
+  std::string public_id_secret_;
   bool bulk_ = false;  // Between BeginBulkApply and EndBulkApply.
 };
 

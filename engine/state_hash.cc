@@ -161,6 +161,7 @@ uint64_t StateHash(const State& s) {
                .Add(key.revoked)
                .value();
   }
+  sum += Hasher(9).Add(std::string_view(s.public_id_secret())).value();
   return sum;
 }
 

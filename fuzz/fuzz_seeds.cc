@@ -44,6 +44,7 @@ int Main(int argc, char** argv) {
     events.insert(events.end(), out.events.begin(), out.events.end());
     return out;
   };
+  run(KeyPublicIds{kOperator, std::string(kPublicIdSecretBytes, 's')});  // ids.keyed first.
   for (int i = 0; i < 6; ++i) run(fuzz::MarketMember(i));
   run(CreateCluster{.name = "Cluster", .region = "RU-LIP"});
   run(JoinCluster{kOperator, ClusterId{0}, MemberId{1}});

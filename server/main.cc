@@ -218,6 +218,40 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
   return true;
 }
 
+// Keys a fresh journal's public ids with a new secret (its first event, so recovery, snapshots
+// and replicas agree on it), then makes the journal's scheme the process's: keyed, or the fixed
+// scramble of a journal that began before keyed ids, whose ids stay as they were.
+bool SetUpPublicIds(DurableEngine& engine) {
+  if (engine.durable_seq() == 0) {
+    std::promise<DurableEngine::Result> keyed;
+    engine.Submit({.command = KeyPublicIds{kOperator, NewPublicIdSecret()},
+                   .now = Now(),
+                   .idempotency_key = {},
+                   .render = {},
+                   .reply = [&keyed](DurableEngine::Result r) { keyed.set_value(std::move(r)); }});
+    DurableEngine::Result r = keyed.get_future().get();
+    if (!r.status.ok() || r.rejection) {
+      Log(LogLevel::kError, "cannot key public ids",
+          {{"error", r.rejection ? r.rejection->message : std::string(r.status.message())}});
+      return false;
+    }
+  }
+  std::promise<absl::StatusOr<std::string>> secret;
+  engine.Query([](const State& s) { return s.public_id_secret(); },
+               [&secret](absl::StatusOr<std::string> r) { secret.set_value(std::move(r)); });
+  absl::StatusOr<std::string> read = secret.get_future().get();
+  if (!read.ok()) {
+    Log(LogLevel::kError, "cannot read the public id secret",
+        {{"error", std::string(read.status().message())}});
+    return false;
+  }
+  const PublicIdScheme scheme(*read);
+  SetPublicIdScheme(scheme);
+  Log(LogLevel::kInfo, scheme.keyed() ? "public ids keyed by the journal's secret"
+                                      : "public ids use the fixed scramble of an older journal");
+  return true;
+}
+
 // Advances the engine's clock every `period` so that timers fire without traffic.
 class Ticker {
  public:
@@ -324,6 +358,8 @@ int Serve(Config config, bool demo) {
                            .snapshot_every_events = static_cast<uint64_t>(st.snapshot_every_events),
                            .retain_events = static_cast<uint64_t>(st.retain_events),
                            .snapshot_on_close = st.snapshot_on_stop,
+                           .idempotency_retention =
+                               std::chrono::hours(st.idempotency_retention_hours),
                            .on_durable = [&keys, &analytics,
                                           &feed_ptr](std::span<const Event> events) {
                              keys.Observe(events);
@@ -341,7 +377,9 @@ int Serve(Config config, bool demo) {
        {"events", engine->durable_seq()},
        {"replayed", engine->replayed_events()},
        {"ms", engine->recovery_us() / 1000}});
-  if (demo && engine->durable_seq() == 0 &&
+  const bool fresh = engine->durable_seq() == 0;
+  if (!SetUpPublicIds(*engine)) return 1;
+  if (demo && fresh &&
       !LoadDemo(*engine, dir, taxonomy, config.params)) {
     return 1;
   }

@@ -56,6 +56,7 @@ constexpr EventTag Tag(const OrderUnawarded*) { return EventTag::kOrderUnawarded
 constexpr EventTag Tag(const KeyRevoked*) { return EventTag::kKeyRevoked; }
 constexpr EventTag Tag(const PlatformAuthorized*) { return EventTag::kPlatformAuthorized; }
 constexpr EventTag Tag(const PlatformRevoked*) { return EventTag::kPlatformRevoked; }
+constexpr EventTag Tag(const PublicIdsKeyed*) { return EventTag::kPublicIdsKeyed; }
 
 template <typename T>
 constexpr uint8_t TagNumber() {
@@ -308,6 +309,11 @@ void Fields(F& f, Is<ContractCancelled> auto& e) {
   f("reason", e.reason);
   f("reopen_offer", e.reopen_offer);
   f("reopen_order", e.reopen_order);
+}
+
+template <typename F>
+void Fields(F& f, Is<PublicIdsKeyed> auto& e) {
+  f("secret", e.secret);
 }
 
 // The first failure, or bytes left unread after the last field, as DataLoss naming the type.

@@ -29,6 +29,8 @@
 //   21 contract.declined      24 contract.accepted
 //   22 contract.lapsed        25 contract.disputed
 //
+//   50 ids.keyed
+//
 // Fields: unsigned integers and ids as LEB128 varints; signed integers (money, quantities, days)
 // zigzag-encoded varints; doubles as 8 raw little-endian bytes (IEEE 754 bits, so every value,
 // NaN included, comes back exactly); bools and enums as one byte, enums through fixed number
@@ -109,6 +111,8 @@ enum class EventTag : uint8_t {
   kKeyRevoked = 17,
   kPlatformAuthorized = 18,
   kPlatformRevoked = 19,
+  // The deployment.
+  kPublicIdsKeyed = 50,
 };
 
 EventTag TagOf(const EventBody& body);

@@ -69,6 +69,7 @@ auto Tie(const KeyIssued& e) { return std::tie(e.hash, e.kind, e.member, e.key, 
 auto Tie(const KeyRevoked& e) { return std::tie(e.key, e.member); }
 auto Tie(const PlatformAuthorized& e) { return std::tie(e.member, e.platform); }
 auto Tie(const PlatformRevoked& e) { return std::tie(e.member, e.platform); }
+auto Tie(const PublicIdsKeyed& e) { return std::tie(e.secret); }
 auto Tie(const ContractCreated& e) {
   return std::tie(e.contract, e.order, e.offer, e.customer, e.supplier, e.quantity, e.unit_price,
                   e.days, e.score, e.state, e.confirm_by, e.bid);
@@ -244,6 +245,7 @@ std::vector<Event> FullEvents() {
                        "Tolerance IT7 not met on 12 of 80 parts", true},
       ContractCancelled{ContractId{31'004}, MemberId{7}, MemberId{12'000}, MemberId{12'000},
                         "Furnace failure", true, true},
+      PublicIdsKeyed{std::string("\x00\xff\x10 secret of thirty-two bytes\n\x7f", 32)},
   };
   std::vector<Event> events;
   for (const EventBody& body : bodies) events.push_back({1'234'567 + events.size(), at, body});
@@ -591,6 +593,7 @@ class EngineJournalTest : public ::testing::Test {
   // Members, a cluster, a block, a suspension; offers, orders that match at once (one contract
   // awaiting confirmation), rest, are cancelled or expire; a withdrawal and the expiry timers.
   void RunScenario() {
+    Run(KeyPublicIds{kOperator, std::string(kPublicIdSecretBytes, '\x5a')});
     const uint8_t both = kRoleCustomer | kRoleSupplier;
     const MemberId works =
         Register("Lipetsk Works", {52.6031, 39.5708}, both, {"machining", "casting"}, {"ISO9001"});

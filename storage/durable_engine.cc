@@ -375,47 +375,53 @@ void DurableEngine::Decide(Decided& d, size_t i) {
   }
   Request& req = *item.request;
   Result& r = d.results[i];
+  std::optional<Instant> replaces;  // The stored_at of the expired answer this one replaces.
   if (!req.idempotency_key.empty()) {
-    // A key repeated inside the batch, not yet handed to the journal thread.
-    if (auto it = d.keys.find(req.idempotency_key); it != d.keys.end()) {
-      r.rendered = d.records[it->second].value;
-      r.replayed = true;
-      return;
-    }
-    absl::StatusOr<std::optional<std::string>> stored = FindAnswer(req.idempotency_key);
+    absl::StatusOr<std::optional<IdempotencyRecord>> stored = FindAnswer(d, req.idempotency_key);
     if (!stored.ok()) {
       // Without the lookup the command might run twice; it is not run at all.
       r.status = absl::UnavailableError(absl::StrCat("cannot read the idempotency record: ",
                                                      std::string(stored.status().message())));
       return;
     }
-    if (stored->has_value()) {
-      r.rendered = **std::move(stored);
+    if (stored->has_value() && !Expired(**stored, req.now)) {
+      r.rendered = std::move((*stored)->value);
       r.replayed = true;
       return;
     }
+    if (stored->has_value()) replaces = (*stored)->stored_at;
   }
   Engine::Outcome out = engine_.Execute(req.command, req.now);
   r.rejection = std::move(out.rejection);
   r.events.assign(out.events.begin(), out.events.end());
   d.events.insert(d.events.end(), out.events.begin(), out.events.end());
+  d.now = std::max(d.now, req.now);
   if (req.render) r.rendered = req.render(r, engine_.state());
   if (!req.idempotency_key.empty()) {
-    d.keys.emplace(req.idempotency_key, d.records.size());
-    d.records.push_back({req.idempotency_key, r.rendered});
+    d.keys.insert_or_assign(req.idempotency_key, d.records.size());
+    d.records.push_back({req.idempotency_key, r.rendered, req.now, replaces});
   }
 }
 
-// An answer handed to the journal thread but perhaps not written yet is found here first; once
-// written it is in the journal before it leaves this map, so no lookup falls between the two.
-absl::StatusOr<std::optional<std::string>> DurableEngine::FindAnswer(const std::string& key) {
+bool DurableEngine::Expired(const IdempotencyRecord& r, Instant now) const {
+  return now.unix_ms - r.stored_at.unix_ms >= options_.idempotency_retention.count();
+}
+
+// A key repeated inside the batch is found there; one handed to the journal thread but perhaps
+// not written yet is found in unwritten_answers_, and once written it is in the journal before
+// it leaves that map, so no lookup falls between the two.
+absl::StatusOr<std::optional<IdempotencyRecord>> DurableEngine::FindAnswer(
+    const Decided& d, const std::string& key) {
+  if (auto it = d.keys.find(key); it != d.keys.end()) {
+    return std::optional<IdempotencyRecord>(d.records[it->second]);
+  }
   {
     std::lock_guard<std::mutex> lock(write_mu_);
     if (auto it = unwritten_answers_.find(key); it != unwritten_answers_.end()) {
-      return std::optional<std::string>(it->second);
+      return std::optional<IdempotencyRecord>(it->second);
     }
   }
-  return journal_->FindIdempotency(key);
+  return journal_->FindIdempotencyRecord(key);
 }
 
 // Only when the journal thread is idle: one batch is written while the next is decided.
@@ -425,7 +431,7 @@ void DurableEngine::Hand(Decided d) {
     writer_idle_ = false;
   }
   std::lock_guard<std::mutex> lock(write_mu_);
-  for (const IdempotencyRecord& r : d.records) unwritten_answers_.emplace(r.key, r.value);
+  for (const IdempotencyRecord& r : d.records) unwritten_answers_.insert_or_assign(r.key, r);
   to_write_.push_back(std::move(d));
   write_ready_.notify_all();
 }
@@ -468,7 +474,17 @@ void DurableEngine::Write() {
     Answer(d);
     {
       std::lock_guard<std::mutex> lock(write_mu_);
-      for (const IdempotencyRecord& r : d.records) unwritten_answers_.erase(r.key);
+      for (const IdempotencyRecord& r : d.records) {
+        // Unless a later batch, handed over meanwhile, stored a newer answer under the key.
+        auto it = unwritten_answers_.find(r.key);
+        if (it != unwritten_answers_.end() && it->second.stored_at == r.stored_at) {
+          unwritten_answers_.erase(it);
+        }
+      }
+    }
+    if (!failed_.load(std::memory_order_acquire) && d.now.unix_ms != 0) PruneAnswers(d.now);
+    {
+      std::lock_guard<std::mutex> lock(write_mu_);
       writing_ = false;
       write_ready_.notify_all();
     }
@@ -478,6 +494,19 @@ void DurableEngine::Write() {
     }
     ready_.notify_one();
   }
+}
+
+void DurableEngine::PruneAnswers(Instant now) {
+  const Instant expired_up_to{now.unix_ms - options_.idempotency_retention.count()};
+  absl::StatusOr<size_t> pruned =
+      journal_->PruneIdempotency(expired_up_to, options_.idempotency_prune_step);
+  if (!pruned.ok()) {
+    // Only space is lost: expired answers are never replayed, pruned or not.
+    Log(LogLevel::kWarn, "pruning idempotency answers failed",
+        {{"error", std::string(pruned.status().message())}});
+    return;
+  }
+  idempotency_pruned_.fetch_add(*pruned);
 }
 
 void DurableEngine::Answer(Decided& d) {
@@ -531,6 +560,9 @@ void DurableEngine::WriteMetrics(MetricsText& out) const {
   out.Family("subex_journal_failed", "gauge",
              "1 once a journal write has failed: the engine acknowledges nothing more (503).");
   out.Sample("subex_journal_failed", {}, uint64_t{failed_.load() ? 1u : 0u});
+  out.Family("subex_idempotency_pruned_total", "counter",
+             "Expired idempotency answers deleted from the journal since the server started.");
+  out.Sample("subex_idempotency_pruned_total", {}, idempotency_pruned());
   out.Family("subex_snapshots_total", "counter", "Snapshots written since the server started.");
   out.Sample("subex_snapshots_total", {}, snapshots());
   out.Family("subex_snapshot_seq", "gauge", "Sequence number the newest snapshot holds.");

@@ -13,7 +13,11 @@
 // claims durability it does not have.
 //
 // A request's idempotency key is looked up on the engine thread before the command runs, so two
-// requests with one key never both run, even in one batch or across a restart.
+// requests with one key never both run, even in one batch or across a restart. A stored answer
+// expires `idempotency_retention` after the `now` of the request that stored it: judged by each
+// request's own `now` (the engine thread reads no clock), an expired answer is absent, whether
+// or not it has been pruned yet, and the request runs as a new one. The journal thread prunes
+// expired answers after each batch's replies have left, a bounded step at a time.
 //
 //   SUBEX_ASSIGN_OR_RETURN(auto engine, DurableEngine::Open(taxonomy, params, {.dir = "data"}));
 //   engine->Submit({.command = PlaceOrder{...}, .now = clock(), .reply = [](Result r) {...}});
@@ -31,6 +35,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -79,6 +84,11 @@ class DurableEngine {
     // next fork copies as few page tables as the first. Acts only on memory the allocator
     // advised for huge pages.
     bool collapse_huge_pages = true;
+    // How long a stored idempotency answer stays; a request after that runs as a new one.
+    std::chrono::milliseconds idempotency_retention = std::chrono::hours(24);
+    // Expired answers the journal thread deletes after a batch, at most: the most a prune can
+    // hold up the next batch's write.
+    size_t idempotency_prune_step = 1024;
     // Called on the journal thread with each batch's events once they are durable, before any
     // of the batch's replies leave: whoever hears of an event from a reply can already read it
     // (the API's key ring and feed listen here). Must not block.
@@ -101,7 +111,8 @@ class DurableEngine {
     Instant now;
     // Optional: the idempotency key to store the rendered answer under, in the same write. A
     // key that already has an answer (from any earlier batch, or earlier in this one, or before
-    // a restart) is not executed again: the reply carries the stored answer (`replayed`).
+    // a restart) not yet expired at `now` is not executed again: the reply carries the stored
+    // answer (`replayed`).
     std::string idempotency_key;
     // Optional: turns the result into the answer to store and send, on the engine thread
     // while the state is exactly as the command left it.
@@ -146,6 +157,8 @@ class DurableEngine {
   // closing the engine waits for it.
   uint64_t snapshots() const { return snapshots_.load(); }
   uint64_t last_snapshot_stall_us() const { return last_snapshot_stall_us_.load(); }
+  // Expired idempotency answers deleted since start.
+  uint64_t idempotency_pruned() const { return idempotency_pruned_.load(); }
   // How long `Open` took to restore the snapshot and replay the journal after it, and how many
   // events it replayed.
   uint64_t recovery_us() const { return recovery_us_; }
@@ -174,6 +187,7 @@ class DurableEngine {
     std::vector<Event> events;
     std::vector<IdempotencyRecord> records;
     absl::flat_hash_map<std::string, size_t> keys;  // Index in `records` of each key.
+    Instant now;  // The latest `now` of its requests: what pruning judges expiry by.
   };
 
   DurableEngine(std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options,
@@ -194,7 +208,13 @@ class DurableEngine {
   void Decide(Decided& d, size_t i);
   bool WriterIdle();
   void WaitWriterIdle();
-  absl::StatusOr<std::optional<std::string>> FindAnswer(const std::string& key);
+  // The answer stored under `key`, expired or not, from this batch, one being written, or the
+  // journal.
+  absl::StatusOr<std::optional<IdempotencyRecord>> FindAnswer(const Decided& d,
+                                                              const std::string& key);
+  bool Expired(const IdempotencyRecord& r, Instant now) const;
+  // On the journal thread, after a batch's replies: deletes answers expired at `now`.
+  void PruneAnswers(Instant now);
   void Hand(Decided d);
   void WaitWritten();  // Until every batch handed over is written and answered.
   void Write();        // The journal thread.
@@ -224,7 +244,8 @@ class DurableEngine {
   bool writing_ = false;          // The journal thread holds a batch.
   bool write_stop_ = false;
   // The idempotency answers of batches handed over and not yet written.
-  absl::flat_hash_map<std::string, std::string> unwritten_answers_;
+  absl::flat_hash_map<std::string, IdempotencyRecord> unwritten_answers_;
+  std::atomic<uint64_t> idempotency_pruned_{0};
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> requests_{0};
   std::atomic<uint64_t> snapshots_{0};

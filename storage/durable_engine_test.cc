@@ -103,9 +103,14 @@ class ForwardingJournal : public Journal {
                       const std::function<absl::Status(const Event&)>& visit) const override {
     return real_->Replay(after, visit);
   }
-  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
-    return real_->FindIdempotency(key);
+  absl::StatusOr<std::optional<IdempotencyRecord>> FindIdempotencyRecord(
+      std::string_view key) const override {
+    return real_->FindIdempotencyRecord(key);
   }
+  absl::StatusOr<size_t> PruneIdempotency(Instant expired_up_to, size_t max_records) override {
+    return real_->PruneIdempotency(expired_up_to, max_records);
+  }
+  absl::StatusOr<uint64_t> CountIdempotency() const override { return real_->CountIdempotency(); }
   absl::Status WriteSnapshot(uint64_t seq, std::string_view bytes) override {
     return real_->WriteSnapshot(seq, bytes);
   }
@@ -908,6 +913,141 @@ TEST_F(DurableEngineTest, TimersPendingAtARestartFireAsIfItNeverHappened) {
     }
     EXPECT_THAT(Violations(*recovered), ::testing::IsEmpty());
   }
+}
+
+// --- Idempotency retention. ---
+
+// An engine over a journal the test can also count, with answers kept `retention`.
+struct RetainingEngine {
+  Journal* journal = nullptr;  // Owned by the engine.
+  std::unique_ptr<DurableEngine> engine;
+};
+
+RetainingEngine OpenRetaining(const std::string& dir, std::shared_ptr<const Taxonomy> taxonomy,
+                              std::chrono::milliseconds retention, size_t prune_step) {
+  RetainingEngine out;
+  absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir});
+  EXPECT_TRUE(journal.ok()) << journal.status();
+  if (!journal.ok()) return out;
+  out.journal = journal->get();
+  absl::StatusOr<std::unique_ptr<DurableEngine>> e = DurableEngine::Open(
+      std::move(taxonomy), Params{},
+      {.dir = dir, .idempotency_retention = retention, .idempotency_prune_step = prune_step},
+      *std::move(journal));
+  EXPECT_TRUE(e.ok()) << e.status();
+  if (e.ok()) out.engine = *std::move(e);
+  return out;
+}
+
+Instant Later(std::chrono::milliseconds by) { return Instant{kNow.unix_ms + by.count()}; }
+
+uint64_t Count(const Journal& journal) {
+  absl::StatusOr<uint64_t> n = journal.CountIdempotency();
+  EXPECT_TRUE(n.ok()) << n.status();
+  return n.ok() ? *n : 0;
+}
+
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::milliseconds;
+
+// Expiry is judged by each request's `now`, not by pruning: with pruning off (a step of 0) an
+// expired answer is still never replayed.
+TEST_F(DurableEngineTest, AKeyReplaysWithinRetentionAndIsANewRequestAfterIt) {
+  RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), /*prune_step=*/0);
+  ASSERT_NE(r.engine, nullptr);
+  ASSERT_FALSE(Run(*r.engine, Member(0)).rejection);
+  DurableEngine::Result first = Run(*r.engine, Offer(0, 1), "0/offer", kNow);
+  ASSERT_FALSE(first.replayed);
+  EXPECT_EQ(first.rendered, "first 2");
+  DurableEngine::Result within = Run(*r.engine, Offer(0, 1), "0/offer", Later(minutes(59)));
+  EXPECT_TRUE(within.replayed);
+  EXPECT_EQ(within.rendered, "first 2");
+  DurableEngine::Result after = Run(*r.engine, Offer(0, 1), "0/offer", Later(hours(1)));
+  EXPECT_FALSE(after.replayed);
+  EXPECT_EQ(after.rendered, "first 3");  // It ran again: a second offer.
+  // The new answer is the one kept from now on, for a retention after its own time.
+  DurableEngine::Result again = Run(*r.engine, Offer(0, 1), "0/offer", Later(minutes(119)));
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.rendered, "first 3");
+  EXPECT_EQ(r.engine->idempotency_pruned(), 0u);
+  EXPECT_EQ(Count(*r.journal), 1u);
+}
+
+TEST_F(DurableEngineTest, ExpiryHoldsAcrossARestart) {
+  {
+    RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), 0);
+    ASSERT_NE(r.engine, nullptr);
+    ASSERT_FALSE(Run(*r.engine, Member(0)).rejection);
+    ASSERT_EQ(Run(*r.engine, Offer(0, 1), "k", kNow).rendered, "first 2");
+  }
+  RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), 0);
+  ASSERT_NE(r.engine, nullptr);
+  EXPECT_TRUE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(30))).replayed);
+  EXPECT_FALSE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(61))).replayed);
+}
+
+// A key stored again after expiry, in the batch behind the first or in the same one, replaces
+// the old answer; pruning the old one's time never takes the new answer with it.
+TEST_F(DurableEngineTest, PruningRemovesExpiredAnswersInBoundedStepsAndKeepsLiveOnes) {
+  RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), /*prune_step=*/10);
+  ASSERT_NE(r.engine, nullptr);
+  ASSERT_FALSE(Run(*r.engine, Member(0)).rejection);
+  for (int i = 0; i < 35; ++i) {
+    Run(*r.engine, Offer(0, i), "key-" + std::to_string(i), Later(milliseconds(i)));
+  }
+  ASSERT_EQ(Count(*r.journal), 35u);
+  // key-0 again after its expiry: a new answer, stored at +1h.
+  ASSERT_FALSE(Run(*r.engine, Offer(0, 99), "key-0", Later(hours(1))).replayed);
+  // Each later batch deletes at most 10 of the 34 left expired by +1h 30ms (the prune follows a
+  // batch's replies, so the next request's reply shows it done).
+  const Instant t = Later(hours(1) + milliseconds(40));
+  std::vector<uint64_t> counts;
+  for (int i = 0; i < 5; ++i) {
+    Run(*r.engine, Tick{}, "", t);
+    Read(*r.engine, [](const State&) { return std::string(); });
+    counts.push_back(Count(*r.journal));
+  }
+  EXPECT_EQ(counts, (std::vector<uint64_t>{25, 15, 5, 1, 1}));
+  EXPECT_EQ(r.engine->idempotency_pruned(), 34u);
+  // The one left is key-0's new answer, still replayed.
+  DurableEngine::Result kept = Run(*r.engine, Offer(0, 99), "key-0", Later(minutes(119)));
+  EXPECT_TRUE(kept.replayed);
+  // And it goes too once expired.
+  Run(*r.engine, Tick{}, "", Later(hours(2)));
+  Read(*r.engine, [](const State&) { return std::string(); });
+  EXPECT_EQ(Count(*r.journal), 0u);
+}
+
+// --- The secret keying public ids. ---
+
+TEST_F(DurableEngineTest, TheIdSecretSurvivesRecoveryAndASnapshotRestore) {
+  const std::string secret(kPublicIdSecretBytes, '\x11');
+  auto secret_of = [](DurableEngine& e) {
+    return Read(e, [](const State& s) { return s.public_id_secret(); });
+  };
+  {
+    std::unique_ptr<DurableEngine> engine = Open();
+    ASSERT_NE(engine, nullptr);
+    ASSERT_FALSE(Run(*engine, KeyPublicIds{kOperator, secret}).rejection);
+    for (int i = 0; i < 3; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
+  }
+  {
+    std::unique_ptr<DurableEngine> engine = Open();  // Recovery from the journal alone.
+    ASSERT_NE(engine, nullptr);
+    EXPECT_EQ(engine->replayed_events(), 4u);
+    EXPECT_EQ(secret_of(*engine), secret);
+  }
+  {
+    // Snapshots every 2 events, keeping none before them: the ids.keyed event is pruned.
+    std::unique_ptr<DurableEngine> engine = Open(1024, 2, 0);
+    ASSERT_NE(engine, nullptr);
+    for (int i = 3; i < 8; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
+  }
+  std::unique_ptr<DurableEngine> engine = Open(1024, 2, 0);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_LT(engine->replayed_events(), 9u);
+  EXPECT_EQ(secret_of(*engine), secret);
 }
 
 }  // namespace

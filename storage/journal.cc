@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -45,13 +46,43 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 //    feed. Sequential keys make flushed files non-overlapping, so compaction mostly moves files
 //    instead of rewriting them; no bloom filters (reads are range scans); LZ4 because records
 //    share many bytes and the CPU cost is small next to the fsync.
-//  - idempotency: point lookups by key; bloom filters.
+//  - answers: the idempotency records, by key (point lookups; bloom filters), each value its
+//    stored_at (8 bytes) and the answer.
+//  - answers_by_time: the same records by stored_at then key, values empty: what pruning walks,
+//    oldest first, from where the last step ended.
+//  - idempotency: records of builds from before records had a time; read on a miss in
+//    `answers`, given the time in kLegacyAnswersAtKey, and deleted whole once that expires.
 //  - snapshots: unused. Snapshots are files beside the database (storage/snapshot_files.h), so
 //    that a forked child can write one without RocksDB; the family stays so that directories
 //    which have it still open.
 constexpr char kEvents[] = "events";
 constexpr char kIdempotency[] = "idempotency";
 constexpr char kSnapshots[] = "snapshots";
+constexpr char kAnswers[] = "answers";
+constexpr char kAnswersByTime[] = "answers_by_time";
+// In the default family: the time given to the records in `idempotency`.
+constexpr char kLegacyAnswersAtKey[] = "legacy_answers_at";
+constexpr int64_t kNoLegacyAnswers = std::numeric_limits<int64_t>::min();
+
+std::string Fixed64(int64_t v) {
+  std::string out(8, '\0');
+  uint64_t u = static_cast<uint64_t>(v);
+  for (int i = 0; i < 8; ++i, u >>= 8) out[static_cast<size_t>(i)] = static_cast<char>(u & 0xff);
+  return out;
+}
+
+int64_t ReadFixed64(std::string_view b) {
+  uint64_t u = 0;
+  for (size_t i = 8; i-- > 0;) u = (u << 8) | static_cast<unsigned char>(b[i]);
+  return static_cast<int64_t>(u);
+}
+
+// Big-endian with the sign bit flipped, so byte order is time order, then the record's key.
+std::string TimeKey(Instant t, std::string_view key) {
+  std::string k = SeqKey(static_cast<uint64_t>(t.unix_ms) ^ (uint64_t{1} << 63));
+  k.append(key);
+  return k;
+}
 
 rocksdb::ColumnFamilyOptions EventsOptions() {
   rocksdb::ColumnFamilyOptions o;
@@ -173,7 +204,8 @@ class RocksJournal final : public Journal {
     it->SeekToFirst();
     last_seq_ = last;
     first_seq_ = it->Valid() ? KeySeq(it->key()) : last + 1;
-    return FromRocks(it->status(), "reading the journal");
+    if (absl::Status st = FromRocks(it->status(), "reading the journal"); !st.ok()) return st;
+    return LoadLegacyAnswers();
   }
 
   absl::Status Append(std::span<const Event> events,
@@ -191,7 +223,14 @@ class RocksJournal final : public Journal {
       EncodeEvent(e, value);
       batch.Put(this->events(), SeqKey(e.seq), value);
     }
-    for (const IdempotencyRecord& r : records) batch.Put(idempotency(), r.key, r.value);
+    for (const IdempotencyRecord& r : records) {
+      if (r.replaces) batch.Delete(answers_by_time(), TimeKey(*r.replaces, r.key));
+      batch.Put(answers(), r.key, Fixed64(r.stored_at.unix_ms) + r.value);
+      const std::string time_key = TimeKey(r.stored_at, r.key);
+      batch.Put(answers_by_time(), time_key, {});
+      // A clock that stepped back stores a record behind where pruning stands.
+      if (time_key < prune_from_) prune_from_.clear();
+    }
     if (absl::Status st = FromRocks(db_->Write(write_options_, &batch), "writing a batch");
         !st.ok()) {
       return st;
@@ -224,12 +263,75 @@ class RocksJournal final : public Journal {
     return blocks.status();
   }
 
-  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const override {
+  absl::StatusOr<std::optional<IdempotencyRecord>> FindIdempotencyRecord(
+      std::string_view key) const override {
     std::string value;
-    rocksdb::Status s = db_->Get({}, idempotency(), rocksdb::Slice(key.data(), key.size()), &value);
-    if (s.IsNotFound()) return std::optional<std::string>();
+    const rocksdb::Slice k(key.data(), key.size());
+    rocksdb::Status s = db_->Get({}, answers(), k, &value);
+    if (s.ok() && value.size() >= 8) {
+      return std::optional<IdempotencyRecord>(IdempotencyRecord{
+          std::string(key), value.substr(8), Instant{ReadFixed64(value)}, std::nullopt});
+    }
+    if (s.ok()) return absl::DataLossError("an idempotency record is shorter than its time");
+    if (!s.IsNotFound()) return FromRocks(s, "reading an idempotency record");
+    const int64_t legacy_at = legacy_answers_at_.load(std::memory_order_acquire);
+    if (legacy_at == kNoLegacyAnswers) return std::optional<IdempotencyRecord>();
+    s = db_->Get({}, idempotency(), k, &value);
+    if (s.IsNotFound()) return std::optional<IdempotencyRecord>();
     if (!s.ok()) return FromRocks(s, "reading an idempotency record");
-    return std::optional<std::string>(std::move(value));
+    return std::optional<IdempotencyRecord>(
+        IdempotencyRecord{std::string(key), std::move(value), Instant{legacy_at}, std::nullopt});
+  }
+
+  absl::StatusOr<size_t> PruneIdempotency(Instant expired_up_to, size_t max_records) override {
+    rocksdb::WriteBatch batch;
+    // The walk starts where the last one ended, so it never wades through the tombstones of
+    // what it already deleted, and stops before the first record still alive.
+    const std::string end = TimeKey(Instant{expired_up_to.unix_ms + 1}, {});
+    rocksdb::Slice lower(prune_from_), upper(end);
+    rocksdb::ReadOptions read;
+    read.iterate_lower_bound = &lower;
+    read.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, answers_by_time()));
+    size_t pruned = 0;
+    std::string last;
+    for (it->SeekToFirst(); it->Valid() && pruned < max_records; it->Next(), ++pruned) {
+      const rocksdb::Slice k = it->key();
+      batch.Delete(answers(), rocksdb::Slice(k.data() + 8, k.size() - 8));
+      batch.Delete(answers_by_time(), k);
+      last = k.ToString();
+    }
+    if (absl::Status st = FromRocks(it->status(), "reading the idempotency time index");
+        !st.ok()) {
+      return st;
+    }
+    const int64_t legacy_at = legacy_answers_at_.load(std::memory_order_acquire);
+    const bool legacy_expired = legacy_at != kNoLegacyAnswers && legacy_at <= expired_up_to.unix_ms;
+    if (legacy_expired) {
+      if (absl::Status st = DeleteLegacyAnswers(batch); !st.ok()) return st;
+    }
+    if (pruned == 0 && !legacy_expired) return pruned;
+    rocksdb::WriteOptions unsynced;
+    unsynced.sync = false;
+    if (absl::Status st = FromRocks(db_->Write(unsynced, &batch), "pruning idempotency records");
+        !st.ok()) {
+      return st;
+    }
+    if (legacy_expired) legacy_answers_at_.store(kNoLegacyAnswers, std::memory_order_release);
+    if (!last.empty()) prune_from_ = last + '\0';  // The next key after the last deleted.
+    return pruned;
+  }
+
+  absl::StatusOr<uint64_t> CountIdempotency() const override {
+    uint64_t n = 0;
+    for (rocksdb::ColumnFamilyHandle* family : {answers(), idempotency()}) {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, family));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+      if (absl::Status st = FromRocks(it->status(), "counting idempotency records"); !st.ok()) {
+        return st;
+      }
+    }
+    return n;
   }
 
   // Only files, never RocksDB: a child forked from the writer thread may call it.
@@ -325,8 +427,59 @@ class RocksJournal final : public Journal {
     return FromRocks(it.status(), "reading the journal");
   }
 
+  // Records from older builds get the time of the newest event when this build first opens the
+  // journal, kept in the default family so that it does not move on the next start.
+  absl::Status LoadLegacyAnswers() {
+    std::string at;
+    rocksdb::Status s = db_->Get({}, cfs_[0], kLegacyAnswersAtKey, &at);
+    if (s.ok() && at.size() == 8) {
+      legacy_answers_at_.store(ReadFixed64(at));
+      return absl::OkStatus();
+    }
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the journal");
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, idempotency()));
+    it->SeekToFirst();
+    if (!it->Valid()) return FromRocks(it->status(), "reading idempotency records");
+    Instant newest;
+    std::unique_ptr<rocksdb::Iterator> last(db_->NewIterator({}, events()));
+    last->SeekToLast();
+    if (last->Valid()) {
+      absl::StatusOr<Event> e =
+          DecodeEvent(std::string_view(last->value().data(), last->value().size()));
+      if (e.ok()) newest = e->at;
+    }
+    rocksdb::WriteOptions synced;
+    synced.sync = true;
+    if (absl::Status st = FromRocks(
+            db_->Put(synced, cfs_[0], kLegacyAnswersAtKey, Fixed64(newest.unix_ms)),
+            "dating idempotency records");
+        !st.ok()) {
+      return st;
+    }
+    legacy_answers_at_.store(newest.unix_ms);
+    return absl::OkStatus();
+  }
+
+  // Adds the deletion of every record in `idempotency` (one range, whatever it holds) and of
+  // its time to `batch`.
+  absl::Status DeleteLegacyAnswers(rocksdb::WriteBatch& batch) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, idempotency()));
+    it->SeekToFirst();
+    if (it->Valid()) {
+      const std::string first = it->key().ToString();
+      it->SeekToLast();
+      const std::string last = it->key().ToString();
+      batch.DeleteRange(idempotency(), first, last);
+      batch.Delete(idempotency(), last);
+    }
+    batch.Delete(cfs_[0], kLegacyAnswersAtKey);
+    return FromRocks(it->status(), "reading idempotency records");
+  }
+
   rocksdb::ColumnFamilyHandle* events() const { return cfs_[1]; }
   rocksdb::ColumnFamilyHandle* idempotency() const { return cfs_[2]; }
+  rocksdb::ColumnFamilyHandle* answers() const { return cfs_[4]; }
+  rocksdb::ColumnFamilyHandle* answers_by_time() const { return cfs_[5]; }
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
@@ -335,9 +488,20 @@ class RocksJournal final : public Journal {
   // Written by the writer thread only; atomic so that readers on other threads may look.
   std::atomic<uint64_t> last_seq_{0};
   std::atomic<uint64_t> first_seq_{1};
+  // Where the next idempotency prune starts in answers_by_time (writer thread only).
+  std::string prune_from_;
+  // The time given to the records in `idempotency`; kNoLegacyAnswers when there are none.
+  std::atomic<int64_t> legacy_answers_at_{kNoLegacyAnswers};
 };
 
 }  // namespace
+
+absl::StatusOr<std::optional<std::string>> Journal::FindIdempotency(std::string_view key) const {
+  absl::StatusOr<std::optional<IdempotencyRecord>> r = FindIdempotencyRecord(key);
+  if (!r.ok()) return r.status();
+  if (!*r) return std::optional<std::string>();
+  return std::optional<std::string>(std::move((*r)->value));
+}
 
 absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(const Options& options) {
   rocksdb::DBOptions db_options;
@@ -350,6 +514,8 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(const Options& options) {
       {kEvents, EventsOptions()},
       {kIdempotency, IdempotencyOptions()},
       {kSnapshots, rocksdb::ColumnFamilyOptions()},
+      {kAnswers, IdempotencyOptions()},
+      {kAnswersByTime, rocksdb::ColumnFamilyOptions()},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

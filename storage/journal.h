@@ -34,9 +34,15 @@ namespace subex {
 
 // The stored answer to a command sent with an Idempotency-Key (PRODUCT §6), written in the same
 // batch as the command's events. `key` is scoped by its caller (e.g. the member id and the key).
+// A record expires a retention after `stored_at` (storage.idempotency_retention_hours): the
+// caller treats it as absent from then on, and `PruneIdempotency` deletes it.
 struct IdempotencyRecord {
   std::string key;
   std::string value;
+  Instant stored_at;  // The `now` of the request that stored it.
+  // When this record replaces an expired one under the same key: that one's `stored_at`, so that
+  // its entry in the time index goes in the same write.
+  std::optional<Instant> replaces;
 };
 
 class Journal {
@@ -63,8 +69,22 @@ class Journal {
   virtual absl::Status Replay(uint64_t after,
                               const std::function<absl::Status(const Event&)>& visit) const = 0;
 
-  virtual absl::StatusOr<std::optional<std::string>> FindIdempotency(
+  // The record stored under `key`, expired or not, until it is pruned. Records written before
+  // records had a time (by older builds) are given the time of the newest event when this build
+  // first opened the journal, and expire a retention after it.
+  virtual absl::StatusOr<std::optional<IdempotencyRecord>> FindIdempotencyRecord(
       std::string_view key) const = 0;
+  // Its answer alone.
+  absl::StatusOr<std::optional<std::string>> FindIdempotency(std::string_view key) const;
+
+  // Deletes up to `max_records` records stored at or before `expired_up_to`, oldest first, in
+  // one write that is not synced by itself (a crash may bring some back; they are expired, so
+  // nothing reads them, and the next prune takes them again). The time index makes each step
+  // cost what it deletes, not what the journal holds. Returns how many it deleted; fewer than
+  // `max_records` means none older is left. For the writer thread.
+  virtual absl::StatusOr<size_t> PruneIdempotency(Instant expired_up_to, size_t max_records) = 0;
+  // The idempotency records kept, counted by a scan: for tests and benchmarks.
+  virtual absl::StatusOr<uint64_t> CountIdempotency() const = 0;
 
   // Snapshots: an opaque encoding of the state as of event `seq`, which must not be newer than
   // last_seq(). Synced before it returns; after a crash a snapshot is whole or absent. It only

@@ -361,5 +361,97 @@ TEST(JournalTest, PruningEverythingKeepsTheSequenceGoing) {
   EXPECT_TRUE(st.ok()) << st;
 }
 
+// --- Idempotency retention. ---
+
+Instant At(int64_t ms) { return Instant{1'790'000'000'000 + ms}; }
+
+IdempotencyRecord Answer(std::string key, std::string value, int64_t ms,
+                         std::optional<Instant> replaces = std::nullopt) {
+  return IdempotencyRecord{std::move(key), std::move(value), At(ms), replaces};
+}
+
+TEST(JournalTest, IdempotencyRecordsKeepTheirTime) {
+  TempDir dir;
+  {
+    std::unique_ptr<Journal> j = OpenOrDie(dir.path());
+    ASSERT_TRUE(j->Append(Events(1, 1), Records{Answer("m1/a", "answer a", 5)}).ok());
+  }
+  std::unique_ptr<Journal> j = OpenOrDie(dir.path());
+  absl::StatusOr<std::optional<IdempotencyRecord>> r = j->FindIdempotencyRecord("m1/a");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->has_value());
+  EXPECT_EQ((*r)->value, "answer a");
+  EXPECT_EQ((*r)->stored_at, At(5));
+}
+
+TEST(JournalTest, PruningDeletesRecordsUpToATimeOldestFirstAndNoMoreThanAsked) {
+  TempDir dir;
+  std::unique_ptr<Journal> j = OpenOrDie(dir.path());
+  Records records;
+  for (int i = 0; i < 10; ++i) records.push_back(Answer("k" + std::to_string(i), "v", 100 * i));
+  ASSERT_TRUE(j->Append({}, records).ok());
+  absl::StatusOr<size_t> pruned = j->PruneIdempotency(At(450), 3);
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(*pruned, 3u);  // k0, k1, k2.
+  EXPECT_EQ(*j->FindIdempotency("k2"), std::nullopt);
+  EXPECT_EQ(*j->FindIdempotency("k3"), "v");
+  EXPECT_EQ(*j->PruneIdempotency(At(450), 3), 2u);  // k3, k4: nothing after 450 goes.
+  EXPECT_EQ(*j->PruneIdempotency(At(450), 3), 0u);
+  EXPECT_EQ(*j->FindIdempotency("k5"), "v");
+  EXPECT_EQ(*j->CountIdempotency(), 5u);
+  // A record replacing an expired one under its key takes the old time's entry with it, so a
+  // prune up to the old time leaves the new record.
+  ASSERT_TRUE(j->Append({}, Records{Answer("k5", "new", 2000, At(500))}).ok());
+  EXPECT_EQ(*j->PruneIdempotency(At(1000), 100), 4u);  // k6..k9.
+  EXPECT_EQ(*j->FindIdempotency("k5"), "new");
+  // A clock that stepped back stores a record behind where pruning stood; it is still pruned.
+  ASSERT_TRUE(j->Append({}, Records{Answer("early", "v", 1)}).ok());
+  EXPECT_EQ(*j->PruneIdempotency(At(1000), 100), 1u);
+  EXPECT_EQ(*j->CountIdempotency(), 1u);
+}
+
+// A journal written before records had a time: its records sit in the "idempotency" family
+// without one. They take the time of the newest event when first opened by this build, keep it
+// across restarts, and are deleted together once that expires.
+TEST(JournalTest, RecordsFromBeforeRetentionExpireTogetherFromTheirFirstOpening) {
+  TempDir dir;
+  {
+    rocksdb::DBOptions options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "events", "idempotency", "snapshots"}) {
+      families.push_back({name, rocksdb::ColumnFamilyOptions()});
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> h;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.path(), families, &h, &db).ok());
+    std::string record;
+    EncodeEvent(Registered(1), record);
+    ASSERT_TRUE(db->Put({}, h[1], std::string("\0\0\0\0\0\0\0\x01", 8), record).ok());
+    ASSERT_TRUE(db->Put({}, h[2], "m1/a", "old answer").ok());
+    ASSERT_TRUE(db->Put({}, h[2], "p3/b", "other").ok());
+    for (rocksdb::ColumnFamilyHandle* handle : h) db->DestroyColumnFamilyHandle(handle);
+    delete db;
+  }
+  const Instant newest = Registered(1).at;
+  {
+    std::unique_ptr<Journal> j = OpenOrDie(dir.path());
+    absl::StatusOr<std::optional<IdempotencyRecord>> r = j->FindIdempotencyRecord("m1/a");
+    ASSERT_TRUE(r.ok() && r->has_value()) << r.status();
+    EXPECT_EQ((*r)->value, "old answer");
+    EXPECT_EQ((*r)->stored_at, newest);
+    ASSERT_TRUE(j->Append(Events(2, 2), {}).ok());
+  }
+  std::unique_ptr<Journal> j = OpenOrDie(dir.path());
+  EXPECT_EQ((*j->FindIdempotencyRecord("p3/b"))->stored_at, newest);  // Not event 2's time.
+  EXPECT_EQ(*j->CountIdempotency(), 2u);
+  EXPECT_EQ(*j->PruneIdempotency(Instant{newest.unix_ms - 1}, 100), 0u);
+  EXPECT_EQ(*j->CountIdempotency(), 2u);
+  ASSERT_TRUE(j->PruneIdempotency(newest, 100).ok());
+  EXPECT_EQ(*j->CountIdempotency(), 0u);
+  EXPECT_EQ(*j->FindIdempotency("m1/a"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace subex

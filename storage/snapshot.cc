@@ -463,6 +463,7 @@ void EncodeSnapshot(const State& state, std::string& out) {
   WriteSection(f, state.contracts());
   WriteKeys(f, state);
   WriteSection(f, state.bids());
+  f("public_id_secret", state.public_id_secret());
   w.PutFixed32(Crc32c(std::string_view(out).substr(start)));
 }
 
@@ -476,10 +477,11 @@ absl::StatusOr<std::unique_ptr<State>> DecodeSnapshot(std::string_view bytes,
     return absl::DataLossError("not a snapshot: the first bytes are not \"SXSN\"");
   }
   const uint8_t version = static_cast<uint8_t>(bytes[kMagic.size()]);
-  if (version != kSnapshotFormatVersion) {
-    return absl::InvalidArgumentError(absl::StrCat("snapshot has format version ", version,
-                                                   "; this build reads version ",
-                                                   kSnapshotFormatVersion));
+  if (version != kSnapshotFormatVersion && version != 3) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot has format version ", version,
+        "; this build reads version 3 (without a public id secret) or version ",
+        kSnapshotFormatVersion));
   }
   const std::string_view covered = bytes.substr(0, bytes.size() - kCrcBytes);
   uint32_t stored = 0;
@@ -514,10 +516,15 @@ absl::StatusOr<std::unique_ptr<State>> DecodeSnapshot(std::string_view bytes,
   if (f.ok() && ReadSection(f, "members", image.members) &&
       ReadSection(f, "clusters", image.clusters) && ReadSection(f, "offers", image.offers) &&
       ReadSection(f, "orders", image.orders) && ReadSection(f, "contracts", image.contracts) &&
-      ReadKeys(f, image) && ReadSection(f, "bids", image.bids) && !f.empty()) {
+      ReadKeys(f, image) && ReadSection(f, "bids", image.bids) &&
+      (version < 4 ? true : (f("public_id_secret", image.public_id_secret), f.ok())) &&
+      !f.empty()) {
     return absl::DataLossError("snapshot has bytes left over after the last record");
   }
   if (absl::Status s = f.status(); !s.ok()) return s;
+  if (!image.public_id_secret.empty() && image.public_id_secret.size() != kPublicIdSecretBytes) {
+    return absl::DataLossError("snapshot's public id secret is not 32 bytes");
+  }
   if (absl::Status s = CheckReferences(image, *taxonomy); !s.ok()) return s;
   // The checksum guards against the disk; this against a snapshot whose records, each valid,
   // disagree with each other (an order's allocation and its contracts, a calendar and the days

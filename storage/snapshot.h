@@ -6,7 +6,7 @@
 // StateHash and behaves exactly like the one encoded. The layout:
 //
 //   magic      4 bytes   "SXSN"
-//   version    u8        kSnapshotFormatVersion (3)
+//   version    u8        kSnapshotFormatVersion (4)
 //   taxonomy   fixed32   CRC32C of the process codes in id order: a snapshot is only restored
 //                        against the taxonomy it was taken with
 //   last_seq   varint    the sequence number of the last event the state holds
@@ -16,6 +16,7 @@
 //   members, clusters, offers, orders, contracts, keys, bids
 //              each a count, then the records in id order (ids are implied by position; keys
 //              by hash)
+//   public_id_secret     string (version 4 on): the secret keying public ids, empty for none
 //   crc        fixed32   CRC32C of every byte before it
 //
 // Fields travel as in the event codec (storage/codec.h): varints, zigzag for signed values, raw
@@ -57,8 +58,9 @@ namespace subex {
 // Version 2 added the API keys after the contracts. Version 3 added key ids, labels and
 // revocation, the platforms a member authorised, rfq mode (the award counts of members, the rfq
 // terms of orders, the awarded bid of contracts, the bids after the keys), an order's withdrawn
-// quantity, and a contract's delivery day, who cancelled it and why.
-inline constexpr uint8_t kSnapshotFormatVersion = 3;
+// quantity, and a contract's delivery day, who cancelled it and why. Version 4 added the
+// secret that keys public ids, last; version 3 snapshots are still read (with no secret).
+inline constexpr uint8_t kSnapshotFormatVersion = 4;
 
 // Appends the snapshot of `state` to `out`.
 void EncodeSnapshot(const State& state, std::string& out);

@@ -501,5 +501,40 @@ TEST(SnapshotTest, AnotherVersionOrTaxonomyIsRefusedByName) {
   EXPECT_THAT(r.status().message(), HasSubstr("not a snapshot"));
 }
 
+TEST(SnapshotTest, TheSecretKeyingPublicIdsIsKept) {
+  std::shared_ptr<const Taxonomy> taxonomy = MakeTaxonomy();
+  Engine engine(taxonomy, Params{});
+  const std::string secret(kPublicIdSecretBytes, '\x07');
+  Instant now = StartOf(*ParseDay("2026-03-02"));
+  ASSERT_FALSE(engine.Execute(KeyPublicIds{kOperator, secret}, now).rejection);
+  CommandSource source(4);
+  for (int i = 0; i < 300; ++i) engine.Execute(source.Next(engine.state(), now), now);
+  absl::StatusOr<std::unique_ptr<State>> r =
+      DecodeSnapshot(Snapshot(engine.state()), taxonomy, Params{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)->public_id_secret(), secret);
+  EXPECT_EQ(StateHash(**r), StateHash(engine.state()));
+}
+
+// A version 3 snapshot is a version 4 one without the secret at its end: written by older
+// builds, it restores as a state without a secret (its ids keep the fixed scramble).
+TEST(SnapshotTest, AVersion3SnapshotRestoresWithoutASecret) {
+  Market m(5, 300);
+  ASSERT_TRUE(m.engine.state().public_id_secret().empty());
+  std::string bytes = Snapshot(m.engine.state());
+  ASSERT_EQ(bytes[bytes.size() - 5], '\0');  // The empty secret's length, before the checksum.
+  bytes.erase(bytes.size() - 5, 1);
+  bytes[4] = 3;
+  FixChecksum(bytes);
+  absl::StatusOr<std::unique_ptr<State>> r = DecodeSnapshot(bytes, m.taxonomy, Params{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE((*r)->public_id_secret().empty());
+  EXPECT_EQ(StateHash(**r), StateHash(m.engine.state()));
+  bytes[4] = 2;
+  FixChecksum(bytes);
+  EXPECT_EQ(DecodeSnapshot(bytes, m.taxonomy, Params{}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace subex
