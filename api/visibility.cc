@@ -54,6 +54,8 @@ struct Judge {
   EventView Private(MemberId m) const { return Show(Operator() || IsMember(v, m)); }
   EventView operator()(const KeyIssued&) const { return Show(Operator()); }
   EventView operator()(const KeyRevoked&) const { return Show(Operator()); }
+  // The deployment's id secret: the operator's record only, and its view never holds the secret.
+  EventView operator()(const PublicIdsKeyed&) const { return Show(Operator()); }
   EventView operator()(const PlatformAuthorized& e) const { return Platform(e.member, e.platform); }
   EventView operator()(const PlatformRevoked& e) const { return Platform(e.member, e.platform); }
   EventView Platform(MemberId m, MemberId p) const {

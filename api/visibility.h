@@ -36,6 +36,7 @@
 //   cluster.member_added/_removed       F         F              -                 F
 //   member.blocked/unblocked/suspended  F         F (the member) -                 -
 //   key.issued, key.revoked             F         -              -                 -
+//   ids.keyed                           F         -              -                 -
 //   platform.authorized/revoked         F         F (both)       -                 F to the platform
 //   offer.posted/withdrawn/expired      F         F (supplier)   -                 F
 //   order.placed                        F         F (customer)   -                 ? public, unblocked

@@ -418,18 +418,14 @@ class Report {
 
 }  // namespace
 
-int RunDemoReport(const std::string& config_path, std::span<const Override> overrides, bool quiet) {
-  absl::StatusOr<Config> config = LoadConfig(config_path, overrides);
-  if (!config.ok()) {
-    std::fprintf(stderr, "subexd: %s\n", std::string(config.status().message()).c_str());
-    return 2;
-  }
-  std::printf("subexd: config %s, taxonomy %s (%zu processes)\n\n", config_path.c_str(),
-              config->taxonomy_path.c_str(), config->taxonomy.size());
+int RunDemoReport(Config config, const std::string& config_path, bool quiet) {
+  std::printf("subexd: config %s, taxonomy %s (%zu processes)\n\n",
+              config_path.empty() ? "(built-in defaults)" : config_path.c_str(),
+              config.taxonomy_path.c_str(), config.taxonomy.size());
 
-  auto taxonomy = std::make_shared<const Taxonomy>(std::move(config->taxonomy));
-  Engine engine(taxonomy, config->params);
-  Demo demo = BuildDemo(taxonomy, config->params);
+  auto taxonomy = std::make_shared<const Taxonomy>(std::move(config.taxonomy));
+  Engine engine(taxonomy, config.params);
+  Demo demo = BuildDemo(taxonomy, config.params);
   for (size_t i = 0; i < demo.steps.size(); ++i) {
     const DemoStep& step = demo.steps[i];
     Engine::Outcome out = engine.Execute(step.command, step.now);

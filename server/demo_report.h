@@ -15,8 +15,9 @@
 
 namespace subex {
 
-// Reads the config at `config_path` with `overrides` applied (config/config.h).
-int RunDemoReport(const std::string& config_path, std::span<const Override> overrides, bool quiet);
+// Runs the demo market through an in-memory engine configured by `config`, read from
+// `config_path` (empty: the built-in defaults), and prints it.
+int RunDemoReport(Config config, const std::string& config_path, bool quiet);
 
 }  // namespace subex
 

@@ -180,8 +180,14 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
                      std::lock_guard lock(progress.mu);
                      if ((!r.status.ok() || r.rejection) &&
                          (!progress.failure || progress.failure->first > i)) {
-                       progress.failure.emplace(
-                           i, r.rejection ? r.rejection->message : std::string(r.status.message()));
+                       std::string why =
+                           r.rejection ? r.rejection->message : std::string(r.status.message());
+                       if (r.rejection) {
+                         for (const FieldError& e : r.rejection->errors) {
+                           absl::StrAppend(&why, "; ", e.field, " ", e.reason);
+                         }
+                       }
+                       progress.failure.emplace(i, std::move(why));
                      }
                      ++progress.answered;
                      progress.done.notify_one();
@@ -221,11 +227,11 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
 // Keys a fresh journal's public ids with a new secret (its first event, so recovery, snapshots
 // and replicas agree on it), then makes the journal's scheme the process's: keyed, or the fixed
 // scramble of a journal that began before keyed ids, whose ids stay as they were.
-bool SetUpPublicIds(DurableEngine& engine) {
+bool SetUpPublicIds(DurableEngine& engine, Instant now) {
   if (engine.durable_seq() == 0) {
     std::promise<DurableEngine::Result> keyed;
     engine.Submit({.command = KeyPublicIds{kOperator, NewPublicIdSecret()},
-                   .now = Now(),
+                   .now = now,
                    .idempotency_key = {},
                    .render = {},
                    .reply = [&keyed](DurableEngine::Result r) { keyed.set_value(std::move(r)); }});
@@ -378,7 +384,9 @@ int Serve(Config config, bool demo) {
        {"replayed", engine->replayed_events()},
        {"ms", engine->recovery_us() / 1000}});
   const bool fresh = engine->durable_seq() == 0;
-  if (!SetUpPublicIds(*engine)) return 1;
+  // The demo's history is dated from kHistoryStart, and the exchange's time never runs back: the
+  // keying of a journal the demo will fill is dated no later than the history's first step.
+  if (!SetUpPublicIds(*engine, demo && fresh ? kHistoryStart : Now())) return 1;
   if (demo && fresh &&
       !LoadDemo(*engine, dir, taxonomy, config.params)) {
     return 1;
@@ -556,22 +564,13 @@ int main(int argc, char** argv) {
     std::printf("subexd — the subcontracting exchange server\n\n%s", subex::kUsage);
     return 0;
   }
-  if (flags->demo_report) {
-    absl::StatusOr<std::vector<subex::Override>> env = subex::OverridesFromEnvironment(environ);
-    if (!env.ok()) {
-      std::fprintf(stderr, "subexd: %s\n", std::string(env.status().message()).c_str());
-      return 2;
-    }
-    env->insert(env->end(), flags->settings.begin(), flags->settings.end());
-    return subex::RunDemoReport(flags->config.value_or(subex::DefaultConfigPath()), *env,
-                                flags->quiet);
-  }
   std::string path;
   absl::StatusOr<subex::Config> config = subex::ReadConfig(*flags, path);
   if (!config.ok()) {
     std::fprintf(stderr, "subexd: %s\n", std::string(config.status().message()).c_str());
     return 2;
   }
+  if (flags->demo_report) return subex::RunDemoReport(std::move(*config), path, flags->quiet);
   subex::SetLogLevel(*subex::ParseLogLevel(config->log.level));
   // Without a file, the one line that says so: no config/subex.toml here, the defaults instead.
   subex::Log(

@@ -278,7 +278,10 @@ int Main(int argc, char** argv) {
                           {.dir = dir,
                            .max_batch = 256,
                            .snapshot_every_events = kSnapshotEveryEvents,
-                           .retain_events = kRetainEvents});
+                           .retain_events = kRetainEvents,
+                           // Every start replays the set-up's keys, cycles of exchange time
+                           // after they were stored: they must not expire within the test.
+                           .idempotency_retention = std::chrono::hours(24 * 365)});
   if (!opened.ok()) Die("recovery failed: " + opened.status().ToString(), 3);
   DurableEngine& engine = **opened;
 

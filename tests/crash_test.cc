@@ -136,11 +136,15 @@ std::map<std::string, std::string> AllRecords(const std::string& dir) {
       rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, families, &handles, &db);
   EXPECT_TRUE(s.ok()) << s.ToString();
   if (!s.ok()) return records;
+  // Answers are kept in "answers" behind the 8 bytes of the time they were stored
+  // (storage/journal.cc); "idempotency" holds those of older builds, bare.
   for (rocksdb::ColumnFamilyHandle* h : handles) {
-    if (h->GetName() != "idempotency") continue;
+    const size_t skip = h->GetName() == "answers" ? 8 : h->GetName() == "idempotency" ? 0 : 1;
+    if (skip == 1) continue;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      records.emplace(it->key().ToString(), it->value().ToString());
+      EXPECT_GE(it->value().size(), skip);
+      records.emplace(it->key().ToString(), it->value().ToString().substr(skip));
     }
     EXPECT_TRUE(it->status().ok()) << it->status().ToString();
   }

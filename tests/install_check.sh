@@ -46,6 +46,10 @@ out=$(cd "$work" && env -u SUBEX_CONFIG SUBEX_ADMIN_KEY=sx_install_check \
 grep -q '"msg":"no configuration file: running on the built-in defaults"' <<<"$out" ||
   fail "without a configuration file the installed binary does not run on its defaults: $out"
 grep -q '"taxonomy":"(built in)"' <<<"$out" || fail "the built-in taxonomy is not used: $out"
+out=$(cd "$work" && env -u SUBEX_CONFIG "$prefix/bin/subexd" --demo-report --quiet 2>&1) ||
+  fail "the demo report without a configuration file: $out"
+grep -q "config (built-in defaults), taxonomy (built in)" <<<"$out" ||
+  fail "the demo report does not run on the built-in defaults: $out"
 
 if command -v systemd-analyze >/dev/null 2>&1; then
   # Misspelt directives, bad values and a missing ExecStart binary are all reported here.

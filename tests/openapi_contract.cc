@@ -107,11 +107,18 @@ std::vector<std::string> OpenApiContract::Check(std::string_view method, std::st
   const bool known = path && document_["paths"][*path][lower].get(operation) == simdjson::SUCCESS;
   std::optional<element> response;
   if (known) response = Response(operation, status);
+  // A CORS preflight is the document's rule for every path (its description, "Browsers"): 204
+  // without a body, or a problem document (403 for an origin not listed, 404 for no such path).
+  const bool preflight = lower == "options" && !known;
+  if (preflight && status == 204) {
+    if (body.empty()) return {};
+    return {where + ": a preflight's 204 has a body"};
+  }
   if (!response) {
     // The document's rule for every request, and the answers of paths or methods it does not
     // have (404, 405), are problem documents.
     const bool general = status == 405 || status == 413 || status == 431 || status == 500 ||
-                         status == 503 ||
+                         status == 503 || (preflight && (status == 403 || status == 404)) ||
                          (!path && (status == 404 || status == 429)) ||
                          (path && !known && status == 405);
     if (!general) {

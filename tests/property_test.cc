@@ -307,7 +307,7 @@ std::string Describe(const Command& command) {
       "Tick",           "PlaceBid",        "WithdrawBid",     "AwardBids",
       "IssueKey",       "RevokeKey",       "AuthorizePlatform", "RevokePlatform",
       "ConfirmContract", "DeclineContract", "DeliverContract", "AcceptContract",
-      "DisputeContract", "CancelContract"};
+      "DisputeContract", "CancelContract", "KeyPublicIds"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>);
   std::string out = kNames[command.index()];
   std::visit(

@@ -254,7 +254,9 @@ class VisibilityTest : public ApiTest {
     EXPECT_EQ(r.status, 201) << r.body;
     return At(r.body, "/id");
   }
-  // An id of the same kind as `id` that no object has: the same prefix, another tail.
+  // An id of the same kind as `id` that no object has: the same prefix, another tail. With keyed
+  // ids (api/ids.h) most such strings do not even spell an id; on a route's path both answer the
+  // same 404.
   static std::string OtherIdLike(const std::string& id) {
     std::string out = id;
     out.back() = out.back() == 'z' ? 'y' : 'z';
@@ -294,7 +296,9 @@ std::pair<std::string, std::string> VisibilityTest::Target(const std::string& ro
                                                            State state) const {
   const bool missing = state == kMissing;
   const std::string order = missing ? missing_order_ : order_.count(state) ? order_.at(state) : "";
-  const std::string bid = missing ? OtherIdLike(bid_.at(kPub)) : bid_.count(state) ? bid_.at(state) : "";
+  // Under a missing order, a real bid (of another order): the order decides the answer, and a
+  // body naming a malformed bid would be refused as invalid (422) before anything is looked up.
+  const std::string bid = missing ? bid_.at(kPub) : bid_.count(state) ? bid_.at(state) : "";
   const std::string contract = missing ? OtherIdLike(contract_) : contract_;
   const std::string offer = missing ? OtherIdLike(offer_) : offer_;
   const std::string pattern = route.substr(route.find(' ') + 1);
