@@ -272,7 +272,7 @@ void Service::GetEvents(Call& call) {
   std::optional<int64_t> limit = q.Integer("limit", 1, options_.max_list_limit, 100);
   std::optional<int64_t> wait = q.Integer("wait_ms", 0, options_.max_wait_ms, 0);
   if (!q.ok()) return Fail(call, q.problem());
-  feed_.Get(call.caller, static_cast<uint64_t>(*after), static_cast<size_t>(*limit),
+  feed_.Get(call.caller, call.request.authorization, static_cast<uint64_t>(*after), static_cast<size_t>(*limit),
             std::chrono::milliseconds(*wait), call.respond);
 }
 

@@ -370,7 +370,7 @@ int Serve(Config config, bool demo) {
                                           &feed_ptr](std::span<const Event> events) {
                              keys.Observe(events);
                              analytics.Observe(events);
-                             if (Feed* feed = feed_ptr.load()) feed->Notify(events.back().seq);
+                             if (Feed* feed = feed_ptr.load()) feed->OnDurable(events);
                            }});
   if (!opened.ok()) {
     Log(LogLevel::kError, "cannot open the journal",
@@ -414,7 +414,16 @@ int Serve(Config config, bool demo) {
             },
             [done = std::move(done)](absl::StatusOr<std::string> r) { done(r.status()); });
       },
-      taxonomy, engine->durable_seq());
+      taxonomy, engine->durable_seq(),
+      Feed::Options{
+          .window = {.max_events = static_cast<size_t>(config.feed.window_events),
+                     .max_bytes = static_cast<size_t>(config.feed.window_bytes)},
+          .max_scan = static_cast<size_t>(config.feed.max_scan),
+          .max_catch_up = static_cast<size_t>(config.feed.max_catch_up),
+          .max_parked = static_cast<size_t>(config.feed.max_parked),
+          .max_parked_per_key = static_cast<size_t>(config.feed.max_parked_per_key),
+          .max_page_bytes = static_cast<size_t>(config.feed.max_page_bytes),
+          .retry_after_s = config.feed.retry_after_s});
   feed_ptr.store(feed.get());
   // Events that became durable between the feed's creation and the line above.
   feed->Notify(engine->durable_seq());
