@@ -50,6 +50,7 @@ void Feed::OnDurable(std::span<const Event> events) {
     std::lock_guard lock(in_mu_);
     inbox_.insert(inbox_.end(), events.begin(), events.end());
     notified_ = std::max(notified_, events.back().seq);
+    durable_.store(notified_);
   }
   in_wake_.notify_one();
 }
@@ -59,6 +60,7 @@ void Feed::Notify(uint64_t seq) {
     std::lock_guard lock(in_mu_);
     if (seq <= notified_) return;
     notified_ = seq;
+    durable_.store(seq);
     kick_ = true;
   }
   in_wake_.notify_one();
@@ -122,9 +124,31 @@ HttpResponse Feed::TooMany(std::string_view what) const {
 
 void Feed::Send(std::vector<Answer>& answers) {
   for (Answer& a : answers) {
-    a.respond(a.response ? std::move(*a.response) : Render(a.page, a.status));
+    if (a.on_page) {
+      a.on_page(std::move(a.page), a.status);
+    } else {
+      a.respond(a.response ? std::move(*a.response) : Render(a.page, a.status));
+    }
   }
   answers.clear();
+}
+
+bool Feed::Holding::Admit(const std::string& key, const Options& o) {
+  std::lock_guard lock(mu);
+  auto it = per_key.find(key);
+  if (total >= o.max_parked || (it != per_key.end() && it->second >= o.max_parked_per_key)) {
+    return false;
+  }
+  ++total;
+  ++per_key[key];
+  return true;
+}
+
+void Feed::Holding::Release(const std::string& key) {
+  std::lock_guard lock(mu);
+  --total;
+  auto it = per_key.find(key);
+  if (--it->second == 0) per_key.erase(it);
 }
 
 void Feed::Get(const Caller& caller, std::string key, uint64_t after, size_t limit,
@@ -153,7 +177,7 @@ Feed::Served Feed::ServeLocked(Waiter& w, bool admitted, Clock::time_point now,
   if (!window_.Covers(w.after)) {
     if (!admitted && catch_up_.size() >= options_.max_catch_up) {
       ++refused_;
-      out.push_back({std::move(w.respond), {}, {}, TooMany("requests behind the feed's window")});
+      out.push_back({std::move(w.respond), {}, {}, {}, TooMany("requests behind the feed's window")});
       return Served::kAnswered;
     }
     catch_up_.push_back(std::move(w));
@@ -164,19 +188,23 @@ Feed::Served Feed::ServeLocked(Waiter& w, bool admitted, Clock::time_point now,
     to_judge_.push_back({std::move(w), std::move(page), {}});
     return Served::kJudge;
   }
+  if (page.items.empty() && window_.last() < durable_.load()) {
+    behind_.push_back(std::move(w));
+    return Served::kBehind;
+  }
   if (!page.items.empty() || expired) {
-    out.push_back({std::move(w.respond), std::move(page), {}, std::nullopt});
+    if (w.held) holding_->Release(w.key);
+    out.push_back(
+        {std::move(w.respond), std::move(w.on_page), std::move(page), {}, std::nullopt});
     return Served::kAnswered;
   }
-  if (!admitted) {
-    auto it = parked_per_key_.find(w.key);
-    if (parked_.size() >= options_.max_parked ||
-        (it != parked_per_key_.end() && it->second >= options_.max_parked_per_key)) {
-      ++refused_;
-      out.push_back({std::move(w.respond), {}, {}, TooMany("waiting requests")});
-      return Served::kAnswered;
-    }
+  // A stream's waiter is counted by its stream.
+  if (!w.held && !w.on_page && !holding_->Admit(w.key, options_)) {
+    ++refused_;
+    out.push_back({std::move(w.respond), {}, {}, {}, TooMany("waiting requests")});
+    return Served::kAnswered;
   }
+  w.held = !w.on_page;
   w.after = page.next;
   ParkLocked(std::move(w));
   return Served::kParked;
@@ -190,7 +218,6 @@ void Feed::ParkLocked(Waiter w) {
   } else {
     parked_broadcast_.push_back(id);
   }
-  ++parked_per_key_[w.key];
   parked_.emplace(id, std::move(w));
 }
 
@@ -211,8 +238,6 @@ Feed::Waiter Feed::UnparkLocked(uint64_t id) {
   } else {
     erase_from(parked_broadcast_);
   }
-  auto count = parked_per_key_.find(w.key);
-  if (--count->second == 0) parked_per_key_.erase(count);
   return w;
 }
 
@@ -226,7 +251,9 @@ void Feed::SettleLocked(Pending p, Clock::time_point now, std::vector<Answer>& o
   p.page.asks = 0;
   const bool expired = stopping_ || p.waiter.deadline <= now;
   if (!p.status.ok() || !items.empty() || expired) {
-    out.push_back({std::move(p.waiter.respond), std::move(p.page), p.status, std::nullopt});
+    if (p.waiter.held) holding_->Release(p.waiter.key);
+    out.push_back({std::move(p.waiter.respond), std::move(p.waiter.on_page), std::move(p.page),
+                   p.status, std::nullopt});
     return;
   }
   p.waiter.after = p.page.next;
@@ -301,6 +328,11 @@ void Feed::Pass(std::vector<EventWindow::Entry> entries, uint64_t notified) {
       Waiter w = UnparkLocked(id);
       catch_up |= ServeLocked(w, /*admitted=*/true, now, out) == Served::kCatchUp;
     }
+    std::vector<Waiter> behind;
+    behind.swap(behind_);
+    for (Waiter& w : behind) {
+      catch_up |= ServeLocked(w, /*admitted=*/true, now, out) == Served::kCatchUp;
+    }
     std::vector<Pending> back;
     back.swap(judged_);
     for (Pending& p : back) SettleLocked(std::move(p), now, out);
@@ -323,7 +355,8 @@ void Feed::Run() {
     Clock::time_point earliest = Clock::time_point::max();
     {
       std::lock_guard lock(mu_);
-      if (stopping_ && judging_ == 0 && judged_.empty() && to_judge_.empty() && parked_.empty()) {
+      if (stopping_ && judging_ == 0 && judged_.empty() && to_judge_.empty() && parked_.empty() &&
+          behind_.empty()) {
         return;
       }
       if (!deadlines_.empty()) earliest = deadlines_.top().first;
@@ -410,15 +443,103 @@ void Feed::CatchUp() {
       status = judged.get_future().get();
     }
     std::vector<Answer> out;
-    bool kick;
     {
       std::lock_guard lock(mu_);
       SettleLocked({std::move(w), std::move(page), status}, Clock::now(), out);
-      kick = !to_judge_.empty();
     }
-    if (kick) Kick();
+    // It may have parked (with a deadline the feed thread has not seen) or be judged.
+    Kick();
     Send(out);
   }
+}
+
+// One open stream: where it is, and the connection it writes to.
+struct Feed::StreamState {
+  Viewer viewer;
+  std::string key;
+  uint64_t after = 0;
+  std::shared_ptr<HttpStream> sink;
+  std::shared_ptr<Holding> holding;
+  ~StreamState() {
+    if (sink) sink->Close();
+    holding->Release(key);
+  }
+};
+
+void Feed::Stream(const Caller& caller, std::string key, uint64_t after, Respond respond) {
+  bool stopping;
+  {
+    std::lock_guard lock(mu_);
+    stopping = stopping_;
+    if (!stopping && !holding_->Admit(key, options_)) {
+      ++refused_;
+      respond(TooMany("waiting requests and streams"));
+      return;
+    }
+  }
+  if (stopping) {
+    HttpResponse r;
+    const Problem p = Unavailable("the server is stopping");
+    r.status = static_cast<unsigned>(p.status);
+    r.content_type = "application/problem+json";
+    r.body = RenderProblem(p);
+    return respond(std::move(r));
+  }
+  auto st = std::make_shared<StreamState>();
+  st->viewer = Viewer::Of(caller);
+  st->key = std::move(key);
+  st->after = after;
+  st->holding = holding_;
+  HttpResponse r;
+  r.content_type = "text/event-stream";
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  r.stream = [this, st](std::shared_ptr<HttpStream> sink) {
+    st->sink = std::move(sink);
+    NextPage(st);
+  };
+  respond(std::move(r));
+}
+
+void Feed::NextPage(std::shared_ptr<StreamState> st) {
+  if (st->sink->closed()) return;
+  const Clock::time_point now = Clock::now();
+  Waiter w{st->viewer, st->key, st->after, 1'000, now + options_.heartbeat, {}, {}, false};
+  w.on_page = [this, st](EventWindow::Page page, absl::Status status) {
+    OnStreamPage(st, page, status);
+  };
+  std::vector<Answer> out;
+  Served served;
+  bool earlier;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;  // Dropping `st` ends the stream.
+    earlier = deadlines_.empty() || w.deadline < deadlines_.top().first;
+    served = ServeLocked(w, /*admitted=*/true, now, out);
+  }
+  Send(out);
+  if (served == Served::kCatchUp) catch_up_wake_.notify_one();
+  if (served == Served::kJudge || (served == Served::kParked && earlier)) Kick();
+}
+
+void Feed::OnStreamPage(const std::shared_ptr<StreamState>& st, const EventWindow::Page& page,
+                        const absl::Status& status) {
+  std::string chunk;
+  if (!status.ok()) {
+    // The stream ends with the problem, as the poll would answer it.
+    absl::StrAppend(&chunk, "event: error\ndata: ", Render(page, status).body, "\n\n");
+    st->sink->Send(std::move(chunk), [](bool) {});
+    return;
+  }
+  for (const EventWindow::Item& item : page.items) {
+    if (const std::string* json = item.Json()) {
+      absl::StrAppend(&chunk, "id: ", item.seq, "\ndata: ", *json, "\n\n");
+    }
+  }
+  if (chunk.empty()) chunk = ":\n\n";  // The heartbeat.
+  st->after = page.next;
+  st->sink->Send(std::move(chunk), [this, st](bool written) {
+    if (written) NextPage(st);
+  });
 }
 
 }  // namespace subex

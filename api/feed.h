@@ -36,6 +36,7 @@
 #ifndef SUBEX_API_FEED_H_
 #define SUBEX_API_FEED_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -80,6 +81,7 @@ class Feed {
     size_t max_parked_per_key = 64;
     size_t max_page_bytes = 1 << 20;
     int retry_after_s = 1;
+    std::chrono::milliseconds heartbeat{15'000};  // An idle stream's comment.
   };
 
   Feed(Reader reader, Judge judge, std::shared_ptr<const Taxonomy> taxonomy, uint64_t durable_seq,
@@ -104,6 +106,13 @@ class Feed {
   void Get(const Caller& caller, std::string key, uint64_t after, size_t limit,
            std::chrono::milliseconds wait, Respond respond);
 
+  // Server-Sent Events (`GET /v1/events/stream`): answers with a stream of the caller's events
+  // after `after`, each as `id: <seq>` and `data: <the event's JSON>`, and a comment line when
+  // `heartbeat` passes without one. Same pages, visibility and limits as Get (an open stream
+  // counts as a parked request for as long as it is open); a stream has at most one page being
+  // written at a time, so a slow client falls behind (onto the journal) instead of piling up.
+  void Stream(const Caller& caller, std::string key, uint64_t after, Respond respond);
+
   // For /metrics and tests.
   struct Counts {
     size_t parked = 0;
@@ -123,7 +132,11 @@ class Feed {
     size_t limit = 0;
     Clock::time_point deadline;
     Respond respond;
+    // A stream's: takes the page instead of `respond` (and the limits were checked at its open).
+    std::function<void(EventWindow::Page, absl::Status)> on_page;
+    bool held = false;  // Counted by `holding_` until answered.
   };
+  struct StreamState;
   // A page with events to judge with the state, and the request it answers.
   struct Pending {
     Waiter waiter;
@@ -134,17 +147,19 @@ class Feed {
   // An answer to send once no lock is held: a page, or a ready response.
   struct Answer {
     Respond respond;
+    std::function<void(EventWindow::Page, absl::Status)> on_page;
     EventWindow::Page page;
     absl::Status status;
     std::optional<HttpResponse> response;
   };
-  enum class Served { kAnswered, kParked, kJudge, kCatchUp };
+  enum class Served { kAnswered, kParked, kJudge, kCatchUp, kBehind };
 
   static HttpResponse Render(const EventWindow::Page& page, const absl::Status& status);
   HttpResponse TooMany(std::string_view what) const;
   static void Send(std::vector<Answer>& answers);
   // Under mu_: answers `w` from the window, parks it, queues it for judging or for the journal.
-  // `admitted`: it was parked or queued before, and the limits were checked then.
+  // `admitted`: it was queued before, and is not refused for a full catch-up queue now. The
+  // parking limits are checked when a request first parks (`Waiter::held`).
   Served ServeLocked(Waiter& w, bool admitted, Clock::time_point now, std::vector<Answer>& out);
   // Under mu_: `p` back from judging (or judged as hidden when stopping).
   void SettleLocked(Pending p, Clock::time_point now, std::vector<Answer>& out);
@@ -156,6 +171,9 @@ class Feed {
   void Pass(std::vector<EventWindow::Entry> entries, uint64_t notified);
   void Run();
   void CatchUp();
+  void NextPage(std::shared_ptr<StreamState> st);
+  void OnStreamPage(const std::shared_ptr<StreamState>& st, const EventWindow::Page& page,
+                    const absl::Status& status);
   EventWindow::Page Scan(const Viewer& viewer, uint64_t after, size_t limit,
                          absl::Status& status) const;
 
@@ -179,11 +197,24 @@ class Feed {
   absl::flat_hash_map<uint64_t, Waiter> parked_;
   absl::flat_hash_map<MemberId, std::vector<uint64_t>> parked_by_member_;
   std::vector<uint64_t> parked_broadcast_;  // Operator and public class.
-  absl::flat_hash_map<std::string, size_t> parked_per_key_;
+  // Parked long polls and open streams, in all and per key: what the limits count. Shared with
+  // the streams, which may outlive the feed in a stopped server's queues.
+  struct Holding {
+    std::mutex mu;
+    size_t total = 0;
+    absl::flat_hash_map<std::string, size_t> per_key;
+    bool Admit(const std::string& key, const Options& o);
+    void Release(const std::string& key);
+  };
+  const std::shared_ptr<Holding> holding_ = std::make_shared<Holding>();
   std::priority_queue<std::pair<Clock::time_point, uint64_t>,
                       std::vector<std::pair<Clock::time_point, uint64_t>>, std::greater<>>
       deadlines_;
   std::vector<Pending> to_judge_;
+  // Requests that found nothing while the window had not yet taken in every durable event:
+  // served again once it has, so that whoever learned of an event from a reply can read it.
+  std::vector<Waiter> behind_;
+  std::atomic<uint64_t> durable_{0};  // The newest durable seq OnDurable or Notify told of.
   std::vector<Pending> judged_;
   std::deque<Waiter> catch_up_;
   size_t judging_ = 0;  // Batches sent to the engine thread and not yet back.

@@ -423,7 +423,8 @@ int Serve(Config config, bool demo) {
           .max_parked = static_cast<size_t>(config.feed.max_parked),
           .max_parked_per_key = static_cast<size_t>(config.feed.max_parked_per_key),
           .max_page_bytes = static_cast<size_t>(config.feed.max_page_bytes),
-          .retry_after_s = config.feed.retry_after_s});
+          .retry_after_s = config.feed.retry_after_s,
+          .heartbeat = std::chrono::milliseconds(config.feed.heartbeat_ms)});
   feed_ptr.store(feed.get());
   // Events that became durable between the feed's creation and the line above.
   feed->Notify(engine->durable_seq());
@@ -478,7 +479,9 @@ int Serve(Config config, bool demo) {
                               .max_pipelined = sv.max_pipelined,
                               .close_drain_bytes = static_cast<size_t>(sv.close_drain_bytes),
                               .close_drain = std::chrono::milliseconds(sv.close_drain_ms),
-                              .cors_origins = sv.cors_origins});
+                              .cors_origins = sv.cors_origins,
+                              .max_stream_buffer_bytes =
+                                  static_cast<size_t>(config.feed.stream_buffer_bytes)});
   http = &server;
   if (absl::Status s = server.Start(); !s.ok()) {
     Log(LogLevel::kError, "cannot listen", {{"error", std::string(s.message())}});
