@@ -33,6 +33,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -157,6 +158,26 @@ uint64_t RssKb(int pid) {
   return 0;
 }
 
+// CPU seconds used so far: this process's, or another's from /proc.
+double CpuSeconds(int pid) {
+  if (pid == 0) {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  }
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t at = stat.rfind(')');
+  // Fields after the command: state is the 3rd field; utime and stime the 14th and 15th.
+  for (int field = 2; field < 14 && at != std::string::npos; ++field) at = stat.find(' ', at + 1);
+  if (at == std::string::npos) return 0;
+  char* end = nullptr;
+  const double utime = std::strtod(stat.c_str() + at + 1, &end);
+  const double stime = std::strtod(end, nullptr);
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 double Percentile(std::vector<int64_t>& v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -210,8 +231,11 @@ class Bench {
     const uint64_t rss_parked = RssKb(pid);
     for (int i = 0; i < connections; ++i) Open(Conn::kOrder, customer_key, 0);
     const int64_t begin = NowUs();
+    const double server_cpu = CpuSeconds(pid), client_cpu = CpuSeconds(0);
     Loop(begin + seconds * 1'000'000LL, true);
     const double elapsed = static_cast<double>(NowUs() - begin) / 1e6;
+    server_cpu_ = (CpuSeconds(pid) - server_cpu) / elapsed;
+    client_cpu_ = (CpuSeconds(0) - client_cpu) / elapsed;
     Loop(NowUs() + 300'000, false);  // The last deliveries.
     for (auto& c : conns_) ::close(c->fd);
     Report(followers, kind, mode, elapsed, rss_before, rss_parked);
@@ -351,7 +375,8 @@ class Bench {
     }
     const double orders = static_cast<double>(latencies_.size());
     std::printf(
-        "%-9s %5d %-5s %9.0f %7.2f %7.2f %9zu %8.2f %8.2f %8.2f %9.1f %6zu\n", kind.c_str(),
+        "%-9s %5d %-5s %9.0f %7.2f %7.2f %9zu %8.2f %8.2f %8.2f %9.1f %6zu %5.0f%% %5.0f%%\n",
+        kind.c_str(),
         followers, mode.c_str(), orders / elapsed, Percentile(latencies_, 0.5) / 1000,
         Percentile(latencies_, 0.99) / 1000, from_answer.size(),
         Percentile(from_answer, 0.5) / 1000, Percentile(from_answer, 0.99) / 1000,
@@ -359,7 +384,7 @@ class Bench {
         followers > 0 ? static_cast<double>(rss_parked - std::min(rss_parked, rss_before)) *
                             1024.0 / followers
                       : 0.0,
-        errors_);
+        errors_, server_cpu_ * 100, client_cpu_ * 100);
     std::fflush(stdout);
     errors_ = 0;
   }
@@ -371,6 +396,7 @@ class Bench {
   std::vector<Delivery> deliveries_;
   std::vector<int64_t> order_send_, order_answer_, latencies_;
   uint64_t next_order_ = 1;
+  double server_cpu_ = 0, client_cpu_ = 0;
   size_t errors_ = 0;
 };
 
@@ -380,7 +406,7 @@ int main(int argc, char** argv) {
   uint16_t port = 0;
   std::string admin, runs = "0:none:poll,100:member:poll,1000:member:poll,10:operator:poll,"
                             "20:operator:poll,1000:member:sse,20:operator:sse";
-  int seconds = 5, connections = 32, members = 1000, pid = 0;
+  int seconds = 5, connections = 32, members = 1000, pid = 0, header = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
     if (a == "--port") port = static_cast<uint16_t>(std::atoi(v.c_str()));
@@ -390,6 +416,7 @@ int main(int argc, char** argv) {
     if (a == "--members") members = std::atoi(v.c_str());
     if (a == "--pid") pid = std::atoi(v.c_str());
     if (a == "--runs") runs = v;
+    if (a == "--header") header = std::atoi(v.c_str());
   }
   rlimit nofile{};
   getrlimit(RLIMIT_NOFILE, &nofile);
@@ -416,9 +443,11 @@ int main(int argc, char** argv) {
   for (int i = 0; i < members - 2; ++i) {
     b.member_keys.push_back(Register(port, admin, 2 + i, "\"customer\"").second);
   }
-  std::printf("%-9s %5s %-5s %9s %7s %7s %9s %8s %8s %8s %9s %6s\n", "followers", "n", "mode",
-              "orders/s", "p50 ms", "p99 ms", "delivered", "d50 ms", "d99 ms", "d99s ms",
-              "B/follower", "errors");
+  if (header) {
+    std::printf("%-9s %5s %-5s %9s %7s %7s %9s %8s %8s %8s %9s %6s %6s %6s\n", "followers", "n",
+                "mode", "orders/s", "p50 ms", "p99 ms", "delivered", "d50 ms", "d99 ms",
+                "d99s ms", "B/follower", "errors", "server", "client");
+  }
   size_t pos = 0;
   while (pos < runs.size()) {
     size_t end = runs.find(',', pos);

@@ -22,24 +22,31 @@ done
 
 work=$(mktemp -d)
 pid=""
-cleanup() {
-  [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rm -rf "$work"
+stop() {
+  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; fi
+  pid=""
 }
-trap cleanup EXIT
+trap 'stop; rm -rf "$work"' EXIT
 
 admin="feed-bench-admin-key-0123456789abcdef"
 port=18090
-(cd "$work" && SUBEX_ADMIN_KEY="$admin" exec "$subexd" --quiet --config "$repo/config/subex.toml" \
-  --data-dir "$work/data" --listen "127.0.0.1:$port" >"$work/subexd.log" 2>&1) &
-pid=$!
-for _ in $(seq 1 600); do
-  grep -q "listening on" "$work/subexd.log" && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/subexd.log" >&2; exit 1; }
-  sleep 0.1
+echo "feed_bench: ${seconds} s per run, 32 order connections, ${members} members, a new subexd" \
+  "per run; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+header=1
+for run in ${runs//,/ }; do
+  # Each run on a new journal: the same market, not the previous runs' orders.
+  rm -rf "$work/data"
+  (cd "$work" && SUBEX_ADMIN_KEY="$admin" exec "$subexd" --quiet \
+    --config "$repo/config/subex.toml" --data-dir "$work/data" --listen "127.0.0.1:$port" \
+    >"$work/subexd.log" 2>&1) &
+  pid=$!
+  for _ in $(seq 1 600); do
+    grep -q "listening on" "$work/subexd.log" && break
+    kill -0 "$pid" 2>/dev/null || { cat "$work/subexd.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  "$client" --port "$port" --admin-key "$admin" --pid "$pid" --seconds "$seconds" \
+    --members "$members" --runs "$run" --header "$header"
+  header=0
+  stop
 done
-
-echo "feed_bench: ${seconds} s per run, 32 order connections, ${members} members;" \
-  "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-"$client" --port "$port" --admin-key "$admin" --pid "$pid" --seconds "$seconds" \
-  --members "$members" --runs "$runs"
