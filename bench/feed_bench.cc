@@ -386,8 +386,15 @@ class Bench {
                       : 0.0,
         errors_, server_cpu_ * 100, client_cpu_ * 100);
     std::fflush(stdout);
+    // A smoke run (CI) fails on an error answer, or on followers that never received an order.
+    failed = failed || errors_ > 0 || (followers > 0 && from_answer.empty());
     errors_ = 0;
   }
+
+ public:
+  bool failed = false;
+
+ private:
 
   uint16_t port_;
   std::string admin_;
@@ -458,5 +465,5 @@ int main(int argc, char** argv) {
     b.Run(std::atoi(run.substr(0, c1).c_str()), run.substr(c1 + 1, c2 - c1 - 1),
           run.substr(c2 + 1));
   }
-  return 0;
+  return b.failed ? 1 : 0;
 }
