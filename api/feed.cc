@@ -76,6 +76,23 @@ Feed::Counts Feed::counts() const {
           .refused = refused_};
 }
 
+void Feed::WriteMetrics(MetricsText& out) const {
+  const Counts c = counts();
+  out.Family("subex_feed_parked", "gauge", "Long polls and streams of the feed waiting now.");
+  out.Sample("subex_feed_parked", {}, static_cast<uint64_t>(c.parked));
+  out.Family("subex_feed_window_events", "gauge", "Recent events the feed holds in memory.");
+  out.Sample("subex_feed_window_events", {}, c.window_last - c.window_base);
+  out.Family("subex_feed_window_bytes", "gauge", "Bytes of the events the feed holds.");
+  out.Sample("subex_feed_window_bytes", {}, static_cast<uint64_t>(c.window_bytes));
+  out.Family("subex_feed_journal_pages_total", "counter",
+             "Pages read from the journal for requests older than the window.");
+  out.Sample("subex_feed_journal_pages_total", {}, c.journal_pages);
+  out.Family("subex_feed_refused_total", "counter",
+             "Feed requests answered 429 for being past feed.max_parked, max_parked_per_key or "
+             "max_catch_up.");
+  out.Sample("subex_feed_refused_total", {}, c.refused);
+}
+
 HttpResponse Feed::Render(const EventWindow::Page& page, const absl::Status& status) {
   HttpResponse response;
   if (!status.ok()) {

@@ -61,6 +61,7 @@
 #include "engine/events.h"
 #include "engine/state.h"
 #include "engine/taxonomy.h"
+#include "telemetry/metrics.h"
 
 namespace subex {
 
@@ -122,6 +123,8 @@ class Feed {
     uint64_t refused = 0;        // 429s for being past a limit.
   };
   Counts counts() const;
+  // subex_feed_*: the counts above, in the Prometheus text format (GET /metrics).
+  void WriteMetrics(MetricsText& out) const;
 
  private:
   using Clock = std::chrono::steady_clock;

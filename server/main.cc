@@ -452,7 +452,7 @@ int Serve(Config config, bool demo) {
        .cors_origins = sv.cors_origins,
        .cors_max_age_s = sv.cors_max_age_s,
        .metrics_token = sv.metrics_token,
-       .more_metrics = [&http, start_unix_seconds](MetricsText& out) {
+       .more_metrics = [&http, start_unix_seconds, f = feed.get()](MetricsText& out) {
          out.Family("subex_http_open_connections", "gauge", "Connections open now.");
          out.Sample("subex_http_open_connections", {},
                     static_cast<uint64_t>(http->open_connections()));
@@ -465,6 +465,7 @@ int Serve(Config config, bool demo) {
                     "Requests the HTTP layer answered itself: 400 not HTTP, 413 body or 431 "
                     "head too large.");
          out.Sample("subex_http_protocol_errors_total", {}, http->protocol_errors());
+         f->WriteMetrics(out);
          WriteProcessMetrics(out, start_unix_seconds);
        }});
   RaiseOpenFileLimit(static_cast<rlim_t>(sv.max_connections) + kOtherFiles);

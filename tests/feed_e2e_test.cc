@@ -349,6 +349,11 @@ TEST_F(FeedLimitsTest, PastTheKeysLimitAWaitOrAStreamIs429WithRetryAfter) {
   EXPECT_EQ(Send("GET", "/v1/events?after=0", supplier_key_).status, 200);
   EXPECT_EQ(Send("POST", "/v1/offers", supplier_key_, kOfferBody).status, 201);
   parked.join();
+  // The refusals (at least the two above, and the parked request's retries), on /metrics.
+  const std::string metrics = Send("GET", "/metrics").body;
+  const size_t at = metrics.find("\nsubex_feed_refused_total ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GE(std::atoi(metrics.c_str() + at + 26), 2);
 }
 
 }  // namespace
