@@ -17,6 +17,7 @@
 #define SUBEX_API_HTTP_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,10 +35,26 @@ struct HttpRequest {
   std::string if_match;
   std::string on_behalf_of;  // X-On-Behalf-Of: the member a platform acts for.
   std::string origin;        // Origin: the page's origin, for CORS.
+  std::string last_event_id;  // Last-Event-ID: where an event stream resumes.
   bool has_idempotency_key = false;
   bool has_if_match = false;
   std::string body;
   std::string remote;  // The peer's address, for logs and limits.
+};
+
+// The body of a streamed response (text/event-stream), written as it comes. Safe from any
+// thread.
+class HttpStream {
+ public:
+  virtual ~HttpStream() = default;
+  // Queues `chunk`; `done` then runs once, on an I/O thread: with true once the chunk has been
+  // written to the socket, false when the connection closed first. Returns false, and `done`
+  // never runs, when the connection has closed or has the server's `max_stream_buffer_bytes`
+  // unsent already: the producer keeps what it could not send.
+  virtual bool Send(std::string chunk, std::function<void(bool written)> done) = 0;
+  // Ends the stream: the connection closes once what is queued has been written.
+  virtual void Close() = 0;
+  virtual bool closed() const = 0;
 };
 
 struct HttpResponse {
@@ -45,6 +62,10 @@ struct HttpResponse {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // Location, ETag, Allow, ...
+  // When set, the answer is a stream: the head goes out without a length (`body` is ignored),
+  // the connection reads no more requests and closes when the stream ends, and `stream` is
+  // called once, on an I/O thread, with the stream to write to.
+  std::function<void(std::shared_ptr<HttpStream>)> stream;
 };
 
 using Respond = std::function<void(HttpResponse)>;

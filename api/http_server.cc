@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -105,6 +106,9 @@ HttpRequest ToHttpRequest(http::request<http::string_body>&& req, std::string re
   request.has_if_match = header(http::field::if_match, request.if_match);
   if (auto it = req.find("X-On-Behalf-Of"); it != req.end()) {
     request.on_behalf_of = std::string(it->value());
+  }
+  if (auto it = req.find("Last-Event-ID"); it != req.end()) {
+    request.last_event_id = std::string(it->value());
   }
   if (auto it = req.find("Idempotency-Key"); it != req.end()) {
     request.has_idempotency_key = true;
@@ -228,6 +232,12 @@ class Session : public std::enable_shared_from_this<Session> {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Drain(); });
   }
 
+  // Runs `f` on the session's strand.
+  template <class F>
+  static void Post(const std::shared_ptr<Session>& self, F f) {
+    net::post(self->stream_.get_executor(), [self, f = std::move(f)]() mutable { f(*self); });
+  }
+
  private:
   // One request being answered; its response waits here until every earlier one has left.
   struct Slot {
@@ -235,6 +245,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive = true;
     std::string origin;  // The request's Origin header, for the CORS headers of its answer.
     http::response<http::string_body> response;
+    std::function<void(std::shared_ptr<HttpStream>)> stream;  // A streamed answer's producer.
   };
 
   const HttpServer::Options& options() const { return server_.options; }
@@ -328,6 +339,15 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!r.content_type.empty()) slot.response.set(http::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) slot.response.set(name, value);
     AddCorsHeaders(slot.origin, slot.response);
+    if (r.stream) {
+      // A stream's length is where the connection ends; nothing after it is read.
+      slot.stream = std::move(r.stream);
+      slot.keep_alive = false;
+      closing_ = true;
+      slot.response.keep_alive(false);
+      slot.ready = true;
+      return;
+    }
     slot.response.body() = std::move(r.body);
     slot.response.keep_alive(slot.keep_alive);
     // A 204 has no body and no Content-Length (RFC 9110 §8.6).
@@ -352,8 +372,48 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(options().request_timeout);
     http::async_write(stream_, slot->response,
                       [self = shared_from_this(), slot](beast::error_code ec, size_t) {
+                        if (slot->stream) return self->OnStreamHead(ec, *slot);
                         self->OnWrite(ec, slot->keep_alive);
                       });
+  }
+
+ public:
+  // A streamed answer's chunks, on the strand (api/http.h HttpStream).
+  struct StreamState {
+    std::atomic<size_t> queued{0};
+    std::atomic<bool> closed{false};
+  };
+  void QueueChunk(std::string chunk, std::function<void(bool)> done) {
+    if (stream_state_->closed.load()) return done(false);
+    chunks_.emplace_back(std::move(chunk), std::move(done));
+    WriteChunk();
+  }
+  void EndStream() {
+    if (chunks_.empty() && !writing_) return Close();
+    ending_ = true;
+  }
+
+ private:
+  void OnStreamHead(const beast::error_code& ec, Slot& slot);
+  void WriteChunk() {
+    if (writing_ || chunks_.empty()) return;
+    writing_ = true;
+    stream_.expires_after(options().request_timeout);
+    net::async_write(stream_, net::buffer(chunks_.front().first),
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->writing_ = false;
+                       auto [chunk, done] = std::move(self->chunks_.front());
+                       self->chunks_.pop_front();
+                       self->stream_state_->queued.fetch_sub(chunk.size());
+                       if (ec) {
+                         done(false);
+                         return self->Close();
+                       }
+                       self->stream_.expires_never();
+                       done(true);
+                       if (self->ending_ && self->chunks_.empty()) return self->Close();
+                       self->WriteChunk();
+                     });
   }
 
   void OnWrite(const beast::error_code& ec, bool keep_alive) {
@@ -375,6 +435,15 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
+    if (stream_state_) {
+      stream_state_->closed.store(true);
+      // The chunk being written, if any, is answered by its write.
+      while (chunks_.size() > (writing_ ? 1 : 0)) {
+        std::function<void(bool)> done = std::move(chunks_.back().second);
+        chunks_.pop_back();
+        done(false);
+      }
+    }
     lingering_ = false;
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -417,7 +486,52 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closing_ = false;  // No more requests are read; close once the answers are out.
   bool lingering_ = false;  // Answered; reading what the client still sends before closing.
   size_t drained_ = 0;      // Bytes read while lingering.
+  std::shared_ptr<StreamState> stream_state_;  // Once the answer is a stream.
+  std::deque<std::pair<std::string, std::function<void(bool)>>> chunks_;
+  bool ending_ = false;  // The stream's producer is done: close once `chunks_` are written.
 };
+
+// The producer's end of a streamed answer. It keeps the session alive until dropped.
+class StreamSink final : public HttpStream {
+ public:
+  StreamSink(std::shared_ptr<Session> session, std::shared_ptr<Session::StreamState> state,
+             size_t max_queued)
+      : session_(std::move(session)), state_(std::move(state)), max_queued_(max_queued) {}
+  ~StreamSink() override { Close(); }
+
+  bool Send(std::string chunk, std::function<void(bool)> done) override {
+    if (state_->closed.load()) return false;
+    const size_t queued = state_->queued.load();
+    if (queued > 0 && queued + chunk.size() > max_queued_) return false;
+    state_->queued.fetch_add(chunk.size());
+    Session::Post(session_, [chunk = std::move(chunk), done = std::move(done)](Session& s) mutable {
+      s.QueueChunk(std::move(chunk), std::move(done));
+    });
+    return true;
+  }
+  void Close() override {
+    if (ended_.exchange(true)) return;
+    Session::Post(session_, [](Session& s) { s.EndStream(); });
+  }
+  bool closed() const override { return state_->closed.load(); }
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::shared_ptr<Session::StreamState> state_;
+  const size_t max_queued_;
+  std::atomic<bool> ended_{false};
+};
+
+void Session::OnStreamHead(const beast::error_code& ec, Slot& slot) {
+  writing_ = false;
+  std::function<void(std::shared_ptr<HttpStream>)> producer = std::move(slot.stream);
+  slots_.pop_front();
+  stream_state_ = std::make_shared<StreamState>();
+  if (ec) Close();
+  stream_.expires_never();
+  producer(std::make_shared<StreamSink>(shared_from_this(), stream_state_,
+                                        options().max_stream_buffer_bytes));
+}
 
 // Answers a connection beyond the cap with 503 and closes it, without reading anything.
 void RefuseBusy(tcp::socket socket) {

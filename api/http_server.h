@@ -26,6 +26,9 @@
 // they are answered (with `Connection: close`) — and `WaitClosed` waits for them; `Stop` then
 // ends the threads, closing whatever is still open.
 //
+// A streamed answer (api/http.h HttpStream, for text/event-stream) sends its head with
+// `Connection: close` and no length, then the chunks its producer sends, until either side ends.
+//
 // This file and its .cc are the only ones that include Boost.Beast.
 //
 //   HttpServer server(handler, {.host = "127.0.0.1", .port = 0});
@@ -74,6 +77,9 @@ class HttpServer {
     // Origins ("https://portal.example") whose pages may read the answers (CORS); empty: none,
     // and no CORS header at all.
     std::vector<std::string> cors_origins;
+    // A streamed answer (HttpResponse::stream): bytes queued and not yet written at most; a
+    // chunk beyond them is refused (HttpStream::Send), and each write has `request_timeout`.
+    size_t max_stream_buffer_bytes = 1024 * 1024;
   };
 
   // `handler` must outlive the server.

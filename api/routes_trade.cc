@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "api/answers.h"
 #include "api/ids.h"
@@ -272,8 +273,27 @@ void Service::GetEvents(Call& call) {
   std::optional<int64_t> limit = q.Integer("limit", 1, options_.max_list_limit, 100);
   std::optional<int64_t> wait = q.Integer("wait_ms", 0, options_.max_wait_ms, 0);
   if (!q.ok()) return Fail(call, q.problem());
-  feed_.Get(call.caller, static_cast<uint64_t>(*after), static_cast<size_t>(*limit),
+  feed_.Get(call.caller, call.request.authorization, static_cast<uint64_t>(*after), static_cast<size_t>(*limit),
             std::chrono::milliseconds(*wait), call.respond);
+}
+
+// The feed as Server-Sent Events; `Last-Event-ID` (a reconnecting browser's) wins over `after`.
+void Service::StreamEvents(Call& call) {
+  QueryParams q;
+  if (auto p = q.Parse(call.query, {"after"})) return Fail(call, *p);
+  std::optional<int64_t> after = q.Integer("after", 0, INT64_MAX, 0);
+  if (!q.ok()) return Fail(call, q.problem());
+  const std::string& last = call.request.last_event_id;
+  if (!last.empty()) {
+    uint64_t seq = 0;
+    if (!absl::SimpleAtoi(last, &seq) || seq > static_cast<uint64_t>(INT64_MAX)) {
+      return Fail(call, BadRequest("Last-Event-ID is not an event's seq",
+                                   {{"Last-Event-ID", "must be a non-negative integer"}}));
+    }
+    after = static_cast<int64_t>(seq);
+  }
+  feed_.Stream(call.caller, call.request.authorization, static_cast<uint64_t>(*after),
+               call.respond);
 }
 
 }  // namespace subex

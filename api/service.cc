@@ -166,6 +166,7 @@ const std::vector<Service::Route>& Service::Routes() {
       {"POST", "/v1/contracts/{id}/dispute", A::kMember, &Service::ContractDispute},
       {"POST", "/v1/contracts/{id}/cancel", A::kMember, &Service::ContractCancel},
       {"GET", "/v1/events", A::kAnyKey, &Service::GetEvents},
+      {"GET", "/v1/events/stream", A::kAnyKey, &Service::StreamEvents},
       {"GET", "/v1/state", A::kAdmin, &Service::GetState},
       {"POST", "/v1/keys", A::kAdmin, &Service::IssueKey},
       {"GET", "/v1/keys", A::kAdmin, &Service::ListKeys},

@@ -150,6 +150,7 @@ class Service : public HttpHandler {
   void GetContract(Call& call);
   void ListContracts(Call& call);
   void GetEvents(Call& call);
+  void StreamEvents(Call& call);  // Server-Sent Events.
 
   // rfq bids and awards (api/routes_rfq.cc).
   void PlaceBid(Call& call);

@@ -117,6 +117,7 @@ std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
   AnalyticsSettings& an = c.analytics;
   LogSettings& lg = c.log;
   RateLimitSettings& rl = c.rate_limits;
+  FeedSettings& fd = c.feed;
   MatchingParams& m = p.matching;
   ReliabilityParams& r = p.reliability;
   LimitParams& l = p.limits;
@@ -187,6 +188,18 @@ std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
       {"analytics",
        {{"max_period_days", Kind::kInteger, 1, 36'600, false, &an.max_period_days},
         {"max_did_months", Kind::kInteger, 2, 1'200, false, &an.max_did_months}}},
+      {"feed",
+       {{"window_events", Kind::kInteger, 1, 1e9, false, &fd.window_events},
+        {"window_bytes", Kind::kInteger, 1'024, 1e12, false, &fd.window_bytes},
+        {"max_parked", Kind::kInteger, 0, 10'000'000, false, &fd.max_parked},
+        {"max_parked_per_key", Kind::kInteger, 0, 10'000'000, false, &fd.max_parked_per_key},
+        {"max_page_bytes", Kind::kInteger, 1'024, 1 << 30, false, &fd.max_page_bytes},
+        {"max_scan", Kind::kInteger, 1, 10'000'000, false, &fd.max_scan},
+        {"max_catch_up", Kind::kInteger, 1, 1'000'000, false, &fd.max_catch_up},
+        {"retry_after_s", Kind::kInteger, 1, 3'600, false, &fd.retry_after_s},
+        {"heartbeat_ms", Kind::kInteger, 10, 3'600'000, false, &fd.heartbeat_ms},
+        {"stream_buffer_bytes", Kind::kInteger, 1'024, 1 << 30, false,
+         &fd.stream_buffer_bytes}}},
   };
 }
 

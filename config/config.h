@@ -111,6 +111,20 @@ struct RateLimitSettings {
   int32_t max_clients = 100'000;  // Keys or addresses tracked by each limit at once.
 };
 
+// The event feed's window of recent events and its limits (`[feed]`, api/feed.h).
+struct FeedSettings {
+  int64_t window_events = 100'000;      // Recent events held in memory, encoded.
+  int64_t window_bytes = 64 << 20;      // And their bytes at most.
+  int32_t max_parked = 10'000;          // Long polls (and streams) waiting at once.
+  int32_t max_parked_per_key = 64;      // Of one API key.
+  int32_t max_page_bytes = 1 << 20;     // Of the events of one page (or stream write).
+  int32_t max_scan = 10'000;            // Journal events read for one request behind the window.
+  int32_t max_catch_up = 64;            // Requests queued for the journal at once.
+  int32_t retry_after_s = 1;            // Retry-After of a 429 past these limits.
+  int32_t heartbeat_ms = 15'000;        // A comment on an idle event stream.
+  int32_t stream_buffer_bytes = 1 << 20;  // Unsent bytes of one stream before it waits.
+};
+
 struct Config {
   Params params;
   ServerSettings server;
@@ -118,6 +132,7 @@ struct Config {
   AnalyticsSettings analytics;
   LogSettings log;
   RateLimitSettings rate_limits;
+  FeedSettings feed;
   Taxonomy taxonomy;
   std::string taxonomy_path;  // The taxonomy file actually read.
 };

@@ -9,7 +9,8 @@
 #   4. recovery of a million journalled events and durable commands/s (recovery_bench), and a
 #      restart from a snapshot in new processes (recovery_bench restart);
 #   5. cluster analytics (analytics_bench) and what metrics cost (metrics_bench);
-#   6. end to end over HTTP: subexd against the ceiling and the PostgreSQL peer (bench/http_bench.sh).
+#   6. end to end over HTTP: subexd against the ceiling and the PostgreSQL peer (bench/http_bench.sh);
+#   7. the feed at portal scale: durable orders while many clients follow it (bench/feed_bench.sh).
 #
 #   scripts/bench_all.sh            # about five minutes on two cores; nothing else should run
 #   scripts/bench_all.sh --smoke    # every benchmark on a small world, briefly (CI runs this)
@@ -45,6 +46,7 @@ if ((smoke)); then
   recovery=(20000 0.2 2)
   restart=(restart 20000)
   http=(2 8)
+  feed=(1 50 "0:none:poll,20:member:poll,5:operator:poll,20:member:sse,5:operator:sse")
 else
   offers=1000000
   gbench=()
@@ -52,6 +54,7 @@ else
   recovery=()
   restart=(restart)
   http=(10 32)
+  feed=(5 1000)
 fi
 
 mkdir -p build/bench-results
@@ -93,6 +96,9 @@ step "metrics, ${offers} open offers"
 
 step "end to end over HTTP"
 bench/http_bench.sh "${http[@]}"
+
+step "the feed at portal scale"
+bench/feed_bench.sh "${feed[@]}"
 
 echo
 echo "== done; this output is in $log"

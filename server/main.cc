@@ -370,7 +370,7 @@ int Serve(Config config, bool demo) {
                                           &feed_ptr](std::span<const Event> events) {
                              keys.Observe(events);
                              analytics.Observe(events);
-                             if (Feed* feed = feed_ptr.load()) feed->Notify(events.back().seq);
+                             if (Feed* feed = feed_ptr.load()) feed->OnDurable(events);
                            }});
   if (!opened.ok()) {
     Log(LogLevel::kError, "cannot open the journal",
@@ -414,7 +414,17 @@ int Serve(Config config, bool demo) {
             },
             [done = std::move(done)](absl::StatusOr<std::string> r) { done(r.status()); });
       },
-      taxonomy, engine->durable_seq());
+      taxonomy, engine->durable_seq(),
+      Feed::Options{
+          .window = {.max_events = static_cast<size_t>(config.feed.window_events),
+                     .max_bytes = static_cast<size_t>(config.feed.window_bytes)},
+          .max_scan = static_cast<size_t>(config.feed.max_scan),
+          .max_catch_up = static_cast<size_t>(config.feed.max_catch_up),
+          .max_parked = static_cast<size_t>(config.feed.max_parked),
+          .max_parked_per_key = static_cast<size_t>(config.feed.max_parked_per_key),
+          .max_page_bytes = static_cast<size_t>(config.feed.max_page_bytes),
+          .retry_after_s = config.feed.retry_after_s,
+          .heartbeat = std::chrono::milliseconds(config.feed.heartbeat_ms)});
   feed_ptr.store(feed.get());
   // Events that became durable between the feed's creation and the line above.
   feed->Notify(engine->durable_seq());
@@ -442,7 +452,7 @@ int Serve(Config config, bool demo) {
        .cors_origins = sv.cors_origins,
        .cors_max_age_s = sv.cors_max_age_s,
        .metrics_token = sv.metrics_token,
-       .more_metrics = [&http, start_unix_seconds](MetricsText& out) {
+       .more_metrics = [&http, start_unix_seconds, f = feed.get()](MetricsText& out) {
          out.Family("subex_http_open_connections", "gauge", "Connections open now.");
          out.Sample("subex_http_open_connections", {},
                     static_cast<uint64_t>(http->open_connections()));
@@ -455,6 +465,7 @@ int Serve(Config config, bool demo) {
                     "Requests the HTTP layer answered itself: 400 not HTTP, 413 body or 431 "
                     "head too large.");
          out.Sample("subex_http_protocol_errors_total", {}, http->protocol_errors());
+         f->WriteMetrics(out);
          WriteProcessMetrics(out, start_unix_seconds);
        }});
   RaiseOpenFileLimit(static_cast<rlim_t>(sv.max_connections) + kOtherFiles);
@@ -469,7 +480,9 @@ int Serve(Config config, bool demo) {
                               .max_pipelined = sv.max_pipelined,
                               .close_drain_bytes = static_cast<size_t>(sv.close_drain_bytes),
                               .close_drain = std::chrono::milliseconds(sv.close_drain_ms),
-                              .cors_origins = sv.cors_origins});
+                              .cors_origins = sv.cors_origins,
+                              .max_stream_buffer_bytes =
+                                  static_cast<size_t>(config.feed.stream_buffer_bytes)});
   http = &server;
   if (absl::Status s = server.Start(); !s.ok()) {
     Log(LogLevel::kError, "cannot listen", {{"error", std::string(s.message())}});

@@ -341,6 +341,7 @@ std::map<std::string, Row> AuthzTest::Rows() {
                          R"({"reason":"plans changed"})"};
         }}},
       {"GET /v1/events", {C, kMembersAndAdmin, fixed("/v1/events")}},
+      {"GET /v1/events/stream", {C, kMembersAndAdmin, fixed("/v1/events/stream")}},
       {"GET /v1/state", {C, kAdminOnly, fixed("/v1/state")}},
       {"POST /v1/keys", {C, kAdminOnly, fixed("/v1/keys", R"({"kind":"analyst","label":"x"})")}},
       {"GET /v1/keys", {C, kAdminOnly, fixed("/v1/keys")}},

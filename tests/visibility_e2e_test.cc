@@ -160,6 +160,7 @@ const std::map<std::string, std::string> kElsewhere = {
     {"GET /v1/orders", "ListsShowWhatTheRoutesShow"},
     {"GET /v1/contracts", "ListsShowWhatTheRoutesShow"},
     {"GET /v1/events", "EveryFeedShowsWhatItsReaderMaySee"},
+    {"GET /v1/events/stream", "the same pages as GET /v1/events: feed_e2e_test"},
     {"GET /v1/state", "operator only: authz_e2e_test"},
     {"POST /v1/keys", "operator only: authz_e2e_test"},
     {"GET /v1/keys", "operator only: authz_e2e_test"},
