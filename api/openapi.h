@@ -1,7 +1,7 @@
 // OpenAPI — the machine-readable description of the HTTP API, served at /v1/openapi.json.
 //
 // The document is api/openapi.json, embedded into the binary at build time
-// (api/embed_openapi.cmake), so what the server serves is always the file in the repository. It
+// (cmake/embed_text.cmake), so what the server serves is always the file in the repository. It
 // is OpenAPI 3.1 and describes every route, body, response and problem the API answers with.
 //
 //   response.body() = std::string(OpenApiDocument());

@@ -173,7 +173,7 @@ absl::StatusOr<std::vector<Override>> OverridesFromEnvironment(const char* const
 absl::StatusOr<Config> BuiltInConfig(std::span<const Override> overrides = {});
 inline constexpr char kBuiltInTaxonomy[] = "(built in)";
 // The text of config/processes.toml as it was when the binary was built
-// (config/embed_taxonomy.cmake).
+// (cmake/embed_text.cmake).
 std::string_view BuiltInTaxonomyText();
 
 // Reads the config file at `path` and the taxonomy it names, then applies `overrides` in order. A
