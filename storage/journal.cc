@@ -92,9 +92,20 @@ rocksdb::ColumnFamilyOptions EventsOptions() {
   return o;
 }
 
+// Answers are small and expire: small write buffers flush them (and the pruning's deletions)
+// often, so the write-ahead log they pin is released and expired answers leave the disk soon.
+constexpr size_t kAnswersWriteBuffer = 8 << 20;
+
 rocksdb::ColumnFamilyOptions IdempotencyOptions() {
   rocksdb::ColumnFamilyOptions o;
   o.OptimizeForPointLookup(/*block_cache_size_mb=*/32);
+  o.write_buffer_size = kAnswersWriteBuffer;
+  return o;
+}
+
+rocksdb::ColumnFamilyOptions AnswersByTimeOptions() {
+  rocksdb::ColumnFamilyOptions o;
+  o.write_buffer_size = kAnswersWriteBuffer;
   return o;
 }
 
@@ -515,7 +526,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::Open(const Options& options) {
       {kIdempotency, IdempotencyOptions()},
       {kSnapshots, rocksdb::ColumnFamilyOptions()},
       {kAnswers, IdempotencyOptions()},
-      {kAnswersByTime, rocksdb::ColumnFamilyOptions()},
+      {kAnswersByTime, AnswersByTimeOptions()},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
