@@ -5,7 +5,7 @@
 #
 #   - in process: the durable engine (engine thread, journal thread, readers), the sharded
 #     metrics, and the feed's window with many followers and writers (storage_test,
-#     telemetry_test, api_test);
+#     telemetry_test, api_test, feed_test);
 #   - out of process: the end-to-end suites against a ThreadSanitizer subexd — its I/O threads,
 #     the engine queue, the feed's long polls and streams, rate limits, thousands of
 #     connections, the graceful stop, kill -9 under load (api_e2e_test, feed_e2e_test,
@@ -21,7 +21,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-suites=(storage_test telemetry_test api_test api_e2e_test feed_e2e_test hostile_e2e_test stop_e2e_test crash_http_test)
+suites=(storage_test telemetry_test api_test feed_test api_e2e_test feed_e2e_test hostile_e2e_test stop_e2e_test crash_http_test)
 
 scripts/build.sh Tsan subexd "${suites[@]}"
 
