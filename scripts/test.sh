@@ -5,7 +5,8 @@
 #
 # Environment:
 #   SUBEX_JOBS                parallel build and test jobs (default 2)
-#   SUBEX_FUZZ_SECONDS        seconds each fuzz target runs (default 60; 0 skips fuzzing)
+#   SUBEX_FUZZ_SECONDS        seconds each fuzz target runs (default 20; 0 skips fuzzing;
+#                             scripts/fuzz.sh runs the long campaigns)
 #   SUBEX_BENCH_SMOKE=0       skip the benchmark smoke (scripts/bench_all.sh --smoke)
 set -euo pipefail
 
@@ -33,9 +34,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 echo "== Tsan: the concurrent parts under ThreadSanitizer"
 scripts/tsan.sh
 
-if [[ "${SUBEX_FUZZ_SECONDS:-60}" != 0 ]]; then
-  echo "== fuzz: every target for ${SUBEX_FUZZ_SECONDS:-60} s (scripts/fuzz.sh runs long campaigns)"
-  scripts/fuzz.sh "${SUBEX_FUZZ_SECONDS:-60}"
+if [[ "${SUBEX_FUZZ_SECONDS:-20}" != 0 ]]; then
+  echo "== fuzz: every target for ${SUBEX_FUZZ_SECONDS:-20} s (scripts/fuzz.sh runs long campaigns)"
+  scripts/fuzz.sh "${SUBEX_FUZZ_SECONDS:-20}"
 fi
 
 if [[ "${SUBEX_BENCH_SMOKE:-1}" == 0 ]]; then
