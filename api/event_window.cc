@@ -43,24 +43,35 @@ bool EventWindow::PublicCandidate(const EventBody& body) {
   return ViewOf(body, Viewer{Viewer::Class::kPublic, {}}, nullptr) != EventView::kHidden;
 }
 
+EventWindow::Entry EventWindow::EncodeOne(Event e, const Taxonomy& taxonomy) {
+  Entry entry;
+  entry.full = Render(taxonomy, e, EventView::kFull);
+  if (std::holds_alternative<BidPlaced>(e.body)) {
+    entry.sealed = Render(taxonomy, e, EventView::kSealed);
+  }
+  entry.members = MembersOf(e.body);
+  entry.public_candidate = PublicCandidate(e.body);
+  entry.bytes = sizeof(Entry) + sizeof(Event) + entry.full->size() +
+                (entry.sealed ? entry.sealed->size() : 0) +
+                entry.members.size() * (sizeof(MemberId) + sizeof(uint64_t));
+  entry.event = std::make_shared<const Event>(std::move(e));
+  return entry;
+}
+
 std::vector<EventWindow::Entry> EventWindow::Encode(std::span<const Event> events,
                                                     const Taxonomy& taxonomy) {
   std::vector<Entry> out;
   out.reserve(events.size());
-  for (const Event& e : events) {
-    Entry entry;
-    entry.event = std::make_shared<const Event>(e);
-    entry.full = Render(taxonomy, e, EventView::kFull);
-    if (std::holds_alternative<BidPlaced>(e.body)) {
-      entry.sealed = Render(taxonomy, e, EventView::kSealed);
-    }
-    entry.members = MembersOf(e.body);
-    entry.public_candidate = PublicCandidate(e.body);
-    entry.bytes = sizeof(Entry) + sizeof(Event) + entry.full->size() +
-                  (entry.sealed ? entry.sealed->size() : 0) +
-                  entry.members.size() * (sizeof(MemberId) + sizeof(uint64_t));
-    out.push_back(std::move(entry));
-  }
+  for (const Event& e : events) out.push_back(EncodeOne(e, taxonomy));
+  return out;
+}
+
+std::vector<EventWindow::Entry> EventWindow::Encode(std::vector<Event>&& events,
+                                                    const Taxonomy& taxonomy) {
+  std::vector<Entry> out;
+  out.reserve(events.size());
+  for (Event& e : events) out.push_back(EncodeOne(std::move(e), taxonomy));
+  events.clear();
   return out;
 }
 
@@ -116,7 +127,11 @@ bool EventWindow::Take(const Viewer& viewer, uint64_t seq, size_t limit, size_t 
   const std::string* json = view == EventView::kSealed ? e.sealed.get() : e.full.get();
   // A kAsk item may turn out full or sealed: count the larger.
   const size_t size = std::max(json->size(), e.sealed ? e.sealed->size() : 0);
-  if (!page.items.empty() && bytes + size > max_bytes) return false;
+  if (!page.items.empty() && bytes + size > max_bytes) {
+    page.full = true;
+    return false;
+  }
+  if (page.items.empty()) page.first_arrived = e.arrived;
   bytes += size;
   Item item{.seq = seq, .view = view, .event = nullptr, .full = e.full, .sealed = e.sealed};
   if (view == EventView::kAsk) {
@@ -125,7 +140,8 @@ bool EventWindow::Take(const Viewer& viewer, uint64_t seq, size_t limit, size_t 
   }
   page.items.push_back(std::move(item));
   page.next = seq;
-  return page.items.size() < limit;
+  page.full = page.items.size() >= limit;
+  return !page.full;
 }
 
 EventWindow::Page EventWindow::Collect(const Viewer& viewer, uint64_t after, size_t limit,
@@ -133,6 +149,7 @@ EventWindow::Page EventWindow::Collect(const Viewer& viewer, uint64_t after, siz
   Page page;
   page.next = std::max(after, base_);
   if (limit == 0 || after >= last()) return page;
+  page.items.reserve(std::min<uint64_t>(limit, last() - page.next));
   size_t bytes = 0;
   const std::deque<uint64_t>* list = nullptr;
   switch (viewer.cls) {

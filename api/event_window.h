@@ -27,6 +27,7 @@
 #ifndef SUBEX_API_EVENT_WINDOW_H_
 #define SUBEX_API_EVENT_WINDOW_H_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -57,6 +58,9 @@ class EventWindow {
     std::vector<MemberId> members;              // Who may see it besides operator and public.
     bool public_candidate = false;
     size_t bytes = 0;  // Of the encodings and the event.
+    // When the feed took it in (set by the feed; the window only keeps it): how long a page
+    // that starts with it may still wait for more (api/feed.h, `linger`).
+    std::chrono::steady_clock::time_point arrived{};
   };
 
   // One event of a page. kAsk items carry the event to be judged with the state.
@@ -75,12 +79,15 @@ class EventWindow {
     std::vector<Item> items;
     size_t asks = 0;
     uint64_t next = 0;  // The last seq looked at (or `after` when none): the next `after`.
+    bool full = false;  // It stopped at `limit` events or before `max_bytes`.
+    std::chrono::steady_clock::time_point first_arrived{};  // Of its first item, if any.
   };
 
   EventWindow(Limits limits, uint64_t base);
 
   // Encodes events for the window; needs no lock (the expensive part of Append).
   static std::vector<Entry> Encode(std::span<const Event> events, const Taxonomy& taxonomy);
+  static std::vector<Entry> Encode(std::vector<Event>&& events, const Taxonomy& taxonomy);
 
   // Appends encoded events, oldest first. Events must follow `last()`; when they do not (the
   // window missed some), the window restarts at the first of them.
@@ -104,6 +111,7 @@ class EventWindow {
   static bool PublicCandidate(const EventBody& body);
 
  private:
+  static Entry EncodeOne(Event e, const Taxonomy& taxonomy);
   const Entry& At(uint64_t seq) const { return entries_[seq - base_ - 1]; }
   // Adds the entry at `seq` to `page` if visible; false once the page is full.
   bool Take(const Viewer& viewer, uint64_t seq, size_t limit, size_t max_bytes, size_t& bytes,

@@ -73,7 +73,9 @@ Feed::Counts Feed::counts() const {
           .window_last = window_.last(),
           .window_bytes = window_.bytes(),
           .journal_pages = journal_pages_,
-          .refused = refused_};
+          .refused = refused_,
+          .pages = pages_.load(std::memory_order_relaxed),
+          .page_events = page_events_.load(std::memory_order_relaxed)};
 }
 
 void Feed::WriteMetrics(MetricsText& out) const {
@@ -91,6 +93,11 @@ void Feed::WriteMetrics(MetricsText& out) const {
              "Feed requests answered 429 for being past feed.max_parked, max_parked_per_key or "
              "max_catch_up.");
   out.Sample("subex_feed_refused_total", {}, c.refused);
+  out.Family("subex_feed_pages_total", "counter",
+             "Pages of events answered: long polls and writes to streams.");
+  out.Sample("subex_feed_pages_total", {}, c.pages);
+  out.Family("subex_feed_page_events_total", "counter", "Events in those pages.");
+  out.Sample("subex_feed_page_events_total", {}, c.page_events);
 }
 
 HttpResponse Feed::Render(const EventWindow::Page& page, const absl::Status& status) {
@@ -141,6 +148,10 @@ HttpResponse Feed::TooMany(std::string_view what) const {
 
 void Feed::Send(std::vector<Answer>& answers) {
   for (Answer& a : answers) {
+    if (!a.response) {
+      pages_.fetch_add(1, std::memory_order_relaxed);
+      page_events_.fetch_add(a.page.items.size(), std::memory_order_relaxed);
+    }
     if (a.on_page) {
       a.on_page(std::move(a.page), a.status);
     } else {
@@ -170,22 +181,53 @@ void Feed::Holding::Release(const std::string& key) {
 
 void Feed::Get(const Caller& caller, std::string key, uint64_t after, size_t limit,
                std::chrono::milliseconds wait, Respond respond) {
-  const Clock::time_point now = Clock::now();
-  Waiter w{Viewer::Of(caller), std::move(key), after, limit, now + std::max(wait, {}),
-           std::move(respond)};
+  Enqueue(Waiter{Viewer::Of(caller), std::move(key), after, limit,
+                 Clock::now() + std::max(wait, {}), std::move(respond)},
+          /*admitted=*/false);
+}
+
+void Feed::Enqueue(Waiter w, bool admitted) {
+  {
+    std::lock_guard lock(in_mu_);
+    if (!closed_) {
+      requests_.push_back({std::move(w), admitted});
+      in_wake_.notify_one();
+      return;
+    }
+  }
+  // The feed has stopped and its threads have ended: a stream ends (dropping its page's
+  // callback), a poll is answered here with what the window has, as Stop answers the parked.
+  if (w.on_page) return;
   std::vector<Answer> out;
-  Served served;
-  bool earlier = false;
   {
     std::lock_guard lock(mu_);
-    const Clock::time_point earliest =
-        deadlines_.empty() ? Clock::time_point::max() : deadlines_.top().first;
-    earlier = w.deadline < earliest;
-    served = ServeLocked(w, /*admitted=*/false, now, out);
+    switch (ServeLocked(w, admitted, Clock::now(), out)) {
+      case Served::kJudge: {
+        // What only the state could tell stays hidden.
+        Pending p = std::move(to_judge_.back());
+        to_judge_.pop_back();
+        SettleLocked(std::move(p), Clock::now(), out);
+        break;
+      }
+      case Served::kCatchUp: {
+        Waiter behind = std::move(catch_up_.back());
+        catch_up_.pop_back();
+        out.push_back({std::move(behind.respond), {}, {}, absl::UnavailableError("the server is stopping"), std::nullopt});
+        break;
+      }
+      case Served::kBehind: {
+        Waiter behind = std::move(behind_.back());
+        behind_.pop_back();
+        EventWindow::Page empty;
+        empty.next = behind.after;
+        out.push_back({std::move(behind.respond), {}, std::move(empty), {}, std::nullopt});
+        break;
+      }
+      default:
+        break;
+    }
   }
   Send(out);
-  if (served == Served::kCatchUp) catch_up_wake_.notify_one();
-  if (served == Served::kJudge || (served == Served::kParked && earlier)) Kick();
 }
 
 Feed::Served Feed::ServeLocked(Waiter& w, bool admitted, Clock::time_point now,
@@ -209,27 +251,44 @@ Feed::Served Feed::ServeLocked(Waiter& w, bool admitted, Clock::time_point now,
     behind_.push_back(std::move(w));
     return Served::kBehind;
   }
-  if (!page.items.empty() || expired) {
+  // A page that is not full waits up to `linger` from its first event's arrival for more.
+  const bool linger = !page.items.empty() && !expired && !page.full &&
+                      page.first_arrived + options_.linger > now;
+  auto answer = [&] {
     if (w.held) holding_->Release(w.key);
     out.push_back(
         {std::move(w.respond), std::move(w.on_page), std::move(page), {}, std::nullopt});
     return Served::kAnswered;
-  }
+  };
+  if ((!page.items.empty() && !linger) || expired) return answer();
   // A stream's waiter is counted by its stream.
   if (!w.held && !w.on_page && !holding_->Admit(w.key, options_)) {
+    if (!page.items.empty()) return answer();
     ++refused_;
     out.push_back({std::move(w.respond), {}, {}, {}, TooMany("waiting requests")});
     return Served::kAnswered;
   }
   w.held = !w.on_page;
-  w.after = page.next;
-  ParkLocked(std::move(w));
+  Clock::time_point wake = w.deadline;
+  if (linger) {
+    // `after` stays: the page is collected again when it is answered.
+    w.linger_until = page.first_arrived + options_.linger;
+    wake = std::min(wake, w.linger_until);
+  } else {
+    w.linger_until = {};
+    w.after = page.next;
+  }
+  ParkLocked(std::move(w), wake);
   return Served::kParked;
 }
 
-void Feed::ParkLocked(Waiter w) {
+Feed::Clock::time_point Feed::EarliestLocked() const {
+  return deadlines_.empty() ? Clock::time_point::max() : deadlines_.top().first;
+}
+
+void Feed::ParkLocked(Waiter w, Clock::time_point wake) {
   const uint64_t id = next_id_++;
-  deadlines_.push({w.deadline, id});
+  deadlines_.push({wake, id});
   if (w.viewer.cls == Viewer::Class::kMember) {
     parked_by_member_[w.viewer.member].push_back(id);
   } else {
@@ -305,7 +364,8 @@ void Feed::JudgeAll(std::vector<Pending> pages) {
       });
 }
 
-void Feed::Pass(std::vector<EventWindow::Entry> entries, uint64_t notified) {
+void Feed::Pass(std::vector<EventWindow::Entry> entries, uint64_t notified,
+                std::vector<Request> requests) {
   std::vector<Answer> out;
   std::vector<Pending> judge;
   bool catch_up = false;
@@ -320,8 +380,9 @@ void Feed::Pass(std::vector<EventWindow::Entry> entries, uint64_t notified) {
     };
     const uint64_t base = window_.base();
     if (!entries.empty()) {
-      for (const EventWindow::Entry& e : entries) {
+      for (EventWindow::Entry& e : entries) {
         for (MemberId m : e.members) wake_member(m);
+        e.arrived = now;
       }
       woken.insert(woken.end(), parked_broadcast_.begin(), parked_broadcast_.end());
       window_.Append(std::move(entries));
@@ -341,9 +402,20 @@ void Feed::Pass(std::vector<EventWindow::Entry> entries, uint64_t notified) {
     std::sort(woken.begin(), woken.end());
     woken.erase(std::unique(woken.begin(), woken.end()), woken.end());
     for (uint64_t id : woken) {
-      if (!parked_.contains(id)) continue;
+      auto it = parked_.find(id);
+      if (it == parked_.end()) continue;
+      const Waiter& lingering = it->second;
+      // A lingering page that cannot be full yet waits on (for its wake-up, or more events).
+      if (!stopping_ && lingering.linger_until > now && lingering.deadline > now &&
+          window_.Covers(lingering.after) &&
+          window_.last() - lingering.after < lingering.limit) {
+        continue;
+      }
       Waiter w = UnparkLocked(id);
       catch_up |= ServeLocked(w, /*admitted=*/true, now, out) == Served::kCatchUp;
+    }
+    for (Request& r : requests) {
+      catch_up |= ServeLocked(r.waiter, r.admitted, now, out) == Served::kCatchUp;
     }
     std::vector<Waiter> behind;
     behind.swap(behind_);
@@ -370,24 +442,30 @@ void Feed::Pass(std::vector<EventWindow::Entry> entries, uint64_t notified) {
 void Feed::Run() {
   for (;;) {
     Clock::time_point earliest = Clock::time_point::max();
+    bool done = false;
     {
       std::lock_guard lock(mu_);
-      if (stopping_ && judging_ == 0 && judged_.empty() && to_judge_.empty() && parked_.empty() &&
-          behind_.empty()) {
-        return;
-      }
-      if (!deadlines_.empty()) earliest = deadlines_.top().first;
+      done = stopping_ && judging_ == 0 && judged_.empty() && to_judge_.empty() &&
+             parked_.empty() && behind_.empty();
+      earliest = EarliestLocked();
     }
     std::vector<Event> batch;
+    std::vector<Request> requests;
     uint64_t notified;
     {
       std::unique_lock lock(in_mu_);
-      in_wake_.wait_until(lock, earliest, [&] { return kick_ || !inbox_.empty(); });
+      if (done && requests_.empty()) {
+        closed_ = true;  // Later requests are answered by their callers' threads.
+        return;
+      }
+      in_wake_.wait_until(lock, earliest,
+                          [&] { return kick_ || !inbox_.empty() || !requests_.empty(); });
       kick_ = false;
       batch.swap(inbox_);
+      requests.swap(requests_);
       notified = notified_;
     }
-    Pass(EventWindow::Encode(batch, *taxonomy_), notified);
+    Pass(EventWindow::Encode(std::move(batch), *taxonomy_), notified, std::move(requests));
   }
 }
 
@@ -519,23 +597,11 @@ void Feed::Stream(const Caller& caller, std::string key, uint64_t after, Respond
 
 void Feed::NextPage(std::shared_ptr<StreamState> st) {
   if (st->sink->closed()) return;
-  const Clock::time_point now = Clock::now();
-  Waiter w{st->viewer, st->key, st->after, 1'000, now + options_.heartbeat, {}, {}, false};
+  Waiter w{st->viewer, st->key, st->after, 1'000, Clock::now() + options_.heartbeat, {}, {}, false};
   w.on_page = [this, st](EventWindow::Page page, absl::Status status) {
     OnStreamPage(st, page, status);
   };
-  std::vector<Answer> out;
-  Served served;
-  bool earlier;
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return;  // Dropping `st` ends the stream.
-    earlier = deadlines_.empty() || w.deadline < deadlines_.top().first;
-    served = ServeLocked(w, /*admitted=*/true, now, out);
-  }
-  Send(out);
-  if (served == Served::kCatchUp) catch_up_wake_.notify_one();
-  if (served == Served::kJudge || (served == Served::kParked && earlier)) Kick();
+  Enqueue(std::move(w), /*admitted=*/true);
 }
 
 void Feed::OnStreamPage(const std::shared_ptr<StreamState>& st, const EventWindow::Page& page,

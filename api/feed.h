@@ -15,7 +15,9 @@
 //   inbox under a short lock of its own and wakes the feed thread; the feed thread encodes the
 //   batch, appends it to the window and answers the parked requests it concerns — a member's
 //   when the batch names it, the operator's and the public class's every time — in one pass.
-//   The engine and journal threads never take the window's lock.
+//   New polls (and a stream's next page) come the same way, queued by the I/O thread under that
+//   short lock and served in the next pass. So only the feed's own threads take the window's
+//   lock: the engine, journal and I/O threads never wait on it.
 // - The journal, for a request whose `after` is older than the window: on a catch-up thread of
 //   its own, at most `max_scan` events per request, `max_catch_up` requests queued at once.
 //
@@ -26,7 +28,11 @@
 // for the feed.
 //
 // When the page is empty and the caller asked to wait, the request is parked until an event it
-// may see is durable or its wait runs out. At most `max_parked` requests are parked at once, and
+// may see is durable or its wait runs out. A page that is not full and whose first event came
+// less than `linger` ago waits too, until it fills or that event is `linger` old: a busy
+// follower then gets a page of many events per request (or per stream write) instead of one
+// request per batch, at the cost of at most `linger` of delay; a request without `wait_ms`
+// never lingers. At most `max_parked` requests are parked at once, and
 // `max_parked_per_key` per API key; past either, and past a full catch-up queue, the request is
 // answered 429 with Retry-After (`retry_after_s`) — a request with events to return gets them.
 //
@@ -83,6 +89,7 @@ class Feed {
     size_t max_page_bytes = 1 << 20;
     int retry_after_s = 1;
     std::chrono::milliseconds heartbeat{15'000};  // An idle stream's comment.
+    std::chrono::milliseconds linger{5};          // How long a page that is not full waits.
   };
 
   Feed(Reader reader, Judge judge, std::shared_ptr<const Taxonomy> taxonomy, uint64_t durable_seq,
@@ -121,6 +128,8 @@ class Feed {
     size_t window_bytes = 0;
     uint64_t journal_pages = 0;  // Pages read from the journal (behind the window).
     uint64_t refused = 0;        // 429s for being past a limit.
+    uint64_t pages = 0;          // Pages answered (polls and stream writes), and their events.
+    uint64_t page_events = 0;
   };
   Counts counts() const;
   // subex_feed_*: the counts above, in the Prometheus text format (GET /metrics).
@@ -138,6 +147,8 @@ class Feed {
     // A stream's: takes the page instead of `respond` (and the limits were checked at its open).
     std::function<void(EventWindow::Page, absl::Status)> on_page;
     bool held = false;  // Counted by `holding_` until answered.
+    // While its page (from `after`, kept) waits to fill: when it is answered regardless.
+    Clock::time_point linger_until{};
   };
   struct StreamState;
   // A page with events to judge with the state, and the request it answers.
@@ -159,19 +170,30 @@ class Feed {
 
   static HttpResponse Render(const EventWindow::Page& page, const absl::Status& status);
   HttpResponse TooMany(std::string_view what) const;
-  static void Send(std::vector<Answer>& answers);
+  void Send(std::vector<Answer>& answers);
   // Under mu_: answers `w` from the window, parks it, queues it for judging or for the journal.
   // `admitted`: it was queued before, and is not refused for a full catch-up queue now. The
   // parking limits are checked when a request first parks (`Waiter::held`).
   Served ServeLocked(Waiter& w, bool admitted, Clock::time_point now, std::vector<Answer>& out);
   // Under mu_: `p` back from judging (or judged as hidden when stopping).
   void SettleLocked(Pending p, Clock::time_point now, std::vector<Answer>& out);
-  void ParkLocked(Waiter w);
+  // Parks `w` until an event it may see, or `wake`.
+  void ParkLocked(Waiter w, Clock::time_point wake);
+  // Under mu_: when the feed thread must next wake for a deadline (max when none).
+  Clock::time_point EarliestLocked() const;
   Waiter UnparkLocked(uint64_t id);
+  // A request for the feed thread: a poll, or a stream's next page (`admitted`: not refused for
+  // a full catch-up queue).
+  struct Request {
+    Waiter waiter;
+    bool admitted = false;
+  };
+  void Enqueue(Waiter w, bool admitted);
   void JudgeAll(std::vector<Pending> pages);
   void Kick();
   // One pass of the feed thread: the new batch, the expired and the judged requests.
-  void Pass(std::vector<EventWindow::Entry> entries, uint64_t notified);
+  void Pass(std::vector<EventWindow::Entry> entries, uint64_t notified,
+            std::vector<Request> requests);
   void Run();
   void CatchUp();
   void NextPage(std::shared_ptr<StreamState> st);
@@ -190,8 +212,10 @@ class Feed {
   std::mutex in_mu_;
   std::condition_variable in_wake_;
   std::vector<Event> inbox_;
+  std::vector<Request> requests_;  // Polls and streams' next pages, served by the feed thread.
   uint64_t notified_ = 0;
   bool kick_ = false;
+  bool closed_ = false;  // The feed thread has ended.
 
   mutable std::mutex mu_;
   std::condition_variable catch_up_wake_;
@@ -224,6 +248,7 @@ class Feed {
   bool stopping_ = false;
   uint64_t journal_pages_ = 0;
   uint64_t refused_ = 0;
+  std::atomic<uint64_t> pages_{0}, page_events_{0};
   std::thread thread_;
   std::thread catch_up_thread_;
 };

@@ -198,6 +198,7 @@ std::vector<Section> Sections(Config& c, std::string& taxonomy_file) {
         {"max_catch_up", Kind::kInteger, 1, 1'000'000, false, &fd.max_catch_up},
         {"retry_after_s", Kind::kInteger, 1, 3'600, false, &fd.retry_after_s},
         {"heartbeat_ms", Kind::kInteger, 10, 3'600'000, false, &fd.heartbeat_ms},
+        {"linger_ms", Kind::kInteger, 0, 10'000, false, &fd.linger_ms},
         {"stream_buffer_bytes", Kind::kInteger, 1'024, 1 << 30, false,
          &fd.stream_buffer_bytes}}},
   };

@@ -122,6 +122,7 @@ struct FeedSettings {
   int32_t max_catch_up = 64;            // Requests queued for the journal at once.
   int32_t retry_after_s = 1;            // Retry-After of a 429 past these limits.
   int32_t heartbeat_ms = 15'000;        // A comment on an idle event stream.
+  int32_t linger_ms = 5;                // How long a page that is not full waits for more.
   int32_t stream_buffer_bytes = 1 << 20;  // Unsent bytes of one stream before it waits.
 };
 

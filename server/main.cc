@@ -424,7 +424,8 @@ int Serve(Config config, bool demo) {
           .max_parked_per_key = static_cast<size_t>(config.feed.max_parked_per_key),
           .max_page_bytes = static_cast<size_t>(config.feed.max_page_bytes),
           .retry_after_s = config.feed.retry_after_s,
-          .heartbeat = std::chrono::milliseconds(config.feed.heartbeat_ms)});
+          .heartbeat = std::chrono::milliseconds(config.feed.heartbeat_ms),
+          .linger = std::chrono::milliseconds(config.feed.linger_ms)});
   feed_ptr.store(feed.get());
   // Events that became durable between the feed's creation and the line above.
   feed->Notify(engine->durable_seq());

@@ -301,6 +301,8 @@ TEST(FeedTest, PastTheParkingLimitsAnEmptyWaitIs429ButAPageIsAnswered) {
                [&a](HttpResponse r) { a.set_value(std::move(r)); });
   x.feed().Get(Caller::Member(m[1]), "key1", now, 10, 60s,
                [&b](HttpResponse r) { b.set_value(std::move(r)); });
+  // Polls are served by the feed's thread, in the order they came.
+  while (x.feed().counts().parked < 2) std::this_thread::yield();
   EXPECT_EQ(x.feed().counts().parked, 2u);
   Read same_key = x.Get(Caller::Member(m[0]), "key0", now, 10, 60s);
   EXPECT_EQ(same_key.status, 429u);
@@ -321,6 +323,34 @@ TEST(FeedTest, PastTheParkingLimitsAnEmptyWaitIs429ButAPageIsAnswered) {
   EXPECT_EQ(stopped.status, 200u);
   EXPECT_TRUE(stopped.seqs.empty());
   EXPECT_EQ(x.feed().counts().refused, 2u);
+}
+
+TEST(FeedTest, AWaitingPageThatIsNotFullLingersForMoreBatches) {
+  TempDir dir;
+  // A linger far longer than the test: only a full page, or the request's own wait, ends it.
+  Exchange x(dir.path(), {.window = {}, .linger = std::chrono::hours(1)});
+  const MemberId m = x.Register(0);
+  const uint64_t now = x.engine().durable_seq();
+  while (x.feed().counts().window_last < now) std::this_thread::yield();
+  std::promise<HttpResponse> a;
+  x.feed().Get(Caller::Member(m), "key", now, 3, 1h,
+               [&a](HttpResponse r) { a.set_value(std::move(r)); });
+  // Three offers, each its own batch, each taken into the window before the next is posted:
+  // without the linger the first batch would answer the request with one event.
+  for (int i = 0; i < 3; ++i) {
+    x.Submit(Offer(m, i)).get();
+    while (x.feed().counts().window_last < now + i + 1) std::this_thread::yield();
+  }
+  EXPECT_EQ(Parse(a.get_future().get()).seqs, (std::vector<uint64_t>{now + 1, now + 2, now + 3}));
+
+  // A page that does not fill is answered when the request's wait runs out, with what it has.
+  x.Submit(Offer(m, 3)).get();
+  Read short_wait = x.Get(Caller::Member(m), "key", now + 3, 3, 20ms);
+  EXPECT_EQ(short_wait.seqs, std::vector<uint64_t>{now + 4});
+  // A request that does not wait never lingers.
+  Read no_wait = x.Get(Caller::Member(m), "key", now + 2, 3, 0ms);
+  EXPECT_EQ(no_wait.seqs, (std::vector<uint64_t>{now + 3, now + 4}));
+  EXPECT_EQ(x.feed().counts().parked, 0u);
 }
 
 }  // namespace
