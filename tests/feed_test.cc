@@ -323,6 +323,10 @@ TEST(FeedTest, PastTheParkingLimitsAnEmptyWaitIs429ButAPageIsAnswered) {
   EXPECT_EQ(stopped.status, 200u);
   EXPECT_TRUE(stopped.seqs.empty());
   EXPECT_EQ(x.feed().counts().refused, 2u);
+  // A stopped feed still answers a poll at once, with what its window holds.
+  Read late = x.Get(Caller::Member(m[0]), "key0", 0, 10, 60s);
+  EXPECT_EQ(late.status, 200u);
+  EXPECT_EQ(late.seqs, std::vector<uint64_t>{1});
 }
 
 TEST(FeedTest, AWaitingPageThatIsNotFullLingersForMoreBatches) {
