@@ -11,7 +11,6 @@
 #include "api/crypto.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
-#include "engine/state_hash.h"
 #include "telemetry/log.h"
 
 namespace subex {
@@ -530,7 +529,7 @@ void Service::GetState(Call& call) {
     JsonWriter w;
     w.BeginObject();
     w.KeyInt("seq", static_cast<int64_t>(s.last_seq()));
-    w.KeyString("hash", absl::StrCat(absl::Hex(StateHash(s), absl::kZeroPad16)));
+    w.KeyString("hash", absl::StrCat(absl::Hex(s.Fingerprint(), absl::kZeroPad16)));
     w.KeyInt("members", static_cast<int64_t>(s.members().size()));
     w.KeyInt("clusters", static_cast<int64_t>(s.clusters().size()));
     w.KeyInt("offers", static_cast<int64_t>(s.offers().size()));

@@ -268,6 +268,7 @@ void State::Apply(const Event& event) {
   last_seq_ = event.seq;
   now_ = std::max(now_, event.at);
   std::visit([this](const auto& e) { On(e); }, event.body);
+  fingerprint_.Touch(event, *this);
 }
 
 NameList State::InternSorted(const std::vector<std::string>& names) {

@@ -31,6 +31,7 @@
 #include "engine/chunked_vector.h"
 #include "engine/domain.h"
 #include "engine/events.h"
+#include "engine/fingerprint.h"
 #include "engine/names.h"
 #include "engine/offer_book.h"
 #include "engine/params.h"
@@ -118,6 +119,9 @@ class State {
   const absl::btree_set<OrderTimer>& rfq_timers() const { return rfq_timers_; }
 
   // The time of the newest applied event, and its sequence number.
+  // StateHash(*this), kept up to date as events apply: O(objects changed since the last call).
+  uint64_t Fingerprint() const { return fingerprint_.Value(*this); }
+
   Instant now() const { return now_; }
   uint64_t last_seq() const { return last_seq_; }
 
@@ -215,6 +219,7 @@ class State {
   std::vector<ApiKey> keys_;                  // By KeyId.
   std::vector<std::string> key_hashes_;       // By KeyId.
   absl::flat_hash_map<std::string, KeyId> key_by_hash_;
+  mutable StateFingerprint fingerprint_;  // Derived: a cache of object hashes, not state.
   ChunkedVector<Cluster> clusters_;
   ChunkedVector<CapacityOffer> offers_;
   ChunkedVector<Order> orders_;

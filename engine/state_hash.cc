@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <string_view>
+#include <variant>
 
 namespace subex {
 namespace {
@@ -141,6 +142,28 @@ uint64_t HashBid(const Bid& b) {
   return HashScore(h, b.score);
 }
 
+uint64_t HashKey(const State& s, const ApiKey& key) {
+  return Hasher(6)
+      .Add(std::string_view(s.key_hashes()[key.id.value]))
+      .Add(key.id)
+      .Add(key.kind)
+      .Add(key.member)
+      .Add(std::string_view(key.label))
+      .Add(key.revoked)
+      .value();
+}
+
+uint64_t HashSecret(const State& s) {
+  return Hasher(9).Add(std::string_view(s.public_id_secret())).value();
+}
+
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <typename... F>
+Overloaded(F...) -> Overloaded<F...>;
+
 }  // namespace
 
 uint64_t StateHash(const State& s) {
@@ -151,18 +174,192 @@ uint64_t StateHash(const State& s) {
   for (const Order& o : s.orders()) sum += HashOrder(s, o);
   for (const Contract& c : s.contracts()) sum += HashContract(c);
   for (const Bid& b : s.bids()) sum += HashBid(b);
-  for (const ApiKey& key : s.key_list()) {
-    sum += Hasher(6)
-               .Add(std::string_view(s.key_hashes()[key.id.value]))
-               .Add(key.id)
-               .Add(key.kind)
-               .Add(key.member)
-               .Add(std::string_view(key.label))
-               .Add(key.revoked)
-               .value();
-  }
-  sum += Hasher(9).Add(std::string_view(s.public_id_secret())).value();
+  for (const ApiKey& key : s.key_list()) sum += HashKey(s, key);
+  sum += HashSecret(s);
   return sum;
+}
+
+
+void StateFingerprint::Kind::Mark(uint32_t id) {
+  if (id >= marked.size()) marked.resize(id + 1, 0);
+  if (marked[id] == 0) {
+    marked[id] = 1;
+    pending.push_back(id);
+  }
+}
+
+void StateFingerprint::OrderDeep(OrderId id, const State& state) {
+  const Order* o = state.order(id);
+  if (o == nullptr) return;
+  kinds_[kOrders].Mark(id.value);
+  Member(o->customer);
+  for (ContractId c : o->contracts) {
+    kinds_[kContracts].Mark(c.value);
+    if (const Contract* contract = state.contract(c)) {
+      Offer(contract->offer);
+      Member(contract->supplier);
+      Bid(contract->bid);
+    }
+  }
+  for (BidId b : o->bids) {
+    Bid(b);
+    if (const subex::Bid* bid = state.bid(b)) {
+      Member(bid->supplier);
+      Offer(bid->offer);
+    }
+  }
+}
+
+void StateFingerprint::ContractDeep(ContractId id, const State& state) {
+  const Contract* c = state.contract(id);
+  if (c == nullptr) return;
+  kinds_[kContracts].Mark(id.value);
+  Member(c->customer);
+  Member(c->supplier);
+  Offer(c->offer);
+  Bid(c->bid);
+  OrderDeep(c->order, state);
+}
+
+void StateFingerprint::Touch(const Event& event, const State& state) {
+  if (all_) return;  // Everything is hashed again anyway.
+  std::visit(
+      Overloaded{
+          [&](const MemberRegistered& e) { Member(e.member); },
+          [&](const MemberUpdated& e) { Member(e.member); },
+          [&](const MemberSuspended& e) { Member(e.member); },
+          [&](const MemberBlocked& e) { Member(e.member), Member(e.other); },
+          [&](const MemberUnblocked& e) { Member(e.member), Member(e.other); },
+          [&](const PlatformAuthorized& e) { Member(e.member), Member(e.platform); },
+          [&](const PlatformRevoked& e) { Member(e.member), Member(e.platform); },
+          [&](const ClusterCreated& e) {
+            kinds_[kClusters].Mark(e.cluster.value);
+            if (const Cluster* c = state.cluster(e.cluster)) {
+              for (MemberId m : c->members) Member(m);
+            }
+          },
+          [&](const ClusterMemberAdded& e) {
+            kinds_[kClusters].Mark(e.cluster.value);
+            Member(e.member);
+          },
+          [&](const ClusterMemberRemoved& e) {
+            kinds_[kClusters].Mark(e.cluster.value);
+            Member(e.member);
+          },
+          [&](const KeyIssued& e) {
+            kinds_[kKeys].Mark(e.key.value);
+            Member(e.member);
+          },
+          [&](const KeyRevoked& e) {
+            kinds_[kKeys].Mark(e.key.value);
+            Member(e.member);
+          },
+          [&](const OfferPosted& e) { Offer(e.offer), Member(e.supplier); },
+          [&](const OfferWithdrawn& e) { Offer(e.offer), Member(e.supplier); },
+          [&](const OfferExpired& e) { Offer(e.offer), Member(e.supplier); },
+          [&](const OrderPlaced& e) { OrderDeep(e.order, state); },
+          [&](const OrderCancelled& e) { OrderDeep(e.order, state); },
+          [&](const OrderExpired& e) { OrderDeep(e.order, state); },
+          [&](const OrderAnnounced& e) {
+            OrderDeep(e.order, state);
+            for (MemberId m : e.suppliers) Member(m);
+          },
+          [&](const BiddingClosed& e) {
+            OrderDeep(e.order, state);
+            for (const BidVerdict& v : e.bids) Bid(v.bid), Member(v.supplier);
+          },
+          [&](const AwardFailed& e) {
+            OrderDeep(e.order, state);
+            Bid(e.bid);
+            Member(e.supplier);
+          },
+          [&](const OrderAwarded& e) { OrderDeep(e.order, state); },
+          [&](const OrderUnawarded& e) { OrderDeep(e.order, state); },
+          [&](const BidPlaced& e) {
+            OrderDeep(e.order, state);
+            Bid(e.bid);
+            Member(e.supplier);
+            Offer(e.offer);
+          },
+          [&](const BidWithdrawn& e) {
+            OrderDeep(e.order, state);
+            Bid(e.bid);
+            Member(e.supplier);
+          },
+          [&](const ContractCreated& e) {
+            ContractDeep(e.contract, state);
+            Offer(e.offer);
+          },
+          [&](const ContractConfirmed& e) { ContractDeep(e.contract, state); },
+          [&](const ContractDeclined& e) { ContractDeep(e.contract, state); },
+          [&](const ContractLapsed& e) { ContractDeep(e.contract, state); },
+          [&](const ContractDelivered& e) { ContractDeep(e.contract, state); },
+          [&](const ContractAccepted& e) { ContractDeep(e.contract, state); },
+          [&](const ContractDisputed& e) { ContractDeep(e.contract, state); },
+          [&](const ContractCancelled& e) { ContractDeep(e.contract, state); },
+          [&](const PublicIdsKeyed&) {},  // The secret is hashed on every read.
+          // An event without a rule above: everything, so that nothing is missed.
+          [&](const auto&) { all_ = true; },
+      },
+      event.body);
+}
+
+void StateFingerprint::Recompute(const State& s) {
+  sum_ = 0;
+  for (Kind& k : kinds_) {
+    k.hash.clear();
+    k.marked.clear();
+    k.pending.clear();
+  }
+  auto fill = [this](Kind& k, const auto& objects, auto hash) {
+    k.hash.reserve(objects.size());
+    for (const auto& o : objects) {
+      k.hash.push_back(hash(o));
+      sum_ += k.hash.back();
+    }
+  };
+  fill(kinds_[kMembers], s.members(), [&](const subex::Member& m) { return HashMember(s, m); });
+  fill(kinds_[kClusters], s.clusters(), [](const Cluster& c) { return HashCluster(c); });
+  fill(kinds_[kOffers], s.offers(), [&](const CapacityOffer& o) { return HashOffer(s, o); });
+  fill(kinds_[kOrders], s.orders(), [&](const Order& o) { return HashOrder(s, o); });
+  fill(kinds_[kContracts], s.contracts(), [](const Contract& c) { return HashContract(c); });
+  fill(kinds_[kBids], s.bids(), [](const subex::Bid& b) { return HashBid(b); });
+  fill(kinds_[kKeys], s.key_list(), [&](const ApiKey& k) { return HashKey(s, k); });
+  all_ = false;
+}
+
+uint64_t StateFingerprint::Value(const State& s) {
+  if (all_) {
+    Recompute(s);
+  } else {
+    // New objects (ids past the hashes kept) count as touched; their old hash is 0.
+    auto update = [this](Kind& k, size_t size, auto hash) {
+      for (uint32_t id = static_cast<uint32_t>(k.hash.size()); id < size; ++id) k.Mark(id);
+      k.hash.resize(size, 0);
+      for (uint32_t id : k.pending) {
+        k.marked[id] = 0;
+        if (id >= size) continue;
+        const uint64_t now = hash(id);
+        sum_ += now - k.hash[id];
+        k.hash[id] = now;
+      }
+      k.pending.clear();
+    };
+    update(kinds_[kMembers], s.members().size(),
+           [&](uint32_t id) { return HashMember(s, s.members()[id]); });
+    update(kinds_[kClusters], s.clusters().size(),
+           [&](uint32_t id) { return HashCluster(s.clusters()[id]); });
+    update(kinds_[kOffers], s.offers().size(),
+           [&](uint32_t id) { return HashOffer(s, s.offers()[id]); });
+    update(kinds_[kOrders], s.orders().size(),
+           [&](uint32_t id) { return HashOrder(s, s.orders()[id]); });
+    update(kinds_[kContracts], s.contracts().size(),
+           [&](uint32_t id) { return HashContract(s.contracts()[id]); });
+    update(kinds_[kBids], s.bids().size(), [&](uint32_t id) { return HashBid(s.bids()[id]); });
+    update(kinds_[kKeys], s.key_list().size(),
+           [&](uint32_t id) { return HashKey(s, s.key_list()[id]); });
+  }
+  return sum_ + HashSecret(s);
 }
 
 }  // namespace subex

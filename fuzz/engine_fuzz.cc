@@ -35,6 +35,10 @@ class Driver {
     for (int step = 0; step < 96 && in_.remaining_bytes() > 0; ++step) {
       now_.unix_ms += in_.ConsumeIntegralInRange<int64_t>(0, 6 * 3'600'000);
       Execute(Next());
+      // The fingerprint, read after a fuzzed number of steps, against the whole state's hash.
+      if (in_.ConsumeBool() && engine_.state().Fingerprint() != StateHash(engine_.state())) {
+        fuzz::Fail("the fingerprint went stale");
+      }
       std::vector<std::string> broken = CheckInvariants(engine_.state());
       if (!broken.empty()) {
         std::fprintf(stderr, "after step %d: %s\n", step, broken.front().c_str());

@@ -723,6 +723,10 @@ void RunSeed(uint64_t seed, std::set<std::string>& types) {
       journal.push_back(e);
     }
     ASSERT_EQ(s.last_seq(), journal.size()) << where();
+    // The fingerprint, read after a varying number of commands, against the whole state's hash.
+    if (i % 8 == 0 || i % 13 == 5) {
+      ASSERT_EQ(s.Fingerprint(), StateHash(s)) << where() << ": the fingerprint went stale";
+    }
     std::vector<std::string> violations = CheckInvariants(s);
     ASSERT_TRUE(violations.empty()) << where() << ": " << violations.front();
     ASSERT_EQ(Recount(s), "") << where();
