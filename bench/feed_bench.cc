@@ -11,6 +11,10 @@
 // with long polls (GET /v1/events?limit=100&wait_ms=20000) or a stream (GET /v1/events/stream),
 // while `connections` clients post orders in a closed loop for `seconds`.
 //
+// A run of kind `reader` (mode `state` or `list`) has its clients read instead of follow: the
+// operator's GET /v1/state, or GET /v1/orders?limit=1000, again and again; its "delivered"
+// column is the reads answered and d50/d99 their latency.
+//
 // Printed per run: orders/s, order p50/p99, the server's resident memory per follower (RSS
 // with them parked minus before, over their number), and the delay of each delivery of an
 // order.placed to a follower: from the order's answer (which leaves after the event is durable,
@@ -185,7 +189,7 @@ double Percentile(std::vector<int64_t>& v, double p) {
 }
 
 struct Conn {
-  enum Kind { kOrder, kPoll, kSse } kind;
+  enum Kind { kOrder, kPoll, kSse, kRead } kind;
   int fd = -1;
   std::string key;
   std::string in, out;
@@ -194,6 +198,7 @@ struct Conn {
   uint64_t after = 0;
   int64_t sent_us = 0;
   uint64_t order = 0;  // The order in flight.
+  std::string path;    // A reader's.
 };
 
 struct Delivery {
@@ -223,6 +228,12 @@ class Bench {
                       nullptr, 10);
     const uint64_t rss_before = RssKb(pid);
     for (int i = 0; i < followers; ++i) {
+      if (kind == "reader") {
+        // The operator's whole-state read, or its list of 1,000 orders, again and again.
+        Open(Conn::kRead, admin_, 0,
+             mode == "state" ? "/v1/state" : "/v1/orders?limit=1000");
+        continue;
+      }
       const std::string& key =
           kind == "operator" ? admin_ : member_keys[static_cast<size_t>(i) % member_keys.size()];
       Open(mode == "sse" ? Conn::kSse : Conn::kPoll, key, start_seq);
@@ -231,6 +242,7 @@ class Bench {
     const uint64_t rss_parked = RssKb(pid);
     for (int i = 0; i < connections; ++i) Open(Conn::kOrder, customer_key, 0);
     const int64_t begin = NowUs();
+    read_latencies_.clear();
     const double server_cpu = CpuSeconds(pid), client_cpu = CpuSeconds(0);
     Loop(begin + seconds * 1'000'000LL, true);
     const double elapsed = static_cast<double>(NowUs() - begin) / 1e6;
@@ -242,11 +254,12 @@ class Bench {
   }
 
  private:
-  void Open(Conn::Kind kind, const std::string& key, uint64_t after) {
+  void Open(Conn::Kind kind, const std::string& key, uint64_t after, std::string path = {}) {
     auto c = std::make_unique<Conn>();
     c->kind = kind;
     c->key = key;
     c->after = after;
+    c->path = std::move(path);
     c->fd = Connect(port_);
     ::fcntl(c->fd, F_SETFL, O_NONBLOCK);
     epoll_event ev{};
@@ -259,7 +272,14 @@ class Bench {
       Queue(*raw, Request("GET", "/v1/events/stream?after=" + std::to_string(after), key, ""));
     } else if (kind == Conn::kPoll) {
       Poll(*raw);
+    } else if (kind == Conn::kRead) {
+      Read(*raw);
     }
+  }
+
+  void Read(Conn& c) {
+    c.sent_us = NowUs();
+    Queue(c, Request("GET", c.path, c.key, ""));
   }
 
   void Poll(Conn& c) {
@@ -323,6 +343,13 @@ class Bench {
         if (ordering) SendOrder(c);
         continue;
       }
+      if (c.kind == Conn::kRead) {
+        if (status != 200) ++errors_;
+        read_latencies_.push_back(now - c.sent_us);
+        c.in.erase(0, used);
+        Read(c);
+        continue;
+      }
       if (status == 200) {
         Delivered(body, now);
         c.after = std::strtoull(Field(body, "next").c_str(), nullptr, 10);
@@ -373,6 +400,13 @@ class Bench {
       from_answer.push_back(std::max<int64_t>(0, d.at_us - order_answer_[d.order]));
       from_send.push_back(d.at_us - order_send_[d.order]);
     }
+    if (kind == "reader") {
+      // For readers: reads answered, and their latency, in the delivery columns.
+      const size_t reads = read_latencies_.size();
+      from_answer.swap(read_latencies_);
+      from_send = from_answer;
+      if (reads == 0) ++errors_;
+    }
     const double orders = static_cast<double>(latencies_.size());
     std::printf(
         "%-9s %5d %-5s %9.0f %7.2f %7.2f %9zu %8.2f %8.2f %8.2f %9.1f %6zu %5.0f%% %5.0f%%\n",
@@ -388,6 +422,7 @@ class Bench {
     std::fflush(stdout);
     // A smoke run (CI) fails on an error answer, or on followers that never received an order.
     failed = failed || errors_ > 0 || (followers > 0 && from_answer.empty());
+    read_latencies_.clear();
     errors_ = 0;
   }
 
@@ -401,7 +436,7 @@ class Bench {
   int ep_;
   std::vector<std::unique_ptr<Conn>> conns_;
   std::vector<Delivery> deliveries_;
-  std::vector<int64_t> order_send_, order_answer_, latencies_;
+  std::vector<int64_t> order_send_, order_answer_, latencies_, read_latencies_;
   uint64_t next_order_ = 1;
   double server_cpu_ = 0, client_cpu_ = 0;
   size_t errors_ = 0;
