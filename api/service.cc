@@ -181,7 +181,7 @@ const std::vector<Service::Route>& Service::Routes() {
   return routes;
 }
 
-Service::Service(DurableEngine& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
+Service::Service(Pipeline& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
                  std::shared_ptr<const Taxonomy> taxonomy, Options options)
     : engine_(engine),
       keys_(keys),
@@ -452,12 +452,12 @@ void Service::Mutate(Call& call, Command command, View view, Hidden hidden) {
                                          call.request.body));
   }
   auto live = std::make_shared<Answer>();
-  DurableEngine::Request req;
+  Pipeline::Request req;
   req.command = std::move(command);
   req.now = options_.clock();
   req.idempotency_key = std::move(key);
   req.render = [view = std::move(view), live, fingerprint, keyed = !req.idempotency_key.empty(),
-                hidden = std::move(hidden)](const DurableEngine::Result& r,
+                hidden = std::move(hidden)](const Pipeline::Result& r,
                                             const State& s) -> std::string {
     std::optional<Answer> missing = r.rejection && hidden ? hidden(s) : std::nullopt;
     *live = missing          ? *std::move(missing)
@@ -469,7 +469,7 @@ void Service::Mutate(Call& call, Command command, View view, Hidden hidden) {
     stored.body = *live->replay_body;
     return EncodeStored(fingerprint, stored);
   };
-  req.reply = [respond = call.respond, live, fingerprint](DurableEngine::Result r) {
+  req.reply = [respond = call.respond, live, fingerprint](Pipeline::Result r) {
     if (!r.status.ok()) {
       HttpResponse out = ToResponse(ProblemAnswer(Unavailable(std::string(r.status.message()))));
       out.headers.emplace_back("Retry-After", "5");

@@ -50,7 +50,7 @@
 #include "api/query.h"
 #include "api/rate_limiter.h"
 #include "engine/engine.h"
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 #include "telemetry/metrics.h"
 
 namespace subex {
@@ -78,7 +78,7 @@ class Service : public HttpHandler {
   };
 
   // Everything passed in must outlive the service.
-  Service(DurableEngine& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
+  Service(Pipeline& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
           std::shared_ptr<const Taxonomy> taxonomy, Options options);
 
   // /readyz answers 200 once set (after recovery and the key ring's load).
@@ -212,7 +212,7 @@ class Service : public HttpHandler {
 
   // Runs `command` on the engine thread; `view` renders an accepted outcome (with the state as
   // the command left it). Handles idempotency, rejections and an unavailable journal.
-  using View = std::function<Answer(const DurableEngine::Result&, const State&)>;
+  using View = std::function<Answer(const Pipeline::Result&, const State&)>;
   // For a command that names an object: the 404 a rejection turns into when the caller may not
   // see that object (api/answers.h HiddenOrder), judged on the engine thread with the state the
   // command was decided on; visibility comes before every role and state check.
@@ -239,7 +239,7 @@ class Service : public HttpHandler {
   static Answer ProblemAnswer(const Problem& problem);
   static void Fail(Call& call, const Problem& problem);
 
-  DurableEngine& engine_;
+  Pipeline& engine_;
   KeyRing& keys_;
   Feed& feed_;
   Analytics& analytics_;

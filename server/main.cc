@@ -68,7 +68,7 @@
 #include "server/demo_report.h"
 #include "server/flags.h"
 #include "server/process_metrics.h"
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 #include "telemetry/log.h"
 #include "telemetry/metrics.h"
 
@@ -149,7 +149,7 @@ std::optional<std::string> AdminKeyHash(const std::filesystem::path& dir) {
 // so the live clock is not pushed to the week's last day. The steps are queued all at once, so that
 // they share synced writes; the first rejected one, if any, is reported. Returns false when a step
 // fails.
-bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
+bool LoadDemo(Pipeline& engine, const std::filesystem::path& dir,
               std::shared_ptr<const Taxonomy> taxonomy, const Params& params) {
   Demo demo = BuildDemo(std::move(taxonomy), params, DayOf(Now()));
   std::string keys = "# member\tname\tapi_key\troles\n";
@@ -176,7 +176,7 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
                    .now = i < demo.week_begins ? step.now : Now(),
                    .idempotency_key = {},
                    .render = {},
-                   .reply = [&progress, i](DurableEngine::Result r) {
+                   .reply = [&progress, i](Pipeline::Result r) {
                      std::lock_guard lock(progress.mu);
                      if ((!r.status.ok() || r.rejection) &&
                          (!progress.failure || progress.failure->first > i)) {
@@ -227,15 +227,15 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
 // Keys a fresh journal's public ids with a new secret (its first event, so recovery, snapshots
 // and replicas agree on it), then makes the journal's scheme the process's: keyed, or the fixed
 // scramble of a journal that began before keyed ids, whose ids stay as they were.
-bool SetUpPublicIds(DurableEngine& engine, Instant now) {
+bool SetUpPublicIds(Pipeline& engine, Instant now) {
   if (engine.durable_seq() == 0) {
-    std::promise<DurableEngine::Result> keyed;
+    std::promise<Pipeline::Result> keyed;
     engine.Submit({.command = KeyPublicIds{kOperator, NewPublicIdSecret()},
                    .now = now,
                    .idempotency_key = {},
                    .render = {},
-                   .reply = [&keyed](DurableEngine::Result r) { keyed.set_value(std::move(r)); }});
-    DurableEngine::Result r = keyed.get_future().get();
+                   .reply = [&keyed](Pipeline::Result r) { keyed.set_value(std::move(r)); }});
+    Pipeline::Result r = keyed.get_future().get();
     if (!r.status.ok() || r.rejection) {
       Log(LogLevel::kError, "cannot key public ids",
           {{"error", r.rejection ? r.rejection->message : std::string(r.status.message())}});
@@ -261,7 +261,7 @@ bool SetUpPublicIds(DurableEngine& engine, Instant now) {
 // Advances the engine's clock every `period` so that timers fire without traffic.
 class Ticker {
  public:
-  Ticker(DurableEngine& engine, std::chrono::milliseconds period)
+  Ticker(Pipeline& engine, std::chrono::milliseconds period)
       : thread_([this, &engine, period] {
           std::unique_lock lock(mu_);
           while (!stop_) {
@@ -355,8 +355,8 @@ int Serve(Config config, bool demo) {
   Analytics analytics(taxonomy);
   std::atomic<Feed*> feed_ptr{nullptr};
   const StorageSettings& st = config.storage;
-  absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
-      DurableEngine::Open(taxonomy, config.params,
+  absl::StatusOr<std::unique_ptr<Pipeline>> opened =
+      Pipeline::Open(taxonomy, config.params,
                           {.dir = (dir / "journal").string(),
                            .max_batch = static_cast<size_t>(st.max_batch),
                            .decide_ahead = static_cast<size_t>(st.decide_ahead),
@@ -377,7 +377,7 @@ int Serve(Config config, bool demo) {
         {{"dir", dir.string()}, {"error", std::string(opened.status().message())}});
     return 1;
   }
-  std::unique_ptr<DurableEngine> engine = *std::move(opened);
+  std::unique_ptr<Pipeline> engine = *std::move(opened);
   Log(LogLevel::kInfo, "recovered",
       {{"dir", dir.string()},
        {"events", engine->durable_seq()},

@@ -1,4 +1,4 @@
-// Crash test (PRODUCT §8 durability): subex_crash_child drives a DurableEngine with random
+// Crash test (PRODUCT §8 durability): subex_crash_child drives a Pipeline with random
 // commands from several threads and logs every answer it receives; this test kills it with
 // SIGKILL at random moments (from a fixed seed), restarts it on the same data directory, and after
 // the last cycle checks, from the data directory alone:
@@ -42,7 +42,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 #include "storage/journal.h"
 
 namespace subex {
@@ -253,8 +253,8 @@ TEST(CrashTest, NoAcknowledgedCommandIsLostOrAppliedTwice) {
 
   // What the engine recovers on start is what the journal says.
   {
-    absl::StatusOr<std::unique_ptr<DurableEngine>> engine =
-        DurableEngine::Open(taxonomy, Params{}, {.dir = dir});
+    absl::StatusOr<std::unique_ptr<Pipeline>> engine =
+        Pipeline::Open(taxonomy, Params{}, {.dir = dir});
     ASSERT_TRUE(engine.ok()) << engine.status();
     EXPECT_EQ((*engine)->StateHashNow(), StateHash(fresh.state()));
   }

@@ -60,8 +60,8 @@ struct LayerRule {
 
 // Our top-level folders: an include or link that names one of them is a dependency on it.
 constexpr std::string_view kOurFolders[] = {"engine", "analytics", "telemetry", "storage",
-                                            "api",    "config",    "server",    "app",
-                                            "bench",  "tests",     "fuzz"};
+                                            "pipeline", "api",    "config",    "server",
+                                            "app",    "bench",     "tests",     "fuzz"};
 
 // Headers the engine may not include: infrastructure, and the OS's clock, threads and files.
 constexpr std::string_view kEngineBannedHeaders[] = {"boost/",
@@ -97,14 +97,15 @@ const std::vector<LayerRule>& Rules() {
        true},
       {"telemetry", {}, {"rocksdb/", "boost/", "simdjson", "toml++/"}, false},
       {"storage", {"engine", "telemetry"}, {}, false},
-      {"api", {"engine", "analytics", "storage", "config", "telemetry"}, {"rocksdb/"}, false},
+      {"pipeline", {"engine", "storage", "telemetry"}, {"rocksdb/"}, false},
+      {"api", {"engine", "analytics", "pipeline", "config", "telemetry"}, {"rocksdb/"}, false},
       {"config", {"engine"}, {"rocksdb/"}, false},
       {"server",
-       {"engine", "analytics", "storage", "api", "config", "telemetry"},
+       {"engine", "analytics", "storage", "pipeline", "api", "config", "telemetry"},
        {"rocksdb/"},
        false},
       {"app",
-       {"engine", "analytics", "storage", "api", "config", "telemetry"},
+       {"engine", "analytics", "storage", "pipeline", "api", "config", "telemetry"},
        {"rocksdb/"},
        false},
   };
