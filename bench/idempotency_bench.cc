@@ -79,9 +79,11 @@ void Run(uint64_t requests, std::chrono::milliseconds retention, const char* lab
     pending.push_back(done->get_future());
     (*engine)->Submit({.command = Tick{},
                        .now = Instant{start_ms + static_cast<int64_t>(i) * 100},
-                       .idempotency_key = "m1\x1f" "request-" + std::to_string(i),
+                       .idempotency = {.key = "request-" + std::to_string(i),
+                                       .scope = IdempotencyKey::Scope::kMember,
+                                       .party = 1},
                        .render = [&answer](const Pipeline::Result&,
-                                           const State&) { return answer; },
+                                           const State&) { return CommandAnswer{.body = answer}; },
                        .reply = [done](Pipeline::Result) { done->set_value(); }});
     if (pending.size() == kInFlight || i + 1 == requests) {
       for (std::future<void>& f : pending) f.get();

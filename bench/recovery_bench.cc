@@ -148,7 +148,7 @@ void SnapshotAndRestart(const std::string& dir, const std::shared_ptr<const Taxo
     std::promise<void> done;
     engine.Submit({.command = Tick{},
                    .now = BenchWorld::Build(0, 7)->now(),
-                   .idempotency_key = {},
+                   .idempotency = {},
                    .render = {},
                    .reply = [&done](Pipeline::Result) { done.set_value(); }});
     done.get_future().wait();
@@ -308,7 +308,7 @@ int SnapshotsInFreshProcess(const std::string& dir, bool collapse) {
     }
     engine.Submit({.command = RandomCommand(*world),
                    .now = world->now(),
-                   .idempotency_key = {},
+                   .idempotency = {},
                    .render = {},
                    .reply = [&](Pipeline::Result r) {
                      if (!r.status.ok()) Die(r.status.ToString());
@@ -410,7 +410,7 @@ void ThroughputBench(size_t max_batch, double seconds, int threads) {
     for (size_t i = 0; i < setup; ++i) {
       engine.Submit({.command = commands[i],
                      .now = now,
-                     .idempotency_key = {},
+                     .idempotency = {},
                      .render = {},
                      .reply = [&](Pipeline::Result r) {
                        if (!r.status.ok() || r.rejection) Die("set-up was refused");
@@ -449,7 +449,7 @@ void ThroughputBench(size_t max_batch, double seconds, int threads) {
         const Clock::time_point sent = Clock::now();
         engine.Submit({.command = commands[i % commands.size()],
                        .now = now,
-                       .idempotency_key = "bench-" + std::to_string(i),
+                       .idempotency = {.key = "bench-" + std::to_string(i)},
                        .render = {},
                        .reply = [&, sent](Pipeline::Result r) {
                          if (!r.status.ok()) Die(r.status.ToString());

@@ -7,6 +7,7 @@
 #ifndef SUBEX_PIPELINE_BATCH_H_
 #define SUBEX_PIPELINE_BATCH_H_
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,28 +21,56 @@
 
 namespace subex {
 
+// An answer to a command, as the caller rendered it: kept whole under its idempotency key and
+// replayed as it was.
+struct CommandAnswer {
+  unsigned status = 200;
+  std::string body;
+  std::string location;
+  int64_t revision = 0;
+  bool problem = false;
+  // What a replay answers instead of `body`, when that holds a secret shown once: the secret is
+  // never stored.
+  std::optional<std::string> replay_body;
+};
+
+// The idempotency key a command was sent with (pipeline/idempotency.h).
+struct IdempotencyKey {
+  enum class Scope : uint8_t { kOperator, kMember, kPlatform };
+  std::string key;  // As the request sent it; empty: none.
+  Scope scope = Scope::kOperator;
+  uint32_t party = 0;  // The member's or the platform's id; unused for the operator.
+  // Of the request the key came with: the same key with another request is refused.
+  std::string fingerprint;
+};
+
 // What a command came to, delivered once it is durable (or never will be).
 struct PipelineResult {
-  absl::Status status;                 // Unavailable when the journal could not write.
+  // Unavailable when the journal could not write or the key could not be looked up; Internal
+  // when the key's stored answer cannot be read.
+  absl::Status status;
   std::optional<Rejection> rejection;  // The engine's verdict when status is OK.
   std::vector<Event> events;           // What the command caused, with their seqs.
-  std::string rendered;                // What `render` produced, if given.
-  // The request's idempotency key already had an answer: `rendered` is that stored answer,
-  // the command was not executed again, and `rejection` and `events` are empty.
-  bool replayed = false;
+  CommandAnswer answer;                // What `render` produced, or the stored answer replayed.
+  enum class Replay : uint8_t {
+    kNo,         // The command ran.
+    kReplayed,   // The key had an answer for the same request: `answer`, and nothing ran.
+    kKeyReused,  // The key had an answer for another request: nothing ran.
+  };
+  Replay replay = Replay::kNo;
+  bool replayed() const { return replay == Replay::kReplayed; }
 };
 
 struct PipelineRequest {
   Command command;
   Instant now;
-  // Optional: the idempotency key to store the rendered answer under, in the same write. A
-  // key that already has an answer (from any earlier batch, or earlier in this one, or before
-  // a restart) not yet expired at `now` is not executed again: the reply carries the stored
-  // answer (`replayed`).
-  std::string idempotency_key;
-  // Optional: turns the result into the answer to store and send, on the engine thread
-  // while the state is exactly as the command left it.
-  std::function<std::string(const PipelineResult&, const State&)> render;
+  // Optional: the key to store the rendered answer under, in the same write. A key that already
+  // has an answer (from any earlier batch, or earlier in this one, or before a restart) not yet
+  // expired at `now` is not executed again.
+  IdempotencyKey idempotency;
+  // Optional: turns the result into the answer to send (and store), on the engine thread while
+  // the state is exactly as the command left it.
+  std::function<CommandAnswer(const PipelineResult&, const State&)> render;
   std::function<void(PipelineResult)> reply;
 };
 

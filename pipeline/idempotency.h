@@ -1,18 +1,23 @@
-// Idempotency — the rule of PRODUCT §6 for commands sent with an Idempotency-Key: a key that
-// already has an answer not yet expired is not executed again, and its stored answer is replayed.
+// Idempotency — the rule of PRODUCT §6 for commands sent with an Idempotency-Key, whole: the
+// key's scope, the request's fingerprint, the lookup, the replay, the refusal of a key reused for
+// another request, expiry and pruning, and the form the answers are kept in.
 //
-// On the engine thread, `Admit` looks the key up before the command runs: in the batch being
-// decided, in the batches handed to the journal writer and not yet written, then in the journal,
-// so two requests with one key never both run, even in one batch or across a restart. `Store`
-// adds the answer to the batch, to be written with its events in one synced write. A stored answer
-// expires `retention` after the `now` of the request that stored it, judged by each request's own
-// `now` (the engine thread reads no clock): an expired answer is absent, pruned or not.
+// A key belongs to a scope (the operator, a member, or a platform not acting for anyone), so one
+// member's key never finds another's answer. On the engine thread, `Admit` looks the key up
+// before the command runs: in the batch being decided, in the batches handed to the journal
+// writer and not yet written, then in the journal, so two requests with one key never both run,
+// even in one batch or across a restart. An answer found for the same fingerprint is replayed; for
+// another fingerprint the request is refused (kKeyReused) and nothing runs. `Store` adds the new
+// answer to the batch, to be written with its events in one synced write. An answer expires
+// `retention` after the `now` of the request that stored it, judged by each request's own `now`
+// (the engine thread reads no clock): an expired answer is absent, pruned or not.
 //
-// On the journal writer's thread, `Written` forgets a batch's answers once they are in the
-// journal, and `Prune` deletes expired ones a bounded step at a time.
+// Answers are kept in a binary form of their own (`Encode`): a format byte, then the fingerprint
+// and the answer's fields. `Decode` also reads the newline-separated text that older builds kept,
+// so their answers are still replayed until they expire.
 //
-// Thread-safety: Admit and Store on the engine thread; Handed on the engine thread before the
-// batch reaches the writer; Written and Prune on the journal writer's thread.
+// Thread-safety: Admit, Store and Handed on the engine thread; Written and Prune on the journal
+// writer's thread; the static functions anywhere.
 
 #ifndef SUBEX_PIPELINE_IDEMPOTENCY_H_
 #define SUBEX_PIPELINE_IDEMPOTENCY_H_
@@ -23,6 +28,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/container/flat_hash_map.h"
 #include "pipeline/batch.h"
@@ -40,14 +46,20 @@ class Idempotency {
   // `journal` must outlive it.
   Idempotency(Journal& journal, Options options) : journal_(journal), options_(options) {}
 
-  // Whether `request` is to run. When not, `result` says why: the stored answer (replayed), or
-  // Unavailable when the lookup failed (without it the command might run twice). When it is to
-  // run, `replaces` is the stored_at of the expired answer the new one replaces, if any.
+  // What Admit found out for Store.
+  struct Admission {
+    std::string journal_key;  // Empty: the request has no key.
+    // The stored_at of the expired answer the new one replaces, if any.
+    std::optional<Instant> replaces;
+  };
+  // Whether `request` is to run. When not, `result` says why: the stored answer (kReplayed), a
+  // key reused for another request (kKeyReused), or a status: Unavailable when the lookup failed
+  // (without it the command might run twice), Internal when the stored answer cannot be read.
   bool Admit(const Batch& batch, const PipelineRequest& request, PipelineResult& result,
-             std::optional<Instant>& replaces);
-  // Adds the answer `result` carries for a keyed `request` to `batch`.
+             Admission& admission);
+  // Adds the answer `result` carries for an admitted keyed request to `batch`.
   static void Store(Batch& batch, const PipelineRequest& request, const PipelineResult& result,
-                    std::optional<Instant> replaces);
+                    Admission admission);
 
   // The batch is handed to the journal writer: its answers are found here until written.
   void Handed(const Batch& batch);
@@ -59,11 +71,22 @@ class Idempotency {
   // Expired answers deleted since start.
   uint64_t pruned() const { return pruned_.load(); }
 
+  // The key the journal keeps `key`'s answer under: its scope, a unit separator, the key.
+  static std::string JournalKey(const IdempotencyKey& key);
+  // A stored answer and the fingerprint of the request it answered.
+  struct Stored {
+    std::string fingerprint;
+    CommandAnswer answer;  // With the replay body, if it had one, as its body.
+  };
+  static std::string Encode(std::string_view fingerprint, const CommandAnswer& answer);
+  // Either form; nullopt when `value` is neither.
+  static std::optional<Stored> Decode(std::string_view value);
+
  private:
-  // The answer stored under `key`, expired or not, from `batch`, one being written, or the
-  // journal.
+  // The answer stored under `journal_key`, expired or not, from `batch`, one being written, or
+  // the journal.
   absl::StatusOr<std::optional<IdempotencyRecord>> Find(const Batch& batch,
-                                                        const std::string& key);
+                                                        const std::string& journal_key);
   bool Expired(const IdempotencyRecord& r, Instant now) const;
 
   Journal& journal_;

@@ -26,6 +26,7 @@
 #include "engine/taxonomy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pipeline/idempotency.h"
 #include "storage/journal.h"
 
 namespace subex {
@@ -230,8 +231,8 @@ class PipelineTest : public ::testing::Test {
     engine.Submit(
         {.command = std::move(command),
          .now = now,
-         .idempotency_key = std::move(key),
-         .render = [](const Pipeline::Result& r, const State&) { return RenderForTest(r); },
+         .idempotency = {.key = std::move(key)},
+         .render = [](const Pipeline::Result& r, const State&) { return CommandAnswer{.body = RenderForTest(r)}; },
          .reply = [&done](Pipeline::Result r) { done.set_value(std::move(r)); }});
     return done.get_future().get();
   }
@@ -296,7 +297,7 @@ TEST_F(PipelineTest, AnswersEveryRequestFromManyThreadsInBatches) {
         Command c = i % 2 == 0 ? Command(Offer(t, i)) : Command(Order((t + 1) % 4, i));
         engine->Submit({.command = std::move(c),
                         .now = kNow,
-                        .idempotency_key = {},
+                        .idempotency = {},
                         .render = {},
                         .reply = [&](Pipeline::Result r) {
                           if (r.status.ok() && !r.rejection) ok.fetch_add(1);
@@ -509,7 +510,7 @@ TEST_F(PipelineTest, TheNextBatchIsDecidedWhileThePreviousOneIsSynced) {
   journal->Close();
   engine.Submit({.command = Member(0),
                  .now = kNow,
-                 .idempotency_key = "",
+                 .idempotency = {},
                  .render = {},
                  .reply = [&](Pipeline::Result r) {
                    EXPECT_TRUE(r.status.ok()) << r.status;
@@ -566,7 +567,7 @@ TEST_F(PipelineTest, WithDecideAheadRequestsQueuedDuringASyncWaitForEnoughOfThem
         });
   };
   journal->Close();
-  engine.Submit({.command = Member(0), .now = kNow, .idempotency_key = "", .render = {},
+  engine.Submit({.command = Member(0), .now = kNow, .idempotency = {}, .render = {},
                  .reply = [&](Pipeline::Result r) {
                    EXPECT_TRUE(r.status.ok()) << r.status;
                    std::lock_guard<std::mutex> lock(mu);
@@ -618,7 +619,7 @@ TEST_F(PipelineTest, RepliesLeaveInOrderAndOnlyOnceTheirEventsAreSynced) {
         Command c = i % 2 == 0 ? Command(Offer(3 + t % 3, i)) : Command(Order(t % 3, i));
         engine.Submit({.command = std::move(c),
                        .now = kNow,
-                       .idempotency_key = "t" + std::to_string(t) + "-" + std::to_string(i),
+                       .idempotency = {.key = "t" + std::to_string(t) + "-" + std::to_string(i)},
                        .render = {},
                        .reply = [&, t, i](Pipeline::Result r) {
                          EXPECT_TRUE(r.status.ok()) << r.status;
@@ -675,21 +676,27 @@ TEST_F(PipelineTest, TheIdempotencyRecordIsWrittenWithItsEvents) {
     ASSERT_FALSE(Run(*engine, Member(0), "m/setup-0").rejection);
     Pipeline::Result r = Run(*engine, Offer(0, 1), "0/offer-1");
     ASSERT_FALSE(r.rejection);
-    EXPECT_FALSE(r.replayed);
-    first = r.rendered;
+    EXPECT_FALSE(r.replayed());
+    first = r.answer.body;
     EXPECT_EQ(first, "first 2");
     // A rejected command's answer is kept as well.
     Pipeline::Result rejected = Run(*engine, Offer(7, 1), "7/offer-1");
     ASSERT_TRUE(rejected.rejection);
-    EXPECT_EQ(rejected.rendered, "rejected");
+    EXPECT_EQ(rejected.answer.body, "rejected");
   }
   {
     absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir_.path()});
     ASSERT_TRUE(journal.ok()) << journal.status();
-    absl::StatusOr<std::optional<std::string>> stored = (*journal)->FindIdempotency("0/offer-1");
-    ASSERT_TRUE(stored.ok());
-    EXPECT_EQ(*stored, first);
-    EXPECT_EQ(*(*journal)->FindIdempotency("7/offer-1"), "rejected");
+    // Kept under the key's scope, in the binary form of pipeline/idempotency.h.
+    auto body = [&](std::string key) -> std::string {
+      absl::StatusOr<std::optional<std::string>> stored =
+          (*journal)->FindIdempotency(Idempotency::JournalKey({.key = std::move(key)}));
+      if (!stored.ok() || !stored->has_value()) return "(none)";
+      std::optional<Idempotency::Stored> decoded = Idempotency::Decode(**stored);
+      return decoded ? decoded->answer.body : "(unreadable)";
+    };
+    EXPECT_EQ(body("0/offer-1"), first);
+    EXPECT_EQ(body("7/offer-1"), "rejected");
     EXPECT_EQ((*journal)->last_seq(), 2u);
   }
   std::unique_ptr<Pipeline> engine = Open();
@@ -698,8 +705,8 @@ TEST_F(PipelineTest, TheIdempotencyRecordIsWrittenWithItsEvents) {
   // The same key again, after a restart: the stored answer, and nothing runs twice.
   Pipeline::Result again = Run(*engine, Offer(0, 1), "0/offer-1");
   EXPECT_TRUE(again.status.ok());
-  EXPECT_TRUE(again.replayed);
-  EXPECT_EQ(again.rendered, first);
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.answer.body, first);
   EXPECT_TRUE(again.events.empty());
   ASSERT_FALSE(Run(*engine, Member(0), "m/setup-0").rejection);  // Not "INN taken".
   EXPECT_EQ(engine->StateHashNow(), hash);
@@ -722,18 +729,18 @@ TEST_F(PipelineTest, ARepeatedKeyInOneBatchRunsOnce) {
     engine->Submit(
         {.command = Offer(0, 1),
          .now = kNow,
-         .idempotency_key = "0/same",
-         .render = [](const Pipeline::Result& r, const State&) { return RenderForTest(r); },
+         .idempotency = {.key = "0/same"},
+         .render = [](const Pipeline::Result& r, const State&) { return CommandAnswer{.body = RenderForTest(r)}; },
          .reply = [&p](Pipeline::Result r) { p.set_value(std::move(r)); }});
   }
   queued.set_value();
   std::vector<Pipeline::Result> got;
   for (auto& p : results) got.push_back(p.get_future().get());
-  EXPECT_FALSE(got[0].replayed);
+  EXPECT_FALSE(got[0].replayed());
   EXPECT_EQ(got[0].events.size(), 1u);
   for (size_t i = 1; i < got.size(); ++i) {
-    EXPECT_TRUE(got[i].replayed);
-    EXPECT_EQ(got[i].rendered, got[0].rendered);
+    EXPECT_TRUE(got[i].replayed());
+    EXPECT_EQ(got[i].answer.body, got[0].answer.body);
   }
   EXPECT_EQ(Read(*engine, [](const State& s) { return std::to_string(s.offers().size()); }), "1");
 }
@@ -747,7 +754,7 @@ TEST_F(PipelineTest, AQueryAfterACommandSeesIt) {
   std::promise<Pipeline::Result> placed;
   engine->Submit({.command = Offer(0, 1),
                   .now = kNow,
-                  .idempotency_key = {},
+                  .idempotency = {},
                   .render = {},
                   .reply = [&](Pipeline::Result r) { placed.set_value(std::move(r)); }});
   std::promise<absl::StatusOr<std::string>> seen;
@@ -958,18 +965,18 @@ TEST_F(PipelineTest, AKeyReplaysWithinRetentionAndIsANewRequestAfterIt) {
   ASSERT_NE(r.engine, nullptr);
   ASSERT_FALSE(Run(*r.engine, Member(0)).rejection);
   Pipeline::Result first = Run(*r.engine, Offer(0, 1), "0/offer", kNow);
-  ASSERT_FALSE(first.replayed);
-  EXPECT_EQ(first.rendered, "first 2");
+  ASSERT_FALSE(first.replayed());
+  EXPECT_EQ(first.answer.body, "first 2");
   Pipeline::Result within = Run(*r.engine, Offer(0, 1), "0/offer", Later(minutes(59)));
-  EXPECT_TRUE(within.replayed);
-  EXPECT_EQ(within.rendered, "first 2");
+  EXPECT_TRUE(within.replayed());
+  EXPECT_EQ(within.answer.body, "first 2");
   Pipeline::Result after = Run(*r.engine, Offer(0, 1), "0/offer", Later(hours(1)));
-  EXPECT_FALSE(after.replayed);
-  EXPECT_EQ(after.rendered, "first 3");  // It ran again: a second offer.
+  EXPECT_FALSE(after.replayed());
+  EXPECT_EQ(after.answer.body, "first 3");  // It ran again: a second offer.
   // The new answer is the one kept from now on, for a retention after its own time.
   Pipeline::Result again = Run(*r.engine, Offer(0, 1), "0/offer", Later(minutes(119)));
-  EXPECT_TRUE(again.replayed);
-  EXPECT_EQ(again.rendered, "first 3");
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.answer.body, "first 3");
   EXPECT_EQ(r.engine->idempotency_pruned(), 0u);
   EXPECT_EQ(Count(*r.journal), 1u);
 }
@@ -979,12 +986,12 @@ TEST_F(PipelineTest, ExpiryHoldsAcrossARestart) {
     RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), 0);
     ASSERT_NE(r.engine, nullptr);
     ASSERT_FALSE(Run(*r.engine, Member(0)).rejection);
-    ASSERT_EQ(Run(*r.engine, Offer(0, 1), "k", kNow).rendered, "first 2");
+    ASSERT_EQ(Run(*r.engine, Offer(0, 1), "k", kNow).answer.body, "first 2");
   }
   RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), 0);
   ASSERT_NE(r.engine, nullptr);
-  EXPECT_TRUE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(30))).replayed);
-  EXPECT_FALSE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(61))).replayed);
+  EXPECT_TRUE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(30))).replayed());
+  EXPECT_FALSE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(61))).replayed());
 }
 
 // A key stored again after expiry, in the batch behind the first or in the same one, replaces
@@ -998,7 +1005,7 @@ TEST_F(PipelineTest, PruningRemovesExpiredAnswersInBoundedStepsAndKeepsLiveOnes)
   }
   ASSERT_EQ(Count(*r.journal), 35u);
   // key-0 again after its expiry: a new answer, stored at +1h.
-  ASSERT_FALSE(Run(*r.engine, Offer(0, 99), "key-0", Later(hours(1))).replayed);
+  ASSERT_FALSE(Run(*r.engine, Offer(0, 99), "key-0", Later(hours(1))).replayed());
   // Each later batch deletes at most 10 of the 34 left expired by +1h 30ms (the prune follows a
   // batch's replies, so the next request's reply shows it done).
   const Instant t = Later(hours(1) + milliseconds(40));
@@ -1012,7 +1019,7 @@ TEST_F(PipelineTest, PruningRemovesExpiredAnswersInBoundedStepsAndKeepsLiveOnes)
   EXPECT_EQ(r.engine->idempotency_pruned(), 34u);
   // The one left is key-0's new answer, still replayed.
   Pipeline::Result kept = Run(*r.engine, Offer(0, 99), "key-0", Later(minutes(119)));
-  EXPECT_TRUE(kept.replayed);
+  EXPECT_TRUE(kept.replayed());
   // And it goes too once expired.
   Run(*r.engine, Tick{}, "", Later(hours(2)));
   Read(*r.engine, [](const State&) { return std::string(); });

@@ -137,15 +137,15 @@ void Sequencer::Decide(Batch& batch, size_t i) {
   }
   PipelineRequest& req = *item.request;
   PipelineResult& r = batch.results[i];
-  std::optional<Instant> replaces;
-  if (!idempotency_.Admit(batch, req, r, replaces)) return;
+  Idempotency::Admission admission;
+  if (!idempotency_.Admit(batch, req, r, admission)) return;
   Engine::Outcome out = engine_.Execute(req.command, req.now);
   r.rejection = std::move(out.rejection);
   r.events.assign(out.events.begin(), out.events.end());
   batch.events.insert(batch.events.end(), out.events.begin(), out.events.end());
   batch.now = std::max(batch.now, req.now);
-  if (req.render) r.rendered = req.render(r, engine_.state());
-  Idempotency::Store(batch, req, r, replaces);
+  if (req.render) r.answer = req.render(r, engine_.state());
+  Idempotency::Store(batch, req, r, std::move(admission));
 }
 
 }  // namespace subex

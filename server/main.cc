@@ -67,6 +67,7 @@
 #include "server/demo_data.h"
 #include "server/demo_report.h"
 #include "server/flags.h"
+#include "server/pipeline_door.h"
 #include "server/process_metrics.h"
 #include "pipeline/pipeline.h"
 #include "telemetry/log.h"
@@ -174,7 +175,7 @@ bool LoadDemo(Pipeline& engine, const std::filesystem::path& dir,
     }
     engine.Submit({.command = std::move(step.command),
                    .now = i < demo.week_begins ? step.now : Now(),
-                   .idempotency_key = {},
+                   .idempotency = {},
                    .render = {},
                    .reply = [&progress, i](Pipeline::Result r) {
                      std::lock_guard lock(progress.mu);
@@ -232,7 +233,7 @@ bool SetUpPublicIds(Pipeline& engine, Instant now) {
     std::promise<Pipeline::Result> keyed;
     engine.Submit({.command = KeyPublicIds{kOperator, NewPublicIdSecret()},
                    .now = now,
-                   .idempotency_key = {},
+                   .idempotency = {},
                    .render = {},
                    .reply = [&keyed](Pipeline::Result r) { keyed.set_value(std::move(r)); }});
     Pipeline::Result r = keyed.get_future().get();
@@ -266,7 +267,7 @@ class Ticker {
           std::unique_lock lock(mu_);
           while (!stop_) {
             if (cv_.wait_for(lock, period, [this] { return stop_; })) break;
-            engine.Submit({.command = Tick{}, .now = Now(), .idempotency_key = {}, .render = {},
+            engine.Submit({.command = Tick{}, .now = Now(), .idempotency = {}, .render = {},
                            .reply = {}});
           }
         }) {}
@@ -434,8 +435,9 @@ int Serve(Config config, bool demo) {
   const double start_unix_seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   HttpServer* http = nullptr;  // Set before the first request can ask for metrics.
+  PipelineDoor door(*engine);
   Service service(
-      *engine, keys, *feed, analytics, taxonomy,
+      door, keys, *feed, analytics, taxonomy,
       {.max_list_limit = sv.max_list_limit,
        .max_wait_ms = sv.max_wait_ms,
        .require_if_match = sv.require_if_match,

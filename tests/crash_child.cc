@@ -104,8 +104,9 @@ Pipeline::Result RunNow(Pipeline& engine, Command command, Instant now, std::str
   std::promise<Pipeline::Result> done;
   engine.Submit({.command = std::move(command),
                  .now = now,
-                 .idempotency_key = std::move(key),
-                 .render = [](const Pipeline::Result& r, const State&) { return Render(r); },
+                 .idempotency = {.key = std::move(key)},
+                 .render = [](const Pipeline::Result& r,
+                              const State&) { return CommandAnswer{.body = Render(r)}; },
                  .reply = [&done](Pipeline::Result r) { done.set_value(std::move(r)); }});
   return done.get_future().get();
 }
@@ -164,15 +165,16 @@ class Driver {
     engine_.Submit(
         {.command = std::move(command),
          .now = now,
-         .idempotency_key = key,
-         .render = [](const Pipeline::Result& r, const State&) { return Render(r); },
+         .idempotency = {.key = key},
+         .render = [](const Pipeline::Result& r,
+                      const State&) { return CommandAnswer{.body = Render(r)}; },
          .reply = [this, key](Pipeline::Result r) { Acknowledge(key, r); }});
   }
 
   // Runs on the journal thread, once the answer is durable.
   void Acknowledge(const std::string& key, const Pipeline::Result& r) {
     if (r.status.ok()) {
-      std::string line = key + " " + r.rendered + "\n";
+      std::string line = key + " " + r.answer.body + "\n";
       if (write(ack_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
         Die("cannot write the ack log", 5);
       }
@@ -293,9 +295,9 @@ int Main(int argc, char** argv) {
   for (uint32_t i = 0; i < kMembers; ++i) {
     Pipeline::Result r =
         RunNow(engine, Member(world, i), CycleStart(0), "setup-member-" + std::to_string(i));
-    if (!r.status.ok() || r.rendered != std::to_string(i + 1) + ":1") {
+    if (!r.status.ok() || r.answer.body != std::to_string(i + 1) + ":1") {
       Die("set-up of member " + std::to_string(i) + " answered " + r.status.ToString() + " " +
-              r.rendered,
+              r.answer.body,
           4);
     }
   }

@@ -42,6 +42,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "pipeline/idempotency.h"
 #include "pipeline/pipeline.h"
 #include "storage/journal.h"
 
@@ -144,7 +145,10 @@ std::map<std::string, std::string> AllRecords(const std::string& dir) {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       EXPECT_GE(it->value().size(), skip);
-      records.emplace(it->key().ToString(), it->value().ToString().substr(skip));
+      std::optional<Idempotency::Stored> stored =
+          Idempotency::Decode(it->value().ToString().substr(skip));
+      EXPECT_TRUE(stored.has_value()) << it->key().ToString();
+      if (stored) records.emplace(it->key().ToString(), stored->answer.body);
     }
     EXPECT_TRUE(it->status().ok()) << it->status().ToString();
   }
@@ -222,10 +226,13 @@ TEST(CrashTest, NoAcknowledgedCommandIsLostOrAppliedTwice) {
     absl::flat_hash_set<std::string> keys;
     for (const auto& [key, answer] : acked) {
       EXPECT_TRUE(keys.insert(key).second) << key << " acknowledged twice";
-      absl::StatusOr<std::optional<std::string>> stored = (*journal)->FindIdempotency(key);
+      absl::StatusOr<std::optional<std::string>> stored =
+          (*journal)->FindIdempotency(Idempotency::JournalKey({.key = key}));
       ASSERT_TRUE(stored.ok()) << stored.status();
       ASSERT_TRUE(stored->has_value()) << "acknowledged " << key << " is lost";
-      EXPECT_EQ(**stored, answer) << key;
+      std::optional<Idempotency::Stored> decoded = Idempotency::Decode(**stored);
+      ASSERT_TRUE(decoded.has_value()) << key;
+      EXPECT_EQ(decoded->answer.body, answer) << key;
       auto [first, count] = EventsOf(answer);
       if (count > 0) {
         EXPECT_LE(first + count - 1, last_seq) << key;

@@ -148,7 +148,7 @@ class Exchange {
     std::future<Pipeline::Result> f = done->get_future();
     engine_->Submit({.command = std::move(c),
                      .now = kNow,
-                     .idempotency_key = {},
+                     .idempotency = {},
                      .render = {},
                      .reply = [done](Pipeline::Result r) { done->set_value(std::move(r)); }});
     return f;

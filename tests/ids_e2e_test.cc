@@ -131,7 +131,7 @@ TEST(IdsE2eTest, AJournalFromBeforeKeyedIdsKeepsItsIds) {
                                                  .location = {52.6, 39.57},
                                                  .roles = kRoleCustomer},
                        .now = Instant{1'790'000'000'000},
-                       .idempotency_key = {},
+                       .idempotency = {},
                        .render = {},
                        .reply = [&done](Pipeline::Result r) { done.set_value(r); }});
     Pipeline::Result r = done.get_future().get();
