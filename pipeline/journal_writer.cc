@@ -25,11 +25,9 @@ std::vector<uint64_t> SyncBoundsUs() {
 }  // namespace
 
 JournalWriter::JournalWriter(Journal& journal, Idempotency& idempotency,
-                             std::vector<Listener> listeners, std::function<void()> on_idle,
-                             uint64_t durable_seq)
+                             std::function<void()> on_idle, uint64_t durable_seq)
     : journal_(journal),
       idempotency_(idempotency),
-      listeners_(std::move(listeners)),
       on_idle_(std::move(on_idle)),
       durable_seq_(durable_seq),
       batch_size_(Histogram::ExponentialBounds(1, 2, 65'536)),
@@ -46,7 +44,8 @@ void JournalWriter::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void JournalWriter::Start() {
+void JournalWriter::Start(std::vector<Listener> listeners) {
+  listeners_ = std::move(listeners);
   thread_ = std::thread([this] { Run(); });
 }
 

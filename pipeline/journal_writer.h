@@ -37,11 +37,12 @@ class JournalWriter {
   using Listener = std::function<void(std::span<const Event>)>;
 
   // `journal` and `idempotency` must outlive it. `on_idle` is called each time a batch is done.
-  JournalWriter(Journal& journal, Idempotency& idempotency, std::vector<Listener> listeners,
-                std::function<void()> on_idle, uint64_t durable_seq);
+  JournalWriter(Journal& journal, Idempotency& idempotency, std::function<void()> on_idle,
+                uint64_t durable_seq);
   ~JournalWriter();  // Stop().
 
-  void Start();
+  // Starts the thread; `listeners` hear every batch written from now on. Once.
+  void Start(std::vector<Listener> listeners);
   // Writes and answers what it was handed, then stops the thread.
   void Stop();
   // Only when idle (the previous batch is done).
@@ -65,7 +66,7 @@ class JournalWriter {
 
   Journal& journal_;
   Idempotency& idempotency_;
-  const std::vector<Listener> listeners_;
+  std::vector<Listener> listeners_;  // Set before the thread starts.
   const std::function<void()> on_idle_;
   std::mutex mu_;
   std::condition_variable ready_;

@@ -33,6 +33,14 @@ uint64_t DirectoryBytes(const std::string& dir) {
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Recover(
+    std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options) {
+  absl::StatusOr<std::unique_ptr<Journal>> journal =
+      Journal::Open({.dir = options.dir, .sync = options.sync});
+  if (!journal.ok()) return journal.status();
+  return Recover(std::move(taxonomy), params, std::move(options), *std::move(journal));
+}
+
 absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Open(std::shared_ptr<const Taxonomy> taxonomy,
                                                          Params params, Options options) {
   absl::StatusOr<std::unique_ptr<Journal>> journal =
@@ -44,8 +52,20 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Open(std::shared_ptr<const T
 absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Open(std::shared_ptr<const Taxonomy> taxonomy,
                                                          Params params, Options options,
                                                          std::unique_ptr<Journal> journal) {
+  absl::StatusOr<std::unique_ptr<Pipeline>> pipeline =
+      Recover(std::move(taxonomy), params, std::move(options), std::move(journal));
+  if (!pipeline.ok()) return pipeline;
+  std::vector<Listener> listeners;
+  if ((*pipeline)->options_.on_durable) listeners.push_back((*pipeline)->options_.on_durable);
+  (*pipeline)->Start(std::move(listeners));
+  return pipeline;
+}
+
+absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Recover(
+    std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options,
+    std::unique_ptr<Journal> journal) {
   auto engine = std::make_unique<Engine>(taxonomy, params);
-  absl::StatusOr<Recovered> recovered = Recover(*journal, taxonomy, params, *engine);
+  absl::StatusOr<Recovered> recovered = subex::Recover(*journal, taxonomy, params, *engine);
   if (!recovered.ok()) return recovered.status();
   std::unique_ptr<Pipeline> pipeline(
       new Pipeline(std::move(options), std::move(journal), std::move(engine)));
@@ -54,11 +74,9 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Open(std::shared_ptr<const T
   p.idempotency_ = std::make_unique<Idempotency>(
       *p.journal_, Idempotency::Options{.retention = p.options_.idempotency_retention,
                                         .prune_step = p.options_.idempotency_prune_step});
-  std::vector<JournalWriter::Listener> listeners;
-  if (p.options_.on_durable) listeners.push_back(p.options_.on_durable);
-  p.writer_ = std::make_unique<JournalWriter>(
-      *p.journal_, *p.idempotency_, std::move(listeners), [&p] { p.sequencer_->WriterIdle(); },
-      p.engine_->state().last_seq());
+  p.writer_ = std::make_unique<JournalWriter>(*p.journal_, *p.idempotency_,
+                                              [&p] { p.sequencer_->WriterIdle(); },
+                                              p.engine_->state().last_seq());
   p.snapshotter_ = std::make_unique<Snapshotter>(
       *p.journal_, *p.writer_,
       Snapshotter::Options{.every_events = p.options_.snapshot_every_events,
@@ -70,9 +88,12 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Open(std::shared_ptr<const T
       Sequencer::Options{.max_batch = p.options_.max_batch,
                          .decide_ahead = p.options_.decide_ahead,
                          .snapshot_on_close = p.options_.snapshot_on_close});
-  p.writer_->Start();
-  p.sequencer_->Start();
   return pipeline;
+}
+
+void Pipeline::Start(std::vector<Listener> listeners) {
+  writer_->Start(std::move(listeners));
+  sequencer_->Start();
 }
 
 Pipeline::Pipeline(Options options, std::unique_ptr<Journal> journal,

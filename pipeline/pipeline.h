@@ -93,9 +93,9 @@ class Pipeline {
     // Expired answers the journal thread deletes after a batch, at most: the most a prune can
     // hold up the next batch's write.
     size_t idempotency_prune_step = 1024;
-    // Called on the journal thread with each batch's events once they are durable, before any
-    // of the batch's replies leave: whoever hears of an event from a reply can already read it
-    // (the API's key ring and feed listen here). Must not block.
+    // For Open: called on the journal thread with each batch's events once they are durable,
+    // before any of the batch's replies leave, so whoever hears of an event from a reply can
+    // already read it. Must not block. (subexd passes its listeners to Start instead.)
     std::function<void(std::span<const Event>)> on_durable;
   };
 
@@ -103,7 +103,20 @@ class Pipeline {
   using Result = PipelineResult;
   using Request = PipelineRequest;
 
-  // Opens the journal, rebuilds the state from it, and starts the engine thread.
+  // Hears each batch's events once they are durable, on the journal writer's thread, before any
+  // of the batch's replies leave. Must not block.
+  using Listener = std::function<void(std::span<const Event>)>;
+
+  // Opens the journal and rebuilds the state from it; nothing runs until Start. What is built
+  // on the recovered pipeline before it starts (the API's feed, say) can listen from its first
+  // batch on.
+  static absl::StatusOr<std::unique_ptr<Pipeline>> Recover(
+      std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options);
+  // Starts the engine thread and the journal writer, with `listeners` hearing every batch from
+  // the first. Once, before the first Submit or Query.
+  void Start(std::vector<Listener> listeners);
+
+  // Recover, then Start with `options.on_durable` as the one listener.
   static absl::StatusOr<std::unique_ptr<Pipeline>> Open(
       std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options);
   // As above, over a journal the caller opened (`options.dir` and `sync` are then unused).
@@ -158,6 +171,9 @@ class Pipeline {
 
  private:
   Pipeline(Options options, std::unique_ptr<Journal> journal, std::unique_ptr<Engine> engine);
+  static absl::StatusOr<std::unique_ptr<Pipeline>> Recover(
+      std::shared_ptr<const Taxonomy> taxonomy, Params params, Options options,
+      std::unique_ptr<Journal> journal);
   void Enqueue(PipelineItem item);
 
   const Options options_;
