@@ -12,7 +12,8 @@
 // one decided behind it and every later request is answered Unavailable (HTTP 503), and nothing
 // claims durability it does not have.
 //
-// A request's idempotency key is looked up on the engine thread before the command runs, so two
+// A request's idempotency key (pipeline/idempotency.h: scoped to its caller, refused when reused
+// for another request) is looked up on the engine thread before the command runs, so two
 // requests with one key never both run, even in one batch or across a restart. A stored answer
 // expires `idempotency_retention` after the `now` of the request that stored it: judged by each
 // request's own `now` (the engine thread reads no clock), an expired answer is absent, whether
