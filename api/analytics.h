@@ -2,8 +2,8 @@
 // from the durable events, off the engine thread (PRODUCT §7).
 //
 // At start the wiring loads it from the recovered state on the engine thread (`Load`); from then
-// on the journal thread hands it every durable batch (`Observe`, from the DurableEngine's
-// `on_durable`), before the batch's replies leave. Observe only copies the events that matter
+// on the journal thread hands it every durable batch (`Observe`, one of the listeners the wiring
+// registers with the pipeline), before the batch's replies leave. Observe only copies the events that matter
 // into a queue — it never waits for a reader — and `Read` folds the queue in before it runs, so
 // a reader sees every event that was durable when it started (a client that was told of an order
 // finds it in the statistics) and never one that is not durable yet. When nobody reads for a

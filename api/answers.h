@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -50,7 +51,7 @@ Service::Answer OrderAnswer(const State& s, OrderId id, const Caller& caller,
 
 // The first event of type T among `events`, or nullptr.
 template <class T>
-const T* First(const std::vector<Event>& events) {
+const T* First(std::span<const Event> events) {
   for (const Event& e : events) {
     if (const T* t = std::get_if<T>(&e.body)) return t;
   }

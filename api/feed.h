@@ -73,10 +73,10 @@ namespace subex {
 
 class Feed {
  public:
-  // Reads up to `limit` durable events after `after` (DurableEngine::ReadEvents).
+  // Reads up to `limit` durable events after `after` (the pipeline's journal reader).
   using Reader = std::function<absl::StatusOr<std::vector<Event>>(uint64_t after, size_t limit)>;
   // Runs `judge` on the engine thread with the state as it is, then `done` on another thread,
-  // with an error when the engine could not run it (DurableEngine::Query). Neither may block.
+  // with an error when the engine could not run it (the pipeline's Query). Neither may block.
   using Judge = std::function<void(std::function<void(const State&)> judge,
                                    std::function<void(absl::Status)> done)>;
 

@@ -154,13 +154,12 @@ ParsedRequest ParseRequestBytes(std::string_view bytes, const HttpServer::Option
 }
 
 struct HttpServer::Impl {
-  Impl(HttpHandler& h, Options o)
-      : handler(h),
-        options(std::move(o)),
+  explicit Impl(Options o)
+      : options(std::move(o)),
         cors_origins(options.cors_origins.begin(), options.cors_origins.end()),
         ioc(options.io_threads) {}
 
-  HttpHandler& handler;
+  HttpHandler* handler = nullptr;  // Set by Start, before any I/O thread runs.
   Options options;
   const std::unordered_set<std::string> cors_origins;
   // Before the io_context: sessions still queued in it count themselves out when it goes.
@@ -311,7 +310,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     HttpRequest request = ToHttpRequest(std::move(req), remote_);
     slot->origin = request.origin;
-    server_.handler.Handle(
+    server_.handler->Handle(
         std::move(request), [self = shared_from_this(), slot](HttpResponse response) {
           net::post(self->stream_.get_executor(),
                     [self, slot, response = std::move(response)]() mutable {
@@ -562,12 +561,12 @@ void HttpServer::Impl::Accept() {
   });
 }
 
-HttpServer::HttpServer(HttpHandler& handler, Options options)
-    : impl_(std::make_unique<Impl>(handler, std::move(options))) {}
+HttpServer::HttpServer(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-absl::Status HttpServer::Start() {
+absl::Status HttpServer::Start(HttpHandler& handler) {
+  impl_->handler = &handler;
   beast::error_code ec;
   const net::ip::address address = net::ip::make_address(impl_->options.host, ec);
   if (ec) {

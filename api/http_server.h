@@ -31,8 +31,8 @@
 //
 // This file and its .cc are the only ones that include Boost.Beast.
 //
-//   HttpServer server(handler, {.host = "127.0.0.1", .port = 0});
-//   if (absl::Status s = server.Start(); !s.ok()) ...
+//   HttpServer server({.host = "127.0.0.1", .port = 0});
+//   if (absl::Status s = server.Start(handler); !s.ok()) ...
 //   printf("listening on %d\n", server.port());
 //   ...
 //   server.Drain();
@@ -82,12 +82,12 @@ class HttpServer {
     size_t max_stream_buffer_bytes = 1024 * 1024;
   };
 
-  // `handler` must outlive the server.
-  HttpServer(HttpHandler& handler, Options options);
+  explicit HttpServer(Options options);
   ~HttpServer();  // Stops.
 
-  // Binds, listens and starts the I/O threads.
-  absl::Status Start();
+  // Binds, listens and starts the I/O threads, which hand every request to `handler` (which
+  // must outlive the server). Once.
+  absl::Status Start(HttpHandler& handler);
   // Stops accepting; connections finish the requests they have handed to the handler, then
   // close. Returns at once.
   void Drain();

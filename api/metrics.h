@@ -1,5 +1,5 @@
 // Metrics — what the API tells the operator at `GET /metrics` (Prometheus text format), besides
-// what the engine thread counts itself (storage/durable_engine.h `WriteMetrics`).
+// what the pipeline counts itself (EngineDoor::WriteMetrics, api/engine_door.h).
 //
 // `RequestMetrics` counts every answered request by route, method and status, and times it from
 // the moment the handler got it to the moment its answer was handed back, in sharded atomics: the

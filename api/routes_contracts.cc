@@ -41,7 +41,7 @@ void Service::ContractStep(Call& call, ContractStepKind step) {
       command = ::subex::CancelContract{by, *id, revision, std::move(why)};
       break;
   }
-  Mutate(call, std::move(command), [id = *id](const DurableEngine::Result&, const State& s) {
+  Mutate(call, std::move(command), [id = *id](const EngineDoor::Decision&, const State& s) {
     const Contract* c = s.contract(id);
     JsonWriter w;
     WriteContract(w, s, *c);

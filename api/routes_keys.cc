@@ -75,7 +75,7 @@ void Service::IssueKey(Call& call) {
   ::subex::IssueKey command = std::get<::subex::IssueKey>(std::move(parsed));
   auto key = std::make_shared<std::string>(NewApiKey());
   command.key_hash = Sha256Hex(*key);
-  Mutate(call, std::move(command), [key](const DurableEngine::Result& r, const State& s) {
+  Mutate(call, std::move(command), [key](const EngineDoor::Decision& r, const State& s) {
     for (const Event& e : r.events) {
       if (const auto* issued = std::get_if<KeyIssued>(&e.body)) {
         Answer live = KeyAnswer(s, issued->key, 201, *key);

@@ -72,7 +72,7 @@ void Service::CreateMember(Call& call) {
   auto key = std::make_shared<std::string>(NewApiKey());
   command.key_hash = Sha256Hex(*key);
   Mutate(call, std::move(command),
-         [key, caller = call.caller](const DurableEngine::Result& r, const State& s) {
+         [key, caller = call.caller](const EngineDoor::Decision& r, const State& s) {
            const MemberRegistered* e = First<MemberRegistered>(r.events);
            Answer live = MemberAnswer(s, e->member, caller, 201, *key);
            live.replay_body = MemberAnswer(s, e->member, caller, 201).body;
@@ -221,7 +221,7 @@ void Service::CreateCluster(Call& call) {
   Parsed<::subex::CreateCluster> parsed = ParseCreateCluster(call.request.body);
   if (auto* p = std::get_if<Problem>(&parsed)) return Fail(call, *p);
   Mutate(call, std::get<::subex::CreateCluster>(std::move(parsed)),
-         [](const DurableEngine::Result& r, const State& s) {
+         [](const EngineDoor::Decision& r, const State& s) {
            return ClusterAnswer(s, First<ClusterCreated>(r.events)->cluster, 201);
          });
 }

@@ -56,7 +56,7 @@ void Service::PlaceBid(Call& call) {
   Parsed<::subex::PlaceBid> parsed = ParsePlaceBid(call.request.body, call.caller.by(), *order);
   if (auto* p = std::get_if<Problem>(&parsed)) return Fail(call, *p);
   Mutate(call, std::get<::subex::PlaceBid>(std::move(parsed)),
-         [caller = call.caller](const DurableEngine::Result& r, const State& s) {
+         [caller = call.caller](const EngineDoor::Decision& r, const State& s) {
            return BidAnswer(s, First<BidPlaced>(r.events)->bid, caller, 201);
          },
          HiddenOrder(*order, call.caller));
@@ -106,7 +106,7 @@ void Service::WithdrawBid(Call& call) {
   std::optional<int64_t> revision;
   if (auto p = IfMatch(call, revision)) return Fail(call, *p);
   Mutate(call, ::subex::WithdrawBid{call.caller.by(), ids->second, revision, ids->first},
-         [id = ids->second, caller = call.caller](const DurableEngine::Result&, const State& s) {
+         [id = ids->second, caller = call.caller](const EngineDoor::Decision&, const State& s) {
            return BidAnswer(s, id, caller);
          },
          HiddenBid(ids->first, ids->second, call.caller));
@@ -122,7 +122,7 @@ void Service::AwardBids(Call& call) {
   ::subex::AwardBids command = std::get<::subex::AwardBids>(std::move(parsed));
   command.if_match = revision;
   Mutate(call, std::move(command),
-         [id = *order, caller = call.caller](const DurableEngine::Result&, const State& s) {
+         [id = *order, caller = call.caller](const EngineDoor::Decision&, const State& s) {
            return OrderAnswer(s, id, caller);
          },
          HiddenOrder(*order, call.caller));

@@ -46,7 +46,7 @@ void Service::PostOffer(Call& call) {
   Parsed<::subex::PostOffer> parsed = ParsePostOffer(call.request.body, call.caller.by());
   if (auto* p = std::get_if<Problem>(&parsed)) return Fail(call, *p);
   Mutate(call, std::get<::subex::PostOffer>(std::move(parsed)),
-         [caller = call.caller](const DurableEngine::Result& r, const State& s) {
+         [caller = call.caller](const EngineDoor::Decision& r, const State& s) {
            return OfferAnswer(s, First<OfferPosted>(r.events)->offer, caller, 201);
          });
 }
@@ -136,7 +136,7 @@ void Service::PlaceOrder(Call& call) {
   Parsed<::subex::PlaceOrder> parsed = ParsePlaceOrder(call.request.body, call.caller.by());
   if (auto* p = std::get_if<Problem>(&parsed)) return Fail(call, *p);
   Mutate(call, std::get<::subex::PlaceOrder>(std::move(parsed)),
-         [caller = call.caller](const DurableEngine::Result& r, const State& s) {
+         [caller = call.caller](const EngineDoor::Decision& r, const State& s) {
            return OrderAnswer(s, First<OrderPlaced>(r.events)->order, caller, 201);
          });
 }

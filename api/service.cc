@@ -83,31 +83,6 @@ bool Matches(const std::vector<std::string_view>& path, std::string_view pattern
   return true;
 }
 
-// What an idempotency record stores: the request's fingerprint and the answer, one field a line
-// and the body last.
-std::string EncodeStored(std::string_view fingerprint, const Service::Answer& a) {
-  return absl::StrCat(std::string(fingerprint), "\n", a.status, "\n", a.location, "\n", a.revision, "\n",
-                      a.problem ? 1 : 0, "\n", a.body);
-}
-
-bool DecodeStored(std::string_view stored, std::string& fingerprint, Service::Answer& a) {
-  std::vector<std::string_view> parts = SplitOn(stored, '\n', 6);
-  if (parts.size() != 6) return false;
-  fingerprint = std::string(parts[0]);
-  auto number = [](std::string_view s, auto& out) {
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && end == s.data() + s.size();
-  };
-  int problem = 0;
-  if (!number(parts[1], a.status) || !number(parts[3], a.revision) || !number(parts[4], problem)) {
-    return false;
-  }
-  a.location = std::string(parts[2]);
-  a.problem = problem != 0;
-  a.body = std::string(parts[5]);
-  return true;
-}
-
 }  // namespace
 
 std::string ListBody(std::string_view items_json_array, std::string_view next) {
@@ -180,7 +155,7 @@ const std::vector<Service::Route>& Service::Routes() {
   return routes;
 }
 
-Service::Service(DurableEngine& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
+Service::Service(EngineDoor& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
                  std::shared_ptr<const Taxonomy> taxonomy, Options options)
     : engine_(engine),
       keys_(keys),
@@ -428,84 +403,86 @@ template std::optional<Service::Page> Service::ReadPage<OrderId>(QueryParams&) c
 template std::optional<Service::Page> Service::ReadPage<ContractId>(QueryParams&) const;
 template std::optional<Service::Page> Service::ReadPage<KeyId>(QueryParams&) const;
 
-void Service::Mutate(Call& call, Command command, View view, Hidden hidden) {
-  std::string key, fingerprint;
-  if (call.request.has_idempotency_key) {
-    const std::string& k = call.request.idempotency_key;
-    bool printable = !k.empty() && k.size() <= kMaxIdempotencyKey;
-    for (char c : k) printable &= c > 0x20 && c < 0x7f;
-    if (!printable) {
-      return Fail(call, BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters",
-                                   {{"Idempotency-Key", "must be 1 to 255 visible ASCII "
-                                                        "characters"}}));
-    }
-    // Scoped to the caller: one member's key never finds another's answer.
-    // A platform acting for a member shares the member's keys: a retry through either is one
-    // request.
-    key = absl::StrCat(call.caller.admin() ? std::string("admin")
-                       : call.caller.member.valid()
-                           ? absl::StrCat("m", call.caller.member.value)
-                           : absl::StrCat("p", call.caller.platform.value),
-                       "\x1f", k);
-    fingerprint = Sha256Hex(absl::StrCat(call.request.method, " ", call.request.target, "\n",
-                                         call.request.body));
+std::optional<Problem> Service::ReadIdempotency(const Call& call,
+                                                EngineDoor::Idempotency& idempotency) {
+  using Scope = EngineDoor::Idempotency::Scope;
+  const std::string& k = call.request.idempotency_key;
+  bool printable = !k.empty() && k.size() <= kMaxIdempotencyKey;
+  for (char c : k) printable &= c > 0x20 && c < 0x7f;
+  if (!printable) {
+    return BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters",
+                      {{"Idempotency-Key", "must be 1 to 255 visible ASCII characters"}});
   }
-  auto live = std::make_shared<Answer>();
-  DurableEngine::Request req;
-  req.command = std::move(command);
-  req.now = options_.clock();
-  req.idempotency_key = std::move(key);
-  req.render = [view = std::move(view), live, fingerprint, keyed = !req.idempotency_key.empty(),
-                hidden = std::move(hidden)](const DurableEngine::Result& r,
-                                            const State& s) -> std::string {
-    std::optional<Answer> missing = r.rejection && hidden ? hidden(s) : std::nullopt;
-    *live = missing          ? *std::move(missing)
-            : r.rejection ? ProblemAnswer(FromRejection(*r.rejection))
-                          : view(r, s);
-    if (!keyed) return std::string();
-    if (!live->replay_body) return EncodeStored(fingerprint, *live);
-    Answer stored = *live;
-    stored.body = *live->replay_body;
-    return EncodeStored(fingerprint, stored);
+  const Caller& c = call.caller;
+  idempotency = {.key = k,
+                 .scope = c.admin()           ? Scope::kOperator
+                          : c.member.valid() ? Scope::kMember
+                                             : Scope::kPlatform,
+                 .party = c.admin() ? MemberId{} : c.member.valid() ? c.member : c.platform,
+                 .fingerprint = Sha256Hex(absl::StrCat(call.request.method, " ",
+                                                       call.request.target, "\n",
+                                                       call.request.body))};
+  return std::nullopt;
+}
+
+HttpResponse Service::ToResponse(EngineDoor::Outcome outcome) {
+  using Kind = EngineDoor::Outcome::Kind;
+  switch (outcome.kind) {
+    case Kind::kAnswered:
+      return ToResponse(outcome.answer);
+    case Kind::kReplayed: {
+      HttpResponse out = ToResponse(outcome.answer);
+      out.headers.emplace_back("Idempotent-Replayed", "true");
+      return out;
+    }
+    case Kind::kKeyReused:
+      return ToResponse(ProblemAnswer(
+          Unprocessable({{"Idempotency-Key", "was already used for a different request"}},
+                        "this Idempotency-Key was already used with another method, path or "
+                        "body")));
+    case Kind::kUnreadable:
+      return ToResponse(ProblemAnswer(Internal("a stored answer cannot be read")));
+    case Kind::kUnavailable:
+      break;
+  }
+  HttpResponse out = ToResponse(ProblemAnswer(Unavailable(outcome.error)));
+  out.headers.emplace_back("Retry-After", "5");
+  return out;
+}
+
+void Service::Mutate(Call& call, Command command, View view, Hidden hidden) {
+  EngineDoor::Submission submission{.command = std::move(command),
+                                    .now = options_.clock(),
+                                    .idempotency = {},
+                                    .render = {},
+                                    .reply = {}};
+  if (call.request.has_idempotency_key) {
+    if (std::optional<Problem> p = ReadIdempotency(call, submission.idempotency)) {
+      return Fail(call, *p);
+    }
+  }
+  submission.render = [view = std::move(view), hidden = std::move(hidden)](
+                          const EngineDoor::Decision& d, const State& s) -> Answer {
+    if (d.rejection == nullptr) return view(d, s);
+    std::optional<Answer> missing = hidden ? hidden(s) : std::nullopt;
+    return missing ? *std::move(missing) : ProblemAnswer(FromRejection(*d.rejection));
   };
-  req.reply = [respond = call.respond, live, fingerprint](DurableEngine::Result r) {
-    if (!r.status.ok()) {
-      HttpResponse out = ToResponse(ProblemAnswer(Unavailable(std::string(r.status.message()))));
-      out.headers.emplace_back("Retry-After", "5");
-      return respond(std::move(out));
-    }
-    if (!r.replayed) return respond(ToResponse(*live));
-    Answer stored;
-    std::string stored_fingerprint;
-    if (!DecodeStored(r.rendered, stored_fingerprint, stored)) {
-      return respond(ToResponse(ProblemAnswer(Internal("a stored answer cannot be read"))));
-    }
-    if (stored_fingerprint != fingerprint) {
-      return respond(ToResponse(ProblemAnswer(Unprocessable(
-          {{"Idempotency-Key", "was already used for a different request"}},
-          "this Idempotency-Key was already used with another method, path or body"))));
-    }
-    HttpResponse out = ToResponse(stored);
-    out.headers.emplace_back("Idempotent-Replayed", "true");
-    respond(std::move(out));
+  submission.reply = [respond = call.respond](EngineDoor::Outcome outcome) {
+    respond(ToResponse(std::move(outcome)));
   };
-  engine_.Submit(std::move(req));
+  engine_.Submit(std::move(submission));
 }
 
 void Service::Read(Call& call, std::function<Answer(const State&)> read) {
   auto answer = std::make_shared<Answer>();
-  engine_.Query(
-      [answer, read = std::move(read)](const State& s) {
-        *answer = read(s);
-        return std::string();
-      },
-      [answer, respond = call.respond](absl::StatusOr<std::string> r) {
-        if (!r.ok()) {
-          return respond(
-              ToResponse(ProblemAnswer(Unavailable(std::string(r.status().message())))));
-        }
-        respond(ToResponse(*answer));
-      });
+  engine_.Read([answer, read = std::move(read)](const State& s) { *answer = read(s); },
+               [answer, respond = call.respond](absl::Status status) {
+                 if (!status.ok()) {
+                   return respond(
+                       ToResponse(ProblemAnswer(Unavailable(std::string(status.message())))));
+                 }
+                 respond(ToResponse(*answer));
+               });
 }
 
 void Service::Healthz(Call& call) {
@@ -515,7 +492,7 @@ void Service::Healthz(Call& call) {
 
 void Service::Readyz(Call& call) {
   if (!ready_.load()) return Fail(call, Unavailable("recovering the journal; not ready yet"));
-  if (engine_.journal_failed()) {
+  if (engine_.failed()) {
     return Fail(call, Unavailable("the journal cannot write; nothing more is acknowledged"));
   }
   call.respond({.status = 200, .content_type = std::string(kJson),
@@ -549,16 +526,12 @@ void Service::GetOpenApi(Call& call) {
 // objects are read on the engine thread, a slice at a time, and appended when they are all in.
 void Service::TakeCensus(std::shared_ptr<StateCensus> census, std::function<void(bool)> done) {
   auto finished = std::make_shared<bool>(false);
-  engine_.Query(
-      [census, finished](const State& s) {
-        *finished = census->Advance(s, kCensusSlice);
-        return std::string();
-      },
-      [this, census, finished, done](absl::StatusOr<std::string> r) {
-        if (!r.ok()) return done(false);
-        if (*finished) return done(true);
-        TakeCensus(census, done);  // The next slice, behind what has queued meanwhile.
-      });
+  engine_.Read([census, finished](const State& s) { *finished = census->Advance(s, kCensusSlice); },
+               [this, census, finished, done](absl::Status status) {
+                 if (!status.ok()) return done(false);
+                 if (*finished) return done(true);
+                 TakeCensus(census, done);  // The next slice, behind what has queued meanwhile.
+               });
 }
 
 void Service::Metrics(Call& call) {
@@ -584,7 +557,7 @@ void Service::Metrics(Call& call) {
   out.Sample("subex_http_rate_limited_total", {{"limit", "key"}}, rate_limited_.Value(0));
   out.Sample("subex_http_rate_limited_total", {{"limit", "address"}}, rate_limited_.Value(1));
   out.Family("subex_ready", "gauge", "1 when the server answers /readyz with 200.");
-  out.Sample("subex_ready", {}, uint64_t{ready_.load() && !engine_.journal_failed() ? 1u : 0u});
+  out.Sample("subex_ready", {}, uint64_t{ready_.load() && !engine_.failed() ? 1u : 0u});
   engine_.WriteMetrics(out);
   if (options_.more_metrics) options_.more_metrics(out);
   auto head = std::make_shared<std::string>(std::move(out).Take());

@@ -1,4 +1,5 @@
-// Service — the HTTP/JSON API v1 of PRODUCT §6 over the durable engine.
+// Service — the HTTP/JSON API v1 of PRODUCT §6 over the single-writer pipeline, which it reaches
+// through the door it declares (api/engine_door.h).
 //
 // An I/O thread hands each request to `Handle`, which finds its route, checks the key, reads the
 // query and body, and then either queues a command on the engine thread (writes) or a read (the
@@ -42,6 +43,7 @@
 
 #include "api/analytics.h"
 #include "api/caller.h"
+#include "api/engine_door.h"
 #include "api/feed.h"
 #include "api/http.h"
 #include "api/key_ring.h"
@@ -50,7 +52,6 @@
 #include "api/query.h"
 #include "api/rate_limiter.h"
 #include "engine/engine.h"
-#include "storage/durable_engine.h"
 #include "telemetry/metrics.h"
 
 namespace subex {
@@ -78,7 +79,7 @@ class Service : public HttpHandler {
   };
 
   // Everything passed in must outlive the service.
-  Service(DurableEngine& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
+  Service(EngineDoor& engine, KeyRing& keys, Feed& feed, Analytics& analytics,
           std::shared_ptr<const Taxonomy> taxonomy, Options options);
 
   // /readyz answers 200 once set (after recovery and the key ring's load).
@@ -86,17 +87,8 @@ class Service : public HttpHandler {
 
   void Handle(HttpRequest request, Respond respond) override;
 
-  // What a route answers, before it becomes an HttpResponse.
-  struct Answer {
-    unsigned status = 200;
-    std::string body;
-    std::string location;  // For 201.
-    int64_t revision = 0;  // ETag when positive.
-    bool problem = false;
-    // What an idempotent replay answers instead of `body`, when that holds a secret shown once
-    // (a new API key): the secret is never stored.
-    std::optional<std::string> replay_body;
-  };
+  // What a route answers, before it becomes an HttpResponse (api/engine_door.h).
+  using Answer = EngineDoor::Answer;
 
   // One request on its way through a route.
   struct Call {
@@ -212,12 +204,18 @@ class Service : public HttpHandler {
 
   // Runs `command` on the engine thread; `view` renders an accepted outcome (with the state as
   // the command left it). Handles idempotency, rejections and an unavailable journal.
-  using View = std::function<Answer(const DurableEngine::Result&, const State&)>;
+  using View = std::function<Answer(const EngineDoor::Decision&, const State&)>;
   // For a command that names an object: the 404 a rejection turns into when the caller may not
   // see that object (api/answers.h HiddenOrder), judged on the engine thread with the state the
   // command was decided on; visibility comes before every role and state check.
   using Hidden = std::function<std::optional<Answer>(const State&)>;
   void Mutate(Call& call, Command command, View view, Hidden hidden = {});
+  // The request's Idempotency-Key, scoped to its caller, with the request's fingerprint; a
+  // problem when the key is malformed.
+  static std::optional<Problem> ReadIdempotency(const Call& call,
+                                                EngineDoor::Idempotency& idempotency);
+  // The HTTP answer to what a command came to.
+  static HttpResponse ToResponse(EngineDoor::Outcome outcome);
   // Runs `read` on the engine thread and answers what it returns.
   void Read(Call& call, std::function<Answer(const State&)> read);
 
@@ -239,7 +237,7 @@ class Service : public HttpHandler {
   static Answer ProblemAnswer(const Problem& problem);
   static void Fail(Call& call, const Problem& problem);
 
-  DurableEngine& engine_;
+  EngineDoor& engine_;
   KeyRing& keys_;
   Feed& feed_;
   Analytics& analytics_;

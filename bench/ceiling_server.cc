@@ -84,8 +84,8 @@ int Main(int argc, char** argv) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   CeilingHandler handler;
-  HttpServer server(handler, {.host = host, .port = port, .io_threads = io_threads});
-  if (absl::Status s = server.Start(); !s.ok()) {
+  HttpServer server({.host = host, .port = port, .io_threads = io_threads});
+  if (absl::Status s = server.Start(handler); !s.ok()) {
     std::fprintf(stderr, "ceiling_server: %s\n", std::string(s.message()).c_str());
     return 1;
   }

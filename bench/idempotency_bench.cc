@@ -1,7 +1,7 @@
 // idempotency_bench — the journal's size over a long run of keyed requests, with and without
 // idempotency retention (storage.idempotency_retention_hours).
 //
-// Runs `requests` keyed commands through a DurableEngine (every batch synced, as subexd does),
+// Runs `requests` keyed commands through a Pipeline (every batch synced, as subexd does),
 // each with its own Idempotency-Key and a stored answer of 400 bytes (about a created order's
 // JSON). Time is the requests' own `now`, one every 100 ms, so a retention shorter than the run
 // (default 1,000 s: 10,000 requests) expires answers as the run goes on. After each checkpoint it
@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "engine/taxonomy.h"
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 #include "storage/journal.h"
 
 namespace subex {
@@ -63,8 +63,8 @@ void Run(uint64_t requests, std::chrono::milliseconds retention, const char* lab
   absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir.string()});
   if (!journal.ok()) Die(journal.status().ToString());
   Journal* j = journal->get();
-  absl::StatusOr<std::unique_ptr<DurableEngine>> engine =
-      DurableEngine::Open(OneProcess(), Params{},
+  absl::StatusOr<std::unique_ptr<Pipeline>> engine =
+      Pipeline::Open(OneProcess(), Params{},
                           {.dir = dir.string(), .idempotency_retention = retention},
                           *std::move(journal));
   if (!engine.ok()) Die(engine.status().ToString());
@@ -79,10 +79,12 @@ void Run(uint64_t requests, std::chrono::milliseconds retention, const char* lab
     pending.push_back(done->get_future());
     (*engine)->Submit({.command = Tick{},
                        .now = Instant{start_ms + static_cast<int64_t>(i) * 100},
-                       .idempotency_key = "m1\x1f" "request-" + std::to_string(i),
-                       .render = [&answer](const DurableEngine::Result&,
-                                           const State&) { return answer; },
-                       .reply = [done](DurableEngine::Result) { done->set_value(); }});
+                       .idempotency = {.key = "request-" + std::to_string(i),
+                                       .scope = IdempotencyKey::Scope::kMember,
+                                       .party = 1},
+                       .render = [&answer](const Pipeline::Result&,
+                                           const State&) { return CommandAnswer{.body = answer}; },
+                       .reply = [done](Pipeline::Result) { done->set_value(); }});
     if (pending.size() == kInFlight || i + 1 == requests) {
       for (std::future<void>& f : pending) f.get();
       pending.clear();

@@ -4,7 +4,7 @@
 //      from BenchWorld) read back from RocksDB and applied to a fresh engine. Bar: ≤ 1 s. Then
 //      the engine thread's stall for a snapshot of that state, and a restart from the snapshot
 //      (with the page cache emptied first when the process may: it takes root). Bar: ≤ 1 s.
-//   2. Durable throughput: commands/s through DurableEngine with every batch synced (sync=true),
+//   2. Durable throughput: commands/s through Pipeline with every batch synced (sync=true),
 //      against the batch size cap (1, 16, 256, 1024), with client threads keeping many commands
 //      in flight, as an HTTP front end under load would.
 //
@@ -40,7 +40,7 @@
 #include "bench/world.h"
 #include "engine/engine.h"
 #include "engine/state_hash.h"
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 #include "storage/journal.h"
 
 namespace subex {
@@ -141,16 +141,16 @@ bool DropPageCache() {
 void SnapshotAndRestart(const std::string& dir, const std::shared_ptr<const Taxonomy>& taxonomy) {
   uint64_t hash = 0;
   {
-    absl::StatusOr<std::unique_ptr<DurableEngine>> durable = DurableEngine::Open(
+    absl::StatusOr<std::unique_ptr<Pipeline>> durable = Pipeline::Open(
         taxonomy, Params{}, {.dir = dir, .snapshot_every_events = 1, .retain_events = 1ull << 62});
     if (!durable.ok()) Die(durable.status().ToString());
-    DurableEngine& engine = **durable;
+    Pipeline& engine = **durable;
     std::promise<void> done;
     engine.Submit({.command = Tick{},
                    .now = BenchWorld::Build(0, 7)->now(),
-                   .idempotency_key = {},
+                   .idempotency = {},
                    .render = {},
-                   .reply = [&done](DurableEngine::Result) { done.set_value(); }});
+                   .reply = [&done](Pipeline::Result) { done.set_value(); }});
     done.get_future().wait();
     const Clock::time_point start = Clock::now();
     while (engine.snapshots() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -164,12 +164,12 @@ void SnapshotAndRestart(const std::string& dir, const std::shared_ptr<const Taxo
   for (int run = 1; run <= 4; ++run) {
     const bool cold = run > 2 && DropPageCache();
     const Clock::time_point start = Clock::now();
-    absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
-        DurableEngine::Open(taxonomy, Params{}, {.dir = dir});
+    absl::StatusOr<std::unique_ptr<Pipeline>> durable =
+        Pipeline::Open(taxonomy, Params{}, {.dir = dir});
     if (!durable.ok()) Die(durable.status().ToString());
     const double open = Seconds(Clock::now() - start);
     if ((*durable)->StateHashNow() != hash) Die("the state restarted from the snapshot differs");
-    std::printf("restart from the snapshot, run %d (%s): DurableEngine::Open %.3f s\n", run,
+    std::printf("restart from the snapshot, run %d (%s): Pipeline::Open %.3f s\n", run,
                 run <= 2 ? "page cache warm"
                 : cold   ? "page cache emptied"
                          : "page cache not emptied",
@@ -227,18 +227,18 @@ void RecoveryBench(size_t target) {
     if (StateHash(engine.state()) != hash) Die("the replayed state differs");
     reopened->reset();
 
-    // Start-up itself, through DurableEngine::Open.
+    // Start-up itself, through Pipeline::Open.
     const CpuTimes cpu_before = ProcessCpu();
     start = Clock::now();
-    absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
-        DurableEngine::Open(taxonomy, Params{}, {.dir = dir});
+    absl::StatusOr<std::unique_ptr<Pipeline>> durable =
+        Pipeline::Open(taxonomy, Params{}, {.dir = dir});
     if (!durable.ok()) Die(durable.status().ToString());
     const double open = Seconds(Clock::now() - start);
     const CpuTimes cpu = ProcessCpu() - cpu_before;
     if ((*durable)->StateHashNow() != hash) Die("the recovered state differs");
     durable->reset();
     std::printf(
-        "recovery run %d: DurableEngine::Open of %llu events: %.3f s (%.2f M events/s); CPU of "
+        "recovery run %d: Pipeline::Open of %llu events: %.3f s (%.2f M events/s); CPU of "
         "the process meanwhile %.2f s user, %.2f s system\n",
         run, static_cast<unsigned long long>(n), open, static_cast<double>(n) / open / 1e6,
         cpu.user, cpu.system);
@@ -262,8 +262,8 @@ int OpenInFreshProcess(const std::string& dir, uint64_t hash) {
   absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir});
   if (!journal.ok()) Die(journal.status().ToString());
   const double rocks = Seconds(Clock::now() - start);
-  absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
-      DurableEngine::Open(taxonomy, Params{}, {}, *std::move(journal));
+  absl::StatusOr<std::unique_ptr<Pipeline>> durable =
+      Pipeline::Open(taxonomy, Params{}, {}, *std::move(journal));
   if (!durable.ok()) Die(durable.status().ToString());
   const double open = Seconds(Clock::now() - start);
   if ((*durable)->StateHashNow() != hash) Die("the state restarted from the snapshot differs");
@@ -287,14 +287,14 @@ int SnapshotsInFreshProcess(const std::string& dir, bool collapse) {
   constexpr uint64_t kEvery = 40'000;
   constexpr uint64_t kSnapshots = 5;
   std::unique_ptr<BenchWorld> world = BenchWorld::Build(0, 7);
-  absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
-      DurableEngine::Open(world->engine().state().shared_taxonomy(), Params{},
+  absl::StatusOr<std::unique_ptr<Pipeline>> durable =
+      Pipeline::Open(world->engine().state().shared_taxonomy(), Params{},
                           {.dir = dir,
                            .snapshot_every_events = kEvery,
                            .retain_events = 1ull << 62,
                            .collapse_huge_pages = collapse});
   if (!durable.ok()) Die(durable.status().ToString());
-  DurableEngine& engine = **durable;
+  Pipeline& engine = **durable;
   std::mutex mu;
   std::condition_variable room;
   int in_flight = 0;
@@ -308,9 +308,9 @@ int SnapshotsInFreshProcess(const std::string& dir, bool collapse) {
     }
     engine.Submit({.command = RandomCommand(*world),
                    .now = world->now(),
-                   .idempotency_key = {},
+                   .idempotency = {},
                    .render = {},
-                   .reply = [&](DurableEngine::Result r) {
+                   .reply = [&](Pipeline::Result r) {
                      if (!r.status.ok()) Die(r.status.ToString());
                      std::lock_guard<std::mutex> lock(mu);
                      --in_flight;
@@ -359,8 +359,8 @@ void RestartBench(size_t offers, const char* self) {
   {
     std::shared_ptr<const Taxonomy> taxonomy =
         BenchWorld::Build(0, 7)->engine().state().shared_taxonomy();
-    absl::StatusOr<std::unique_ptr<DurableEngine>> durable =
-        DurableEngine::Open(taxonomy, Params{}, {.dir = dir, .snapshot_on_close = true});
+    absl::StatusOr<std::unique_ptr<Pipeline>> durable =
+        Pipeline::Open(taxonomy, Params{}, {.dir = dir, .snapshot_on_close = true});
     if (!durable.ok()) Die(durable.status().ToString());
   }
   std::printf("restart: %llu events journalled and snapshotted in %.1f s\n",
@@ -374,7 +374,7 @@ void RestartBench(size_t offers, const char* self) {
   std::snprintf(hash_text, sizeof hash_text, "%" PRIx64, hash);
   for (int run = 1; run <= 4; ++run) {
     const bool cold = run > 2 && DropPageCache();
-    std::printf("restart from the snapshot, run %d (%s), new process: DurableEngine::Open ", run,
+    std::printf("restart from the snapshot, run %d (%s), new process: Pipeline::Open ", run,
                 run <= 2 ? "page cache warm"
                 : cold   ? "page cache emptied"
                          : "page cache not emptied");
@@ -397,11 +397,11 @@ void ThroughputBench(size_t max_batch, double seconds, int threads) {
   const size_t setup = commands.size();
   for (size_t i = 0; i < 400'000; ++i) commands.push_back(RandomCommand(*world));
 
-  absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
-      DurableEngine::Open(world->engine().state().shared_taxonomy(), Params{},
+  absl::StatusOr<std::unique_ptr<Pipeline>> opened =
+      Pipeline::Open(world->engine().state().shared_taxonomy(), Params{},
                           {.dir = dir, .max_batch = max_batch, .sync = true});
   if (!opened.ok()) Die(opened.status().ToString());
-  DurableEngine& engine = **opened;
+  Pipeline& engine = **opened;
   const Instant now = world->now();
   {
     std::atomic<size_t> left{setup};
@@ -410,9 +410,9 @@ void ThroughputBench(size_t max_batch, double seconds, int threads) {
     for (size_t i = 0; i < setup; ++i) {
       engine.Submit({.command = commands[i],
                      .now = now,
-                     .idempotency_key = {},
+                     .idempotency = {},
                      .render = {},
-                     .reply = [&](DurableEngine::Result r) {
+                     .reply = [&](Pipeline::Result r) {
                        if (!r.status.ok() || r.rejection) Die("set-up was refused");
                        if (left.fetch_sub(1) == 1) {
                          std::lock_guard<std::mutex> lock(mu);
@@ -449,9 +449,9 @@ void ThroughputBench(size_t max_batch, double seconds, int threads) {
         const Clock::time_point sent = Clock::now();
         engine.Submit({.command = commands[i % commands.size()],
                        .now = now,
-                       .idempotency_key = "bench-" + std::to_string(i),
+                       .idempotency = {.key = "bench-" + std::to_string(i)},
                        .render = {},
-                       .reply = [&, sent](DurableEngine::Result r) {
+                       .reply = [&, sent](Pipeline::Result r) {
                          if (!r.status.ok()) Die(r.status.ToString());
                          answered.fetch_add(1);
                          std::lock_guard<std::mutex> lock(mu);

@@ -26,7 +26,7 @@
 #include "engine/invariants.h"
 #include "engine/state_hash.h"
 #include "storage/snapshot.h"
-#include "storage/huge_pages.h"
+#include "pipeline/huge_pages.h"
 #include "storage/snapshot_files.h"
 
 namespace subex {
@@ -106,7 +106,7 @@ BENCHMARK(BM_CheckRecordInvariants)
     ->Repetitions(5)
     ->DisplayAggregatesOnly(true);
 
-// What DurableEngine does for a snapshot: fork a child that encodes the state it inherited and
+// What Pipeline does for a snapshot: fork a child that encodes the state it inherited and
 // writes it to a file, while the parent goes on. `fork_ms` is how long fork() held up the
 // calling thread (the engine thread's stall); `child_ms` until the file was written and the child
 // reaped. Meanwhile the parent executes orders, whose first writes to each page now copy it:
@@ -114,8 +114,8 @@ BENCHMARK(BM_CheckRecordInvariants)
 //
 // Argument 0 forks the world as it was built, command by command; argument 1 the same state
 // restored from its snapshot, as a restarted server holds it (its heap laid out in one go);
-// argument 2 as 1, gathering the heap's huge pages after each child as DurableEngine does
-// (storage/huge_pages.h) on another thread while orders go on: `collapse_ms` is how long the
+// argument 2 as 1, gathering the heap's huge pages after each child as Pipeline does
+// (pipeline/huge_pages.h) on another thread while orders go on: `collapse_ms` is how long the
 // collapse took, `order_us_collapsing` an order's cost meanwhile.
 void BM_ForkedSnapshot(benchmark::State& bm) {
   BenchWorld& world = World();
@@ -159,7 +159,7 @@ void BM_ForkedSnapshot(benchmark::State& bm) {
     child_ms = Micros(Clock::now() - start) / 1e3;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) bm.SkipWithError("the child failed");
     if (bm.range(0) == 2) {
-      // On a thread of its own, as DurableEngine does, while orders go on.
+      // On a thread of its own, as Pipeline does, while orders go on.
       std::thread collapser([&collapse_ms] {
         const auto collapse_start = Clock::now();
         CollapseHugePages();

@@ -829,12 +829,26 @@ std::vector<OrderTemplate> OrderTemplates() {
 
 }  // namespace demo
 
-Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params, Day week_opens) {
-  Demo demo;
+namespace {
 
-  // A year before the week — the operator registers the plants, 20 seconds apart, and the market
-  // trades month after month; its clusters form part-way (server/demo_history.h).
-  Engine engine(std::move(taxonomy), params);
+// The week's steps, each at the clock, which each step moves on by the seconds it is given.
+class WeekSteps {
+ public:
+  explicit WeekSteps(Demo& demo) : demo_(demo) {}
+  void At(Instant t) { clock_ = t; }
+  void Add(Command command, int64_t seconds_later) {
+    demo_.steps.push_back({std::move(command), clock_});
+    clock_.unix_ms += seconds_later * 1000;
+  }
+
+ private:
+  Demo& demo_;
+  Instant clock_;
+};
+
+// A year before the week: the operator registers the plants, 20 seconds apart, and the market
+// trades month after month; its clusters form part-way (server/demo_history.h).
+void RunHistory(Engine& engine, Demo& demo) {
   DemoHistory history(engine, demo.steps);
   for (uint32_t i = 0; i < std::size(kMembers); ++i) {
     const MemberRow& m = kMembers[i];
@@ -851,38 +865,32 @@ Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params, D
     demo.towns.push_back(town.name);
   }
   history.Trade();
+}
 
-  // The week.
-  demo.week_begins = demo.steps.size();
-  const WeekDays days{std::max(week_opens, DayOf(kDemoStart))};
-  Instant clock = StartOf(days.opens);
-  auto at = [&clock](Instant t) { clock = t; };
-  auto add = [&demo, &clock](Command command, int64_t seconds_later) {
-    demo.steps.push_back({std::move(command), clock});
-    clock.unix_ms += seconds_later * 1000;
-  };
-  const ClusterId lipetsk = demo::kLipetskCluster, kama = demo::kKamaCluster;
-
+void PostTheWeeksOffers(WeekSteps& w, const WeekDays& days) {
   // 10:30 — the suppliers post their spare capacity, 15 seconds apart.
-  at(At(days.opens, 10, 30));
-  for (PostOffer& o : ThisWeekOffers(days)) add(std::move(o), 15);
+  w.At(At(days.opens, 10, 30));
+  for (PostOffer& o : ThisWeekOffers(days)) w.Add(std::move(o), 15);
   for (uint32_t i = 0; i < std::size(kMembers); ++i) {
     if ((kMembers[i].roles & kRoleSupplier) == 0) continue;
     std::vector<PostOffer> offers;
     PostOffers(i, days.Month(1), days.Month(31), 0, offers);
-    for (PostOffer& o : offers) add(std::move(o), 15);
+    for (PostOffer& o : offers) w.Add(std::move(o), 15);
   }
+}
 
+void PlaceTheWeeksOrders(WeekSteps& w, const WeekDays& days) {
+  const ClusterId lipetsk = demo::kLipetskCluster, kama = demo::kKamaCluster;
   // Next morning — the customers' orders, 7 minutes apart.
-  at(At(days.Week(1), 8, 30));
+  w.At(At(days.Week(1), 8, 30));
   PlaceOrder urgent =
       OrderFrom({"Lipetsk Tractor Works", "Urgent: press ram repair, turning",
                  "machining.turning.cnc", 40, 0, 0, 2600, 300, "", "steel", "", 0, 0},
                 days);
   urgent.start = days.Week(1);  // This week rather than December.
   urgent.due = days.Week(4);
-  add(std::move(urgent), 30 * 60);
-  for (const OrderRow& r : kOrders) add(OrderFrom(r, days), 7 * 60);
+  w.Add(std::move(urgent), 30 * 60);
+  for (const OrderRow& r : kOrders) w.Add(OrderFrom(r, days), 7 * 60);
 
   PlaceOrder preferring =
       OrderFrom({"Lipetsk Tractor Works", "Hydraulic valve bodies", "machining.milling", 240, 1, 20,
@@ -890,7 +898,7 @@ Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params, D
                 days);
   preferring.prefer_clusters = {lipetsk};
   preferring.cluster_bonus = Rub(150);
-  add(std::move(preferring), 7 * 60);
+  w.Add(std::move(preferring), 7 * 60);
 
   PlaceOrder cluster_only = OrderFrom(
       {"Kama Truck Works", "Prototype axle housings, 5-axis", "machining.milling.cnc_5axis", 160, 3,
@@ -898,56 +906,73 @@ Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params, D
       days);
   cluster_only.visibility = Visibility::kClusters;
   cluster_only.visible_to_clusters = {kama};
-  add(std::move(cluster_only), 7 * 60);
+  w.Add(std::move(cluster_only), 7 * 60);
 
   PlaceOrder invited = OrderFrom({"Kolomna Locomotive Plant", "Fuel pump plungers, grinding",
                                   "machining.grinding", 80, 5, 25, 3000, 0, "", "steel", "", 0, 16},
                                  days);
   invited.visibility = Visibility::kInvited;
   invited.invited = {IdOf("Kolomna Diesel Components"), IdOf("Belgorod Grinding Works")};
-  add(std::move(invited), 7 * 60);
+  w.Add(std::move(invited), 7 * 60);
 
   PlaceOrder quote = OrderFrom({"Moscow Pump Works", "Spare impellers, price request",
                                 "casting.steel.investment", 2000, 1, 15, 400, 0, "", "", "", 0, 0},
                                days);
   quote.expires_at = At(days.Week(4), 18, 0);
-  add(std::move(quote), 7 * 60);
+  w.Add(std::move(quote), 7 * 60);
+}
 
+void DayThree(WeekSteps& w, const WeekDays& days) {
   // Day three — new capacity meets the orders still resting on the book.
-  at(At(days.Week(2), 10, 0));
-  add(Offer("Kolomna Heavy Machining", "machining.turning", 16, days.Month(1), days.Month(31), 1850,
+  w.At(At(days.Week(2), 10, 0));
+  w.Add(Offer("Kolomna Heavy Machining", "machining.turning", 16, days.Month(1), days.Month(31), 1850,
             8, {"cast_iron", "steel"}, {{"max_length_mm", 4000}, {"max_mass_kg", 5000}}),
       20 * 60);
   UpdateMember adds_infusion;
   adds_infusion.member = IdOf("Voronezh Aviation Components");
   adds_infusion.processes =
       Words("machining.milling.cnc_5axis composites.layup composites.infusion");
-  add(std::move(adds_infusion), 5 * 60);
-  add(Offer("Voronezh Aviation Components", "composites.infusion", 150, days.Month(1),
+  w.Add(std::move(adds_infusion), 5 * 60);
+  w.Add(Offer("Voronezh Aviation Components", "composites.infusion", 150, days.Month(1),
             days.Month(24), 2600, 50, {}, {{"max_length_mm", 8000}}),
       20 * 60);
-  add(Offer("Yelets Cast Iron Foundry", "casting.iron.sand", 3000, days.Month(5), days.Month(24),
+  w.Add(Offer("Yelets Cast Iron Foundry", "casting.iron.sand", 3000, days.Month(5), days.Month(24),
             258, 1000, {"cast_iron"}, {{"max_mass_kg", 3000}}),
       20 * 60);
-  add(Offer("Yelabuga Electronics", "electronics.smt", 300, days.Month(7), days.Month(20), 760, 100,
+  w.Add(Offer("Yelabuga Electronics", "electronics.smt", 300, days.Month(7), days.Month(20), 760, 100,
             {}, {}),
       20 * 60);
-  add(Offer("Lipetsk Gearbox Plant", "assembly.gearboxes", 8, days.Month(1), days.Month(24), 19500,
+  w.Add(Offer("Lipetsk Gearbox Plant", "assembly.gearboxes", 8, days.Month(1), days.Month(24), 19500,
             40, {}, {}),
       20 * 60);
 
   // After a quality dispute a customer stops working with its nearest harness maker: its next
   // order goes to others.
-  add(BlockMember{.by = IdOf("Kama Truck Works"), .other = IdOf("Chelny Wiring Harness")}, 10 * 60);
-  add(OrderFrom({"Kama Truck Works", "Cab wiring harnesses", "electronics.cable_harness", 800, 14,
+  w.Add(BlockMember{.by = IdOf("Kama Truck Works"), .other = IdOf("Chelny Wiring Harness")}, 10 * 60);
+  w.Add(OrderFrom({"Kama Truck Works", "Cab wiring harnesses", "electronics.cable_harness", 800, 14,
                  30, 1600, 1500, "IATF16949", "", "", 0, 100},
                 days),
       60);
+}
 
+}  // namespace
+
+Demo BuildDemo(std::shared_ptr<const Taxonomy> taxonomy, const Params& params, Day week_opens) {
+  Demo demo;
+  Engine engine(std::move(taxonomy), params);
+  RunHistory(engine, demo);
+
+  // The week.
+  demo.week_begins = demo.steps.size();
+  const WeekDays days{std::max(week_opens, DayOf(kDemoStart))};
+  WeekSteps w(demo);
+  PostTheWeeksOffers(w, days);
+  PlaceTheWeeksOrders(w, days);
+  DayThree(w, days);
   // A week after the opening, at midnight: the clock passes this week's offers and the lapsed
   // price request.
-  at(At(days.Week(7), 0, 0));
-  add(Tick{}, 0);
+  w.At(At(days.Week(7), 0, 0));
+  w.Add(Tick{}, 0);
   return demo;
 }
 

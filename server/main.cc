@@ -35,7 +35,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -67,8 +66,9 @@
 #include "server/demo_data.h"
 #include "server/demo_report.h"
 #include "server/flags.h"
+#include "server/pipeline_door.h"
 #include "server/process_metrics.h"
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 #include "telemetry/log.h"
 #include "telemetry/metrics.h"
 
@@ -149,7 +149,7 @@ std::optional<std::string> AdminKeyHash(const std::filesystem::path& dir) {
 // so the live clock is not pushed to the week's last day. The steps are queued all at once, so that
 // they share synced writes; the first rejected one, if any, is reported. Returns false when a step
 // fails.
-bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
+bool LoadDemo(Pipeline& engine, const std::filesystem::path& dir,
               std::shared_ptr<const Taxonomy> taxonomy, const Params& params) {
   Demo demo = BuildDemo(std::move(taxonomy), params, DayOf(Now()));
   std::string keys = "# member\tname\tapi_key\troles\n";
@@ -174,9 +174,9 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
     }
     engine.Submit({.command = std::move(step.command),
                    .now = i < demo.week_begins ? step.now : Now(),
-                   .idempotency_key = {},
+                   .idempotency = {},
                    .render = {},
-                   .reply = [&progress, i](DurableEngine::Result r) {
+                   .reply = [&progress, i](Pipeline::Result r) {
                      std::lock_guard lock(progress.mu);
                      if ((!r.status.ok() || r.rejection) &&
                          (!progress.failure || progress.failure->first > i)) {
@@ -227,15 +227,15 @@ bool LoadDemo(DurableEngine& engine, const std::filesystem::path& dir,
 // Keys a fresh journal's public ids with a new secret (its first event, so recovery, snapshots
 // and replicas agree on it), then makes the journal's scheme the process's: keyed, or the fixed
 // scramble of a journal that began before keyed ids, whose ids stay as they were.
-bool SetUpPublicIds(DurableEngine& engine, Instant now) {
+bool SetUpPublicIds(Pipeline& engine, Instant now) {
   if (engine.durable_seq() == 0) {
-    std::promise<DurableEngine::Result> keyed;
+    std::promise<Pipeline::Result> keyed;
     engine.Submit({.command = KeyPublicIds{kOperator, NewPublicIdSecret()},
                    .now = now,
-                   .idempotency_key = {},
+                   .idempotency = {},
                    .render = {},
-                   .reply = [&keyed](DurableEngine::Result r) { keyed.set_value(std::move(r)); }});
-    DurableEngine::Result r = keyed.get_future().get();
+                   .reply = [&keyed](Pipeline::Result r) { keyed.set_value(std::move(r)); }});
+    Pipeline::Result r = keyed.get_future().get();
     if (!r.status.ok() || r.rejection) {
       Log(LogLevel::kError, "cannot key public ids",
           {{"error", r.rejection ? r.rejection->message : std::string(r.status.message())}});
@@ -261,12 +261,12 @@ bool SetUpPublicIds(DurableEngine& engine, Instant now) {
 // Advances the engine's clock every `period` so that timers fire without traffic.
 class Ticker {
  public:
-  Ticker(DurableEngine& engine, std::chrono::milliseconds period)
+  Ticker(Pipeline& engine, std::chrono::milliseconds period)
       : thread_([this, &engine, period] {
           std::unique_lock lock(mu_);
           while (!stop_) {
             if (cv_.wait_for(lock, period, [this] { return stop_; })) break;
-            engine.Submit({.command = Tick{}, .now = Now(), .idempotency_key = {}, .render = {},
+            engine.Submit({.command = Tick{}, .now = Now(), .idempotency = {}, .render = {},
                            .reply = {}});
           }
         }) {}
@@ -332,20 +332,226 @@ uint64_t MillisSince(std::chrono::steady_clock::time_point start) {
                                    .count());
 }
 
-int Serve(Config config, bool demo) {
-  const std::optional<std::pair<std::string, uint16_t>> address =
-      ParseListenAddress(config.server.listen);  // Checked when the config was read.
-  const std::filesystem::path dir = config.storage.data_dir;
+// Makes the data directory if it is missing.
+bool CreateDataDir(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
     Log(LogLevel::kError, "cannot create the data directory",
         {{"dir", dir.string()}, {"error", ec.message()}});
-    return 1;
+    return false;
   }
+  return true;
+}
+
+Pipeline::Options PipelineOptions(const StorageSettings& st, const std::filesystem::path& dir) {
+  return {.dir = (dir / "journal").string(),
+          .max_batch = static_cast<size_t>(st.max_batch),
+          .decide_ahead = static_cast<size_t>(st.decide_ahead),
+          .sync = true,
+          .snapshot_every_events = static_cast<uint64_t>(st.snapshot_every_events),
+          .retain_events = static_cast<uint64_t>(st.retain_events),
+          .snapshot_on_close = st.snapshot_on_stop,
+          .idempotency_retention = std::chrono::hours(st.idempotency_retention_hours)};
+}
+
+Feed::Options FeedOptions(const FeedSettings& f) {
+  return {.window = {.max_events = static_cast<size_t>(f.window_events),
+                     .max_bytes = static_cast<size_t>(f.window_bytes)},
+          .max_scan = static_cast<size_t>(f.max_scan),
+          .max_catch_up = static_cast<size_t>(f.max_catch_up),
+          .max_parked = static_cast<size_t>(f.max_parked),
+          .max_parked_per_key = static_cast<size_t>(f.max_parked_per_key),
+          .max_page_bytes = static_cast<size_t>(f.max_page_bytes),
+          .retry_after_s = f.retry_after_s,
+          .heartbeat = std::chrono::milliseconds(f.heartbeat_ms),
+          .linger = std::chrono::milliseconds(f.linger_ms)};
+}
+
+Service::Options ServiceOptions(const Config& config,
+                                std::function<void(MetricsText&)> more_metrics) {
+  const ServerSettings& sv = config.server;
+  const RateLimitSettings& rl = config.rate_limits;
+  return {.max_list_limit = sv.max_list_limit,
+          .max_wait_ms = sv.max_wait_ms,
+          .require_if_match = sv.require_if_match,
+          .clock = Now,
+          .max_period_days = config.analytics.max_period_days,
+          .max_did_months = config.analytics.max_did_months,
+          .access_log = config.log.access,
+          .per_key = {.per_second = rl.per_key_per_second,
+                      .burst = rl.per_key_burst,
+                      .max_clients = rl.max_clients},
+          .per_address = {.per_second = rl.per_address_per_second,
+                          .burst = rl.per_address_burst,
+                          .max_clients = rl.max_clients},
+          .cors_origins = sv.cors_origins,
+          .cors_max_age_s = sv.cors_max_age_s,
+          .metrics_token = sv.metrics_token,
+          .more_metrics = std::move(more_metrics)};
+}
+
+HttpServer::Options HttpOptions(const Config& config,
+                                const std::pair<std::string, uint16_t>& address) {
+  const ServerSettings& sv = config.server;
+  return {.host = address.first,
+          .port = address.second,
+          .io_threads = sv.io_threads,
+          .max_header_bytes = static_cast<size_t>(sv.max_header_bytes),
+          .max_body_bytes = static_cast<size_t>(sv.max_body_bytes),
+          .request_timeout = std::chrono::milliseconds(sv.request_timeout_ms),
+          .idle_timeout = std::chrono::milliseconds(sv.idle_timeout_ms),
+          .max_connections = sv.max_connections,
+          .max_pipelined = sv.max_pipelined,
+          .close_drain_bytes = static_cast<size_t>(sv.close_drain_bytes),
+          .close_drain = std::chrono::milliseconds(sv.close_drain_ms),
+          .cors_origins = sv.cors_origins,
+          .max_stream_buffer_bytes = static_cast<size_t>(config.feed.stream_buffer_bytes)};
+}
+
+// The metric families GET /metrics tells besides the service's and the pipeline's: the HTTP
+// server's connections, the feed's and the process's.
+void WriteServerMetrics(MetricsText& out, const HttpServer& http, const Feed& feed,
+                        double start_unix_seconds) {
+  out.Family("subex_http_open_connections", "gauge", "Connections open now.");
+  out.Sample("subex_http_open_connections", {}, static_cast<uint64_t>(http.open_connections()));
+  out.Family("subex_http_connections_total", "counter", "Connections accepted.");
+  out.Sample("subex_http_connections_total", {}, http.accepted_connections());
+  out.Family("subex_http_connections_refused_total", "counter",
+             "Connections answered 503 at once for being over server.max_connections.");
+  out.Sample("subex_http_connections_refused_total", {}, http.refused_connections());
+  out.Family("subex_http_protocol_errors_total", "counter",
+             "Requests the HTTP layer answered itself: 400 not HTTP, 413 body or 431 "
+             "head too large.");
+  out.Sample("subex_http_protocol_errors_total", {}, http.protocol_errors());
+  feed.WriteMetrics(out);
+  WriteProcessMetrics(out, start_unix_seconds);
+}
+
+// The journal recovered into a pipeline that does not run yet, so that what listens to it can
+// be built on it first.
+std::unique_ptr<Pipeline> RecoverPipeline(const Config& config,
+                                          std::shared_ptr<const Taxonomy> taxonomy,
+                                          const std::filesystem::path& dir) {
+  absl::StatusOr<std::unique_ptr<Pipeline>> recovered = Pipeline::Recover(
+      std::move(taxonomy), config.params, PipelineOptions(config.storage, dir));
+  if (!recovered.ok()) {
+    Log(LogLevel::kError, "cannot open the journal",
+        {{"dir", dir.string()}, {"error", std::string(recovered.status().message())}});
+    return nullptr;
+  }
+  Log(LogLevel::kInfo, "recovered",
+      {{"dir", dir.string()},
+       {"events", (*recovered)->durable_seq()},
+       {"replayed", (*recovered)->replayed_events()},
+       {"ms", (*recovered)->recovery_us() / 1000}});
+  return *std::move(recovered);
+}
+
+// The event feed, reading the pipeline's journal and judging visibility on its engine thread.
+std::unique_ptr<Feed> MakeFeed(Pipeline& pipeline, std::shared_ptr<const Taxonomy> taxonomy,
+                               const FeedSettings& settings) {
+  return std::make_unique<Feed>(
+      [&pipeline](uint64_t after, size_t limit) { return pipeline.ReadEvents(after, limit); },
+      [&pipeline](std::function<void(const State&)> judge,
+                  std::function<void(absl::Status)> done) {
+        pipeline.Query(
+            [judge = std::move(judge)](const State& s) {
+              judge(s);
+              return std::string();
+            },
+            [done = std::move(done)](absl::StatusOr<std::string> r) { done(r.status()); });
+      },
+      std::move(taxonomy), pipeline.durable_seq(), FeedOptions(settings));
+}
+
+// The key ring and the analytics loaded from the state as it is once the journal is set up.
+void LoadReaders(Pipeline& pipeline, KeyRing& keys, Analytics& analytics) {
+  std::promise<void> loaded;
+  pipeline.Query(
+      [&keys, &analytics](const State& s) {
+        keys.Load(s);
+        analytics.Load(s);
+        return std::string();
+      },
+      [&loaded](absl::StatusOr<std::string>) { loaded.set_value(); });
+  loaded.get_future().wait();
+}
+
+std::string ListenUrl(const std::string& host, uint16_t port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  return absl::StrCat("http://", v6 ? "[" : "", host, v6 ? "]" : "", ":", port);
+}
+
+// The serving side, built on a running pipeline: the API's door onto it, the HTTP server, and
+// the service between them. The server is built before the service, which reports its
+// connections, and is handed the service when it starts.
+class Front {
+ public:
+  Front(const Config& config, const std::pair<std::string, uint16_t>& address,
+        Pipeline& pipeline, KeyRing& keys, Feed& feed, Analytics& analytics,
+        std::shared_ptr<const Taxonomy> taxonomy)
+      : feed_(feed),
+        door_(pipeline),
+        http_(HttpOptions(config, address)),
+        service_(door_, keys, feed, analytics, std::move(taxonomy),
+                 ServiceOptions(config, [this, &feed, start = UnixSeconds()](MetricsText& out) {
+                   WriteServerMetrics(out, http_, feed, start);
+                 })) {}
+
+  // Listens, and answers /readyz with 200 from then on.
+  bool Start() {
+    if (absl::Status s = http_.Start(service_); !s.ok()) {
+      Log(LogLevel::kError, "cannot listen", {{"error", std::string(s.message())}});
+      return false;
+    }
+    service_.SetReady(true);
+    return true;
+  }
+
+  // No new connections or requests; the ones read are answered, for up to `deadline`.
+  void Drain(std::chrono::steady_clock::time_point deadline) {
+    service_.SetReady(false);
+    http_.Drain();
+    feed_.Stop();  // Long polls answer now.
+    if (!http_.WaitClosed(deadline)) {
+      Log(LogLevel::kWarn, "connections still open after server.drain_timeout_ms; closing them",
+          {{"open_connections", http_.open_connections()}});
+    }
+    http_.Stop();  // The I/O threads are gone.
+  }
+
+  const HttpServer& http() const { return http_; }
+
+ private:
+  static double UnixSeconds() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  Feed& feed_;
+  PipelineDoor door_;
+  HttpServer http_;
+  Service service_;
+};
+
+// Blocks until SIGTERM or SIGINT, and returns which.
+int WaitForStopSignal(const sigset_t& signals) {
+  int signal = 0;
+  sigwait(&signals, &signal);
+  return signal;
+}
+
+// Everything subexd runs, built in order, each part from the ones before it: the pipeline is
+// recovered, the key ring, the analytics and the feed are built on it and listen to it from its
+// first batch, and only then does it start.
+int Serve(Config config, bool demo) {
+  const std::pair<std::string, uint16_t> address =
+      *ParseListenAddress(config.server.listen);  // Checked when the config was read.
+  const std::filesystem::path dir = config.storage.data_dir;
+  if (!CreateDataDir(dir)) return 1;
   std::optional<std::string> admin_hash = AdminKeyHash(dir);
   if (!admin_hash) return 1;
-
   // Signals are taken by sigwait below, so every thread started from here on blocks them.
   const sigset_t signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
@@ -353,169 +559,38 @@ int Serve(Config config, bool demo) {
   auto taxonomy = std::make_shared<const Taxonomy>(std::move(config.taxonomy));
   KeyRing keys(*admin_hash);
   Analytics analytics(taxonomy);
-  std::atomic<Feed*> feed_ptr{nullptr};
-  const StorageSettings& st = config.storage;
-  absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
-      DurableEngine::Open(taxonomy, config.params,
-                          {.dir = (dir / "journal").string(),
-                           .max_batch = static_cast<size_t>(st.max_batch),
-                           .decide_ahead = static_cast<size_t>(st.decide_ahead),
-                           .sync = true,
-                           .snapshot_every_events = static_cast<uint64_t>(st.snapshot_every_events),
-                           .retain_events = static_cast<uint64_t>(st.retain_events),
-                           .snapshot_on_close = st.snapshot_on_stop,
-                           .idempotency_retention =
-                               std::chrono::hours(st.idempotency_retention_hours),
-                           .on_durable = [&keys, &analytics,
-                                          &feed_ptr](std::span<const Event> events) {
-                             keys.Observe(events);
-                             analytics.Observe(events);
-                             if (Feed* feed = feed_ptr.load()) feed->OnDurable(events);
-                           }});
-  if (!opened.ok()) {
-    Log(LogLevel::kError, "cannot open the journal",
-        {{"dir", dir.string()}, {"error", std::string(opened.status().message())}});
-    return 1;
-  }
-  std::unique_ptr<DurableEngine> engine = *std::move(opened);
-  Log(LogLevel::kInfo, "recovered",
-      {{"dir", dir.string()},
-       {"events", engine->durable_seq()},
-       {"replayed", engine->replayed_events()},
-       {"ms", engine->recovery_us() / 1000}});
-  const bool fresh = engine->durable_seq() == 0;
+  std::unique_ptr<Pipeline> pipeline = RecoverPipeline(config, taxonomy, dir);
+  if (pipeline == nullptr) return 1;
+  std::unique_ptr<Feed> feed = MakeFeed(*pipeline, taxonomy, config.feed);
+  pipeline->Start({[&keys](std::span<const Event> e) { keys.Observe(e); },
+                   [&analytics](std::span<const Event> e) { analytics.Observe(e); },
+                   [f = feed.get()](std::span<const Event> e) { f->OnDurable(e); }});
+  const bool fresh = pipeline->durable_seq() == 0;
   // The demo's history is dated from kHistoryStart, and the exchange's time never runs back: the
   // keying of a journal the demo will fill is dated no later than the history's first step.
-  if (!SetUpPublicIds(*engine, demo && fresh ? kHistoryStart : Now())) return 1;
-  if (demo && fresh &&
-      !LoadDemo(*engine, dir, taxonomy, config.params)) {
-    return 1;
-  }
-  {
-    std::promise<void> loaded;
-    engine->Query(
-        [&keys, &analytics](const State& s) {
-          keys.Load(s);
-          analytics.Load(s);
-          return std::string();
-        },
-        [&loaded](absl::StatusOr<std::string>) { loaded.set_value(); });
-    loaded.get_future().wait();
-  }
-
-  auto feed = std::make_unique<Feed>(
-      [e = engine.get()](uint64_t after, size_t limit) { return e->ReadEvents(after, limit); },
-      [e = engine.get()](std::function<void(const State&)> judge,
-                         std::function<void(absl::Status)> done) {
-        e->Query(
-            [judge = std::move(judge)](const State& s) {
-              judge(s);
-              return std::string();
-            },
-            [done = std::move(done)](absl::StatusOr<std::string> r) { done(r.status()); });
-      },
-      taxonomy, engine->durable_seq(),
-      Feed::Options{
-          .window = {.max_events = static_cast<size_t>(config.feed.window_events),
-                     .max_bytes = static_cast<size_t>(config.feed.window_bytes)},
-          .max_scan = static_cast<size_t>(config.feed.max_scan),
-          .max_catch_up = static_cast<size_t>(config.feed.max_catch_up),
-          .max_parked = static_cast<size_t>(config.feed.max_parked),
-          .max_parked_per_key = static_cast<size_t>(config.feed.max_parked_per_key),
-          .max_page_bytes = static_cast<size_t>(config.feed.max_page_bytes),
-          .retry_after_s = config.feed.retry_after_s,
-          .heartbeat = std::chrono::milliseconds(config.feed.heartbeat_ms),
-          .linger = std::chrono::milliseconds(config.feed.linger_ms)});
-  feed_ptr.store(feed.get());
-  // Events that became durable between the feed's creation and the line above.
-  feed->Notify(engine->durable_seq());
+  if (!SetUpPublicIds(*pipeline, demo && fresh ? kHistoryStart : Now())) return 1;
+  if (demo && fresh && !LoadDemo(*pipeline, dir, taxonomy, config.params)) return 1;
+  LoadReaders(*pipeline, keys, analytics);
 
   const ServerSettings& sv = config.server;
-  const RateLimitSettings& rl = config.rate_limits;
-  const double start_unix_seconds =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  HttpServer* http = nullptr;  // Set before the first request can ask for metrics.
-  Service service(
-      *engine, keys, *feed, analytics, taxonomy,
-      {.max_list_limit = sv.max_list_limit,
-       .max_wait_ms = sv.max_wait_ms,
-       .require_if_match = sv.require_if_match,
-       .clock = Now,
-       .max_period_days = config.analytics.max_period_days,
-       .max_did_months = config.analytics.max_did_months,
-       .access_log = config.log.access,
-       .per_key = {.per_second = rl.per_key_per_second,
-                   .burst = rl.per_key_burst,
-                   .max_clients = rl.max_clients},
-       .per_address = {.per_second = rl.per_address_per_second,
-                       .burst = rl.per_address_burst,
-                       .max_clients = rl.max_clients},
-       .cors_origins = sv.cors_origins,
-       .cors_max_age_s = sv.cors_max_age_s,
-       .metrics_token = sv.metrics_token,
-       .more_metrics = [&http, start_unix_seconds, f = feed.get()](MetricsText& out) {
-         out.Family("subex_http_open_connections", "gauge", "Connections open now.");
-         out.Sample("subex_http_open_connections", {},
-                    static_cast<uint64_t>(http->open_connections()));
-         out.Family("subex_http_connections_total", "counter", "Connections accepted.");
-         out.Sample("subex_http_connections_total", {}, http->accepted_connections());
-         out.Family("subex_http_connections_refused_total", "counter",
-                    "Connections answered 503 at once for being over server.max_connections.");
-         out.Sample("subex_http_connections_refused_total", {}, http->refused_connections());
-         out.Family("subex_http_protocol_errors_total", "counter",
-                    "Requests the HTTP layer answered itself: 400 not HTTP, 413 body or 431 "
-                    "head too large.");
-         out.Sample("subex_http_protocol_errors_total", {}, http->protocol_errors());
-         f->WriteMetrics(out);
-         WriteProcessMetrics(out, start_unix_seconds);
-       }});
   RaiseOpenFileLimit(static_cast<rlim_t>(sv.max_connections) + kOtherFiles);
-  HttpServer server(service, {.host = address->first,
-                              .port = address->second,
-                              .io_threads = sv.io_threads,
-                              .max_header_bytes = static_cast<size_t>(sv.max_header_bytes),
-                              .max_body_bytes = static_cast<size_t>(sv.max_body_bytes),
-                              .request_timeout = std::chrono::milliseconds(sv.request_timeout_ms),
-                              .idle_timeout = std::chrono::milliseconds(sv.idle_timeout_ms),
-                              .max_connections = sv.max_connections,
-                              .max_pipelined = sv.max_pipelined,
-                              .close_drain_bytes = static_cast<size_t>(sv.close_drain_bytes),
-                              .close_drain = std::chrono::milliseconds(sv.close_drain_ms),
-                              .cors_origins = sv.cors_origins,
-                              .max_stream_buffer_bytes =
-                                  static_cast<size_t>(config.feed.stream_buffer_bytes)});
-  http = &server;
-  if (absl::Status s = server.Start(); !s.ok()) {
-    Log(LogLevel::kError, "cannot listen", {{"error", std::string(s.message())}});
-    return 1;
-  }
-  service.SetReady(true);
-  auto ticker = std::make_unique<Ticker>(*engine, std::chrono::milliseconds(sv.tick_ms));
-  const bool v6 = address->first.find(':') != std::string::npos;
-  const std::string url =
-      absl::StrCat("http://", v6 ? "[" : "", address->first, v6 ? "]" : "", ":", server.port());
+  Front front(config, address, *pipeline, keys, *feed, analytics, taxonomy);
+  if (!front.Start()) return 1;
+  auto ticker = std::make_unique<Ticker>(*pipeline, std::chrono::milliseconds(sv.tick_ms));
+  const std::string url = ListenUrl(address.first, front.http().port());
   Log(LogLevel::kInfo, "listening", {{"url", url}, {"io_threads", sv.io_threads}});
   std::printf("subexd: listening on %s\n", url.c_str());
   std::fflush(stdout);
 
-  int signal = 0;
-  sigwait(&signals, &signal);
+  const int signal = WaitForStopSignal(signals);
   const auto stop_start = std::chrono::steady_clock::now();
   StartStopWatchdog(std::chrono::milliseconds(sv.shutdown_timeout_ms));
   Log(LogLevel::kInfo, "stopping",
-      {{"signal", SignalName(signal)}, {"open_connections", server.open_connections()}});
-  service.SetReady(false);
-  server.Drain();  // No new connections or requests; the ones read are answered.
-  feed->Stop();    // Long polls answer now.
+      {{"signal", SignalName(signal)}, {"open_connections", front.http().open_connections()}});
   ticker.reset();
-  if (!server.WaitClosed(stop_start + std::chrono::milliseconds(sv.drain_timeout_ms))) {
-    Log(LogLevel::kWarn, "connections still open after server.drain_timeout_ms; closing them",
-        {{"open_connections", server.open_connections()}});
-  }
-  server.Stop();  // The I/O threads are gone.
-  feed_ptr.store(nullptr);
-  engine.reset();  // Answers what is queued, writes the snapshot, closes the journal.
-  feed.reset();
+  front.Drain(stop_start + std::chrono::milliseconds(sv.drain_timeout_ms));
+  pipeline.reset();  // Answers what is queued, writes the snapshot, closes the journal.
+  feed.reset();      // Its last listener call is behind it.
   Log(LogLevel::kInfo, "stopped", {{"ms", MillisSince(stop_start)}});
   std::fflush(stdout);
   return 0;

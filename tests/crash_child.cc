@@ -1,4 +1,4 @@
-// subex_crash_child — the process that tests/crash_test.cc kills. It opens a DurableEngine on a
+// subex_crash_child — the process that tests/crash_test.cc kills. It opens a Pipeline on a
 // data directory (recovering whatever an earlier, killed run left, from its newest snapshot),
 // makes sure the exchange's members exist exactly once, then drives the engine from a few threads
 // with random commands until it is killed, a snapshot being written every few hundred events.
@@ -37,7 +37,7 @@
 #include "engine/inn.h"
 #include "engine/invariants.h"
 #include "engine/taxonomy.h"
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 
 namespace subex {
 namespace {
@@ -93,25 +93,26 @@ RegisterMember Member(const World& w, uint32_t i) {
                         .certifications = {}};
 }
 
-std::string Render(const DurableEngine::Result& r) {
+std::string Render(const Pipeline::Result& r) {
   if (r.rejection) return "rejected";
   if (r.events.empty()) return "none";
   return std::to_string(r.events.front().seq) + ":" + std::to_string(r.events.size());
 }
 
 // Runs one command and waits for its answer.
-DurableEngine::Result RunNow(DurableEngine& engine, Command command, Instant now, std::string key) {
-  std::promise<DurableEngine::Result> done;
+Pipeline::Result RunNow(Pipeline& engine, Command command, Instant now, std::string key) {
+  std::promise<Pipeline::Result> done;
   engine.Submit({.command = std::move(command),
                  .now = now,
-                 .idempotency_key = std::move(key),
-                 .render = [](const DurableEngine::Result& r, const State&) { return Render(r); },
-                 .reply = [&done](DurableEngine::Result r) { done.set_value(std::move(r)); }});
+                 .idempotency = {.key = std::move(key)},
+                 .render = [](const Pipeline::Result& r,
+                              const State&) { return CommandAnswer{.body = Render(r)}; },
+                 .reply = [&done](Pipeline::Result r) { done.set_value(std::move(r)); }});
   return done.get_future().get();
 }
 
 template <typename T>
-T ReadState(DurableEngine& engine, std::function<T(const State&)> read) {
+T ReadState(Pipeline& engine, std::function<T(const State&)> read) {
   std::promise<T> value;
   engine.Query(
       [&](const State& s) {
@@ -131,7 +132,7 @@ struct Known {
 
 class Driver {
  public:
-  Driver(const World& world, DurableEngine& engine, int ack_fd, int cycle, int thread, Known& known)
+  Driver(const World& world, Pipeline& engine, int ack_fd, int cycle, int thread, Known& known)
       : world_(world),
         engine_(engine),
         ack_fd_(ack_fd),
@@ -164,15 +165,16 @@ class Driver {
     engine_.Submit(
         {.command = std::move(command),
          .now = now,
-         .idempotency_key = key,
-         .render = [](const DurableEngine::Result& r, const State&) { return Render(r); },
-         .reply = [this, key](DurableEngine::Result r) { Acknowledge(key, r); }});
+         .idempotency = {.key = key},
+         .render = [](const Pipeline::Result& r,
+                      const State&) { return CommandAnswer{.body = Render(r)}; },
+         .reply = [this, key](Pipeline::Result r) { Acknowledge(key, r); }});
   }
 
   // Runs on the journal thread, once the answer is durable.
-  void Acknowledge(const std::string& key, const DurableEngine::Result& r) {
+  void Acknowledge(const std::string& key, const Pipeline::Result& r) {
     if (r.status.ok()) {
-      std::string line = key + " " + r.rendered + "\n";
+      std::string line = key + " " + r.answer.body + "\n";
       if (write(ack_fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
         Die("cannot write the ack log", 5);
       }
@@ -187,7 +189,7 @@ class Driver {
     open_.notify_one();
   }
 
-  void Remember(const DurableEngine::Result& r) {
+  void Remember(const Pipeline::Result& r) {
     std::lock_guard<std::mutex> lock(known_.mu);
     for (const Event& e : r.events) {
       if (const auto* o = std::get_if<OrderPlaced>(&e.body)) {
@@ -249,7 +251,7 @@ class Driver {
   }
 
   const World& world_;
-  DurableEngine& engine_;
+  Pipeline& engine_;
   const int ack_fd_;
   const int cycle_;
   const int thread_;
@@ -273,8 +275,8 @@ int Main(int argc, char** argv) {
   if (ack_fd < 0) Die("cannot open the ack log", 2);
 
   const World world = MakeWorld();
-  absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
-      DurableEngine::Open(world.taxonomy, Params{},
+  absl::StatusOr<std::unique_ptr<Pipeline>> opened =
+      Pipeline::Open(world.taxonomy, Params{},
                           {.dir = dir,
                            .max_batch = 256,
                            .snapshot_every_events = kSnapshotEveryEvents,
@@ -283,7 +285,7 @@ int Main(int argc, char** argv) {
                            // after they were stored: they must not expire within the test.
                            .idempotency_retention = std::chrono::hours(24 * 365)});
   if (!opened.ok()) Die("recovery failed: " + opened.status().ToString(), 3);
-  DurableEngine& engine = **opened;
+  Pipeline& engine = **opened;
 
   std::vector<std::string> broken = ReadState<std::vector<std::string>>(
       engine, [](const State& s) { return CheckInvariants(s); });
@@ -291,11 +293,11 @@ int Main(int argc, char** argv) {
 
   // Set-up, repeated on every start: the keys make it happen once.
   for (uint32_t i = 0; i < kMembers; ++i) {
-    DurableEngine::Result r =
+    Pipeline::Result r =
         RunNow(engine, Member(world, i), CycleStart(0), "setup-member-" + std::to_string(i));
-    if (!r.status.ok() || r.rendered != std::to_string(i + 1) + ":1") {
+    if (!r.status.ok() || r.answer.body != std::to_string(i + 1) + ":1") {
       Die("set-up of member " + std::to_string(i) + " answered " + r.status.ToString() + " " +
-              r.rendered,
+              r.answer.body,
           4);
     }
   }

@@ -1,4 +1,4 @@
-// Crash test (PRODUCT §8 durability): subex_crash_child drives a DurableEngine with random
+// Crash test (PRODUCT §8 durability): subex_crash_child drives a Pipeline with random
 // commands from several threads and logs every answer it receives; this test kills it with
 // SIGKILL at random moments (from a fixed seed), restarts it on the same data directory, and after
 // the last cycle checks, from the data directory alone:
@@ -42,7 +42,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "storage/durable_engine.h"
+#include "pipeline/idempotency.h"
+#include "pipeline/pipeline.h"
 #include "storage/journal.h"
 
 namespace subex {
@@ -144,13 +145,30 @@ std::map<std::string, std::string> AllRecords(const std::string& dir) {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       EXPECT_GE(it->value().size(), skip);
-      records.emplace(it->key().ToString(), it->value().ToString().substr(skip));
+      std::optional<Idempotency::Stored> stored =
+          Idempotency::Decode(it->value().ToString().substr(skip));
+      EXPECT_TRUE(stored.has_value()) << it->key().ToString();
+      if (stored) records.emplace(it->key().ToString(), stored->answer.body);
     }
     EXPECT_TRUE(it->status().ok()) << it->status().ToString();
   }
   for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
   delete db;
   return records;
+}
+
+// A kill can land inside the write of an ack line (the kernel checks for a fatal signal where the
+// line crosses a page of the file): that line was never acknowledged. Cut it before the next
+// child appends, so that it is not glued to the next cycle's first line.
+void DropTornLine(const std::string& ack_log) {
+  std::error_code ec;
+  const uintmax_t size = fs::file_size(ack_log, ec);
+  if (ec || size == 0) return;
+  std::ifstream in(ack_log, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.back() == '\n') return;
+  const size_t last = text.rfind('\n');
+  fs::resize_file(ack_log, last == std::string::npos ? 0 : last + 1);
 }
 
 TEST(CrashTest, NoAcknowledgedCommandIsLostOrAppliedTwice) {
@@ -172,6 +190,7 @@ TEST(CrashTest, NoAcknowledgedCommandIsLostOrAppliedTwice) {
         std::uniform_int_distribution<int>(early ? 0 : 20, early ? 150 : 400)(rng));
     Ended ended = RunChild(dir, ack_log, cycle, early, delay);
     if (ended.ready) ++ready_runs;
+    DropTornLine(ack_log);
     // The only acceptable end is our SIGKILL: the child exits by itself only when it finds
     // something wrong, and says what on stderr.
     ASSERT_TRUE(WIFSIGNALED(ended.status) && WTERMSIG(ended.status) == SIGKILL)
@@ -222,10 +241,13 @@ TEST(CrashTest, NoAcknowledgedCommandIsLostOrAppliedTwice) {
     absl::flat_hash_set<std::string> keys;
     for (const auto& [key, answer] : acked) {
       EXPECT_TRUE(keys.insert(key).second) << key << " acknowledged twice";
-      absl::StatusOr<std::optional<std::string>> stored = (*journal)->FindIdempotency(key);
+      absl::StatusOr<std::optional<std::string>> stored =
+          (*journal)->FindIdempotency(Idempotency::JournalKey({.key = key}));
       ASSERT_TRUE(stored.ok()) << stored.status();
       ASSERT_TRUE(stored->has_value()) << "acknowledged " << key << " is lost";
-      EXPECT_EQ(**stored, answer) << key;
+      std::optional<Idempotency::Stored> decoded = Idempotency::Decode(**stored);
+      ASSERT_TRUE(decoded.has_value()) << key;
+      EXPECT_EQ(decoded->answer.body, answer) << key;
       auto [first, count] = EventsOf(answer);
       if (count > 0) {
         EXPECT_LE(first + count - 1, last_seq) << key;
@@ -253,8 +275,8 @@ TEST(CrashTest, NoAcknowledgedCommandIsLostOrAppliedTwice) {
 
   // What the engine recovers on start is what the journal says.
   {
-    absl::StatusOr<std::unique_ptr<DurableEngine>> engine =
-        DurableEngine::Open(taxonomy, Params{}, {.dir = dir});
+    absl::StatusOr<std::unique_ptr<Pipeline>> engine =
+        Pipeline::Open(taxonomy, Params{}, {.dir = dir});
     ASSERT_TRUE(engine.ok()) << engine.status();
     EXPECT_EQ((*engine)->StateHashNow(), StateHash(fresh.state()));
   }

@@ -18,7 +18,7 @@
 #include "engine/inn.h"
 #include "gtest/gtest.h"
 #include "simdjson.h"
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 
 namespace subex {
 namespace {
@@ -114,7 +114,7 @@ class Exchange {
                                                      {"casting", "Casting", "kg", 0.01}});
       return std::make_shared<const Taxonomy>(*std::move(t));
     }();
-    auto opened = DurableEngine::Open(
+    auto opened = Pipeline::Open(
         taxonomy_, Params{},
         {.dir = dir, .sync = false, .on_durable = [this](std::span<const Event> events) {
            if (Feed* f = feed_ptr_.load()) f->OnDurable(events);
@@ -143,18 +143,18 @@ class Exchange {
     feed_.reset();
   }
 
-  std::future<DurableEngine::Result> Submit(Command c) {
-    auto done = std::make_shared<std::promise<DurableEngine::Result>>();
-    std::future<DurableEngine::Result> f = done->get_future();
+  std::future<Pipeline::Result> Submit(Command c) {
+    auto done = std::make_shared<std::promise<Pipeline::Result>>();
+    std::future<Pipeline::Result> f = done->get_future();
     engine_->Submit({.command = std::move(c),
                      .now = kNow,
-                     .idempotency_key = {},
+                     .idempotency = {},
                      .render = {},
-                     .reply = [done](DurableEngine::Result r) { done->set_value(std::move(r)); }});
+                     .reply = [done](Pipeline::Result r) { done->set_value(std::move(r)); }});
     return f;
   }
   MemberId Register(int i) {
-    DurableEngine::Result r = Submit(Member(i)).get();
+    Pipeline::Result r = Submit(Member(i)).get();
     EXPECT_FALSE(r.rejection.has_value());
     return std::get<MemberRegistered>(r.events.at(0).body).member;
   }
@@ -186,13 +186,13 @@ class Exchange {
     return out.get_future().get();
   }
 
-  DurableEngine& engine() { return *engine_; }
+  Pipeline& engine() { return *engine_; }
   Feed& feed() { return *feed_; }
 
  private:
   std::shared_ptr<const Taxonomy> taxonomy_;
   std::atomic<Feed*> feed_ptr_{nullptr};
-  std::unique_ptr<DurableEngine> engine_;
+  std::unique_ptr<Pipeline> engine_;
   std::unique_ptr<Feed> feed_;
 };
 
@@ -239,7 +239,7 @@ TEST(FeedTest, ManyFollowersAndWritersEachReadExactlyTheirEventsAcrossAnOverflow
     writers.emplace_back([&, w] {
       for (int i = 0; i < 30; ++i) {
         x.Submit(Offer(m[w], i)).get();
-        DurableEngine::Result r = x.Submit(Order(m[4], w * 100 + i)).get();
+        Pipeline::Result r = x.Submit(Order(m[4], w * 100 + i)).get();
         EXPECT_FALSE(r.rejection.has_value());
       }
     });

@@ -10,7 +10,7 @@
 
 #include "api/ids.h"
 #include "engine/taxonomy.h"
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 #include "tests/e2e_fixture.h"
 
 namespace subex::test {
@@ -120,21 +120,21 @@ TEST(IdsE2eTest, AJournalFromBeforeKeyedIdsKeepsItsIds) {
         {{.code = "machining", .name = "Machining", .unit = "machine_hour",
           .tariff_rub_per_unit_km = 0.4}});
     ASSERT_TRUE(taxonomy.ok()) << taxonomy.status();
-    absl::StatusOr<std::unique_ptr<DurableEngine>> engine = DurableEngine::Open(
+    absl::StatusOr<std::unique_ptr<Pipeline>> engine = Pipeline::Open(
         std::make_shared<const Taxonomy>(*std::move(taxonomy)), Params{},
         {.dir = dir.path() + "/journal"});
     ASSERT_TRUE(engine.ok()) << engine.status();
-    std::promise<DurableEngine::Result> done;
+    std::promise<Pipeline::Result> done;
     (*engine)->Submit({.command = RegisterMember{.name = "Old Works",
                                                  .inn = "4826000001",
                                                  .region = "RU-LIP",
                                                  .location = {52.6, 39.57},
                                                  .roles = kRoleCustomer},
                        .now = Instant{1'790'000'000'000},
-                       .idempotency_key = {},
+                       .idempotency = {},
                        .render = {},
-                       .reply = [&done](DurableEngine::Result r) { done.set_value(r); }});
-    DurableEngine::Result r = done.get_future().get();
+                       .reply = [&done](Pipeline::Result r) { done.set_value(r); }});
+    Pipeline::Result r = done.get_future().get();
     ASSERT_TRUE(r.status.ok() && !r.rejection);
   }
   const PublicIdScheme old;  // The fixed scramble of older builds.

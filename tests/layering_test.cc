@@ -1,11 +1,14 @@
 // Layering — the folder arrows of the architecture, checked on the source tree.
 //
 // engine/ depends on nothing of ours and reaches no clock, thread, file or environment: time comes
-// in with each command. analytics/ is as pure and depends only on engine/. storage/ depends only on
-// engine/; api/ on engine/ (and analytics/, storage/, config/),
-// never on the wiring; nothing but the wiring (server/, app/), tests and benchmarks includes api/.
-// telemetry/ (metrics and the log) depends on nothing of ours, and every layer but engine/ may
-// record into it. RocksDB stays behind storage/. The scanner reads every source file of each folder
+// in with each command. analytics/ is as pure and depends only on engine/. storage/ (journal,
+// codec, snapshots) depends only on engine/. pipeline/ (the single-writer pipeline: sequencer,
+// journal writer, snapshotter, idempotency) depends on engine/ and storage/. api/ depends on
+// engine/ (and analytics/, config/), never on storage/ or pipeline/: it reaches the pipeline
+// through the door it declares (api/engine_door.h), which the wiring implements. Nothing but the
+// wiring (server/, app/), tests and benchmarks includes api/ or pipeline/. telemetry/ (metrics and
+// the log) depends on nothing of ours, and every layer but engine/ may record into it. RocksDB
+// stays behind storage/. The scanner reads every source file of each folder
 // that exists and every CMakeLists.txt in it, and names each violation as file:line. Folders not
 // yet written are skipped.
 
@@ -60,8 +63,8 @@ struct LayerRule {
 
 // Our top-level folders: an include or link that names one of them is a dependency on it.
 constexpr std::string_view kOurFolders[] = {"engine", "analytics", "telemetry", "storage",
-                                            "api",    "config",    "server",    "app",
-                                            "bench",  "tests",     "fuzz"};
+                                            "pipeline", "api",    "config",    "server",
+                                            "app",    "bench",     "tests",     "fuzz"};
 
 // Headers the engine may not include: infrastructure, and the OS's clock, threads and files.
 constexpr std::string_view kEngineBannedHeaders[] = {"boost/",
@@ -97,14 +100,15 @@ const std::vector<LayerRule>& Rules() {
        true},
       {"telemetry", {}, {"rocksdb/", "boost/", "simdjson", "toml++/"}, false},
       {"storage", {"engine", "telemetry"}, {}, false},
-      {"api", {"engine", "analytics", "storage", "config", "telemetry"}, {"rocksdb/"}, false},
+      {"pipeline", {"engine", "storage", "telemetry"}, {"rocksdb/"}, false},
+      {"api", {"engine", "analytics", "config", "telemetry"}, {"rocksdb/"}, false},
       {"config", {"engine"}, {"rocksdb/"}, false},
       {"server",
-       {"engine", "analytics", "storage", "api", "config", "telemetry"},
+       {"engine", "analytics", "storage", "pipeline", "api", "config", "telemetry"},
        {"rocksdb/"},
        false},
       {"app",
-       {"engine", "analytics", "storage", "api", "config", "telemetry"},
+       {"engine", "analytics", "storage", "pipeline", "api", "config", "telemetry"},
        {"rocksdb/"},
        false},
   };
@@ -272,11 +276,12 @@ std::vector<Violation> ScanSource(std::string_view folder, std::string_view file
       const std::string header = included->substr(1, included->size() - 2);
       const std::string shown = "#include " + *included;
       const std::optional<std::string_view> ours = OurFolderOf(header);
-      if (ours && *ours == "api" && folder != "api" && folder != "server" && folder != "app" &&
-          folder != "tests" && folder != "bench" && folder != "fuzz") {
-        violations.push_back(
-            {std::string(file), line,
-             shown + ": only the wiring, tests, benchmarks and fuzz targets may include api/"});
+      const bool wiring_or_tools = folder == "server" || folder == "app" || folder == "tests" ||
+                                   folder == "bench" || folder == "fuzz";
+      if (ours && (*ours == "api" || *ours == "pipeline") && folder != *ours && !wiring_or_tools) {
+        violations.push_back({std::string(file), line,
+                              shown + ": only the wiring, tests, benchmarks and fuzz targets may "
+                                      "include " + std::string(*ours) + "/"});
       } else if (ours && rule != nullptr && !MayDependOn(*rule, *ours)) {
         violations.push_back({std::string(file), line,
                               shown + ": " + std::string(folder) + "/ may not depend on " +
@@ -496,12 +501,50 @@ TEST(LayeringScanner, KeepsOtherArrowsPointingAtEngine) {
   EXPECT_TRUE(ScanSource("server", "server/main.cc", "auto t = absl::Now();\n").empty());
 }
 
+// The pipeline is a room of its own (PRODUCT §8): api/ reaches it only through the door it
+// declares, and storage/ knows neither.
+TEST(LayeringScanner, ApiReachesNeitherStorageNorThePipelineAndStorageNeitherOfThem) {
+  EXPECT_TRUE(
+      Mentions(ScanSource("api", "api/s.cc", "#include \"storage/journal.h\"\n"), 1, "storage/"));
+  EXPECT_TRUE(Mentions(ScanSource("api", "api/s.h", "#include \"pipeline/pipeline.h\"\n"), 1,
+                       "pipeline/"));
+  EXPECT_TRUE(Mentions(ScanSource("api", "api/s.h", "#include \"pipeline/batch.h\"\n"), 1,
+                       "pipeline/"));
+  EXPECT_TRUE(Mentions(ScanSource("storage", "storage/j.cc", "#include \"pipeline/batch.h\"\n"),
+                       1, "pipeline/"));
+  EXPECT_TRUE(Mentions(ScanSource("engine", "engine/e.cc", "#include \"pipeline/batch.h\"\n"), 1,
+                       "pipeline/"));
+  EXPECT_TRUE(
+      Mentions(ScanSource("pipeline", "pipeline/p.cc", "#include \"api/service.h\"\n"), 1, "api/"));
+  EXPECT_TRUE(ScanSource("pipeline", "pipeline/p.cc",
+                         "#include \"storage/journal.h\"\n#include \"engine/engine.h\"\n")
+                  .empty());
+  EXPECT_TRUE(ScanSource("api", "api/s.h", "#include \"api/engine_door.h\"\n").empty());
+  EXPECT_TRUE(ScanSource("server", "server/d.cc",
+                         "#include \"api/engine_door.h\"\n#include \"pipeline/pipeline.h\"\n")
+                  .empty());
+  EXPECT_TRUE(Mentions(ScanCMake("api", "api/CMakeLists.txt",
+                                 "target_link_libraries(subex_api PUBLIC subex::engine\n"
+                                 "  subex::pipeline subex_storage)"),
+                       1, "subex::pipeline"));
+  EXPECT_TRUE(Mentions(ScanCMake("api", "api/CMakeLists.txt",
+                                 "target_link_libraries(subex_api PUBLIC subex::engine\n"
+                                 "  subex::pipeline subex_storage)"),
+                       1, "subex_storage"));
+  EXPECT_TRUE(Mentions(ScanCMake("storage", "storage/CMakeLists.txt",
+                                 "target_link_libraries(subex_storage subex::pipeline)"),
+                       1, "subex::pipeline"));
+  EXPECT_TRUE(ScanCMake("pipeline", "pipeline/CMakeLists.txt",
+                        "target_link_libraries(subex_pipeline PUBLIC subex::engine subex::storage)")
+                  .empty());
+}
+
 TEST(LayeringScanner, TelemetryIsRecordedIntoByEveryLayerButTheEngine) {
   EXPECT_TRUE(Mentions(ScanSource("engine", "engine/e.cc", "#include \"telemetry/log.h\"\n"), 1,
                        "telemetry/"));
   EXPECT_TRUE(Mentions(ScanSource("telemetry", "telemetry/m.cc", "#include \"engine/units.h\"\n"),
                        1, "engine/"));
-  for (std::string_view folder : {"storage", "api", "server"}) {
+  for (std::string_view folder : {"storage", "pipeline", "api", "server"}) {
     const std::string file = std::string(folder) + "/x.cc";
     EXPECT_TRUE(ScanSource(folder, file, "#include \"telemetry/metrics.h\"\n").empty()) << folder;
   }

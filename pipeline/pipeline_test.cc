@@ -1,8 +1,8 @@
-// Specification of the engine thread (storage/durable_engine.h): every request is answered, in
+// Specification of the engine thread (pipeline/pipeline.h): every request is answered, in
 // batches under load; what was answered survives closing and reopening; idempotency records go
 // with their events and stop a repeated key from running twice; reads see every earlier command.
 
-#include "storage/durable_engine.h"
+#include "pipeline/pipeline.h"
 
 #include <unistd.h>
 
@@ -26,6 +26,7 @@
 #include "engine/taxonomy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pipeline/idempotency.h"
 #include "storage/journal.h"
 
 namespace subex {
@@ -200,12 +201,12 @@ class WatchedJournal final : public ForwardingJournal {
   int appends_started_ = 0;
 };
 
-class DurableEngineTest : public ::testing::Test {
+class PipelineTest : public ::testing::Test {
  protected:
-  std::unique_ptr<DurableEngine> Open(size_t max_batch = 1024, uint64_t snapshot_every = 0,
+  std::unique_ptr<Pipeline> Open(size_t max_batch = 1024, uint64_t snapshot_every = 0,
                                       uint64_t retain = 1'000'000) {
-    absl::StatusOr<std::unique_ptr<DurableEngine>> e =
-        DurableEngine::Open(taxonomy_, Params{},
+    absl::StatusOr<std::unique_ptr<Pipeline>> e =
+        Pipeline::Open(taxonomy_, Params{},
                             {.dir = dir_.path(),
                              .max_batch = max_batch,
                              .snapshot_every_events = snapshot_every,
@@ -214,9 +215,9 @@ class DurableEngineTest : public ::testing::Test {
     return e.ok() ? *std::move(e) : nullptr;
   }
 
-  std::unique_ptr<DurableEngine> OpenAt(const std::string& dir, uint64_t snapshot_every,
+  std::unique_ptr<Pipeline> OpenAt(const std::string& dir, uint64_t snapshot_every,
                                         uint64_t retain) {
-    absl::StatusOr<std::unique_ptr<DurableEngine>> e = DurableEngine::Open(
+    absl::StatusOr<std::unique_ptr<Pipeline>> e = Pipeline::Open(
         taxonomy_, Params{},
         {.dir = dir, .snapshot_every_events = snapshot_every, .retain_events = retain});
     EXPECT_TRUE(e.ok()) << e.status();
@@ -224,24 +225,24 @@ class DurableEngineTest : public ::testing::Test {
   }
 
   // Submits and waits for the answer.
-  static DurableEngine::Result Run(DurableEngine& engine, Command command, std::string key = "",
+  static Pipeline::Result Run(Pipeline& engine, Command command, std::string key = "",
                                    Instant now = kNow) {
-    std::promise<DurableEngine::Result> done;
+    std::promise<Pipeline::Result> done;
     engine.Submit(
         {.command = std::move(command),
          .now = now,
-         .idempotency_key = std::move(key),
-         .render = [](const DurableEngine::Result& r, const State&) { return RenderForTest(r); },
-         .reply = [&done](DurableEngine::Result r) { done.set_value(std::move(r)); }});
+         .idempotency = {.key = std::move(key)},
+         .render = [](const Pipeline::Result& r, const State&) { return CommandAnswer{.body = RenderForTest(r)}; },
+         .reply = [&done](Pipeline::Result r) { done.set_value(std::move(r)); }});
     return done.get_future().get();
   }
 
-  static std::string RenderForTest(const DurableEngine::Result& r) {
+  static std::string RenderForTest(const Pipeline::Result& r) {
     if (r.rejection) return "rejected";
     return r.events.empty() ? "none" : "first " + std::to_string(r.events.front().seq);
   }
 
-  static std::string Read(DurableEngine& engine, std::function<std::string(const State&)> read) {
+  static std::string Read(Pipeline& engine, std::function<std::string(const State&)> read) {
     std::promise<absl::StatusOr<std::string>> done;
     engine.Query(std::move(read),
                  [&done](absl::StatusOr<std::string> r) { done.set_value(std::move(r)); });
@@ -250,7 +251,7 @@ class DurableEngineTest : public ::testing::Test {
     return r.ok() ? *r : "";
   }
 
-  static std::vector<std::string> Violations(DurableEngine& engine) {
+  static std::vector<std::string> Violations(Pipeline& engine) {
     std::promise<std::vector<std::string>> found;
     engine.Query(
         [&found](const State& s) {
@@ -265,8 +266,8 @@ class DurableEngineTest : public ::testing::Test {
   std::shared_ptr<const Taxonomy> taxonomy_ = TestTaxonomy();
 };
 
-TEST_F(DurableEngineTest, AnswersEveryRequestFromManyThreadsInBatches) {
-  std::unique_ptr<DurableEngine> engine = Open();
+TEST_F(PipelineTest, AnswersEveryRequestFromManyThreadsInBatches) {
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   for (int i = 0; i < 4; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
 
@@ -296,9 +297,9 @@ TEST_F(DurableEngineTest, AnswersEveryRequestFromManyThreadsInBatches) {
         Command c = i % 2 == 0 ? Command(Offer(t, i)) : Command(Order((t + 1) % 4, i));
         engine->Submit({.command = std::move(c),
                         .now = kNow,
-                        .idempotency_key = {},
+                        .idempotency = {},
                         .render = {},
-                        .reply = [&](DurableEngine::Result r) {
+                        .reply = [&](Pipeline::Result r) {
                           if (r.status.ok() && !r.rejection) ok.fetch_add(1);
                           if (answered.fetch_add(1) + 1 == kThreads * kPerThread) {
                             finished.set_value();
@@ -321,18 +322,18 @@ TEST_F(DurableEngineTest, AnswersEveryRequestFromManyThreadsInBatches) {
   EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
 }
 
-TEST_F(DurableEngineTest, WhatWasAnsweredSurvivesReopening) {
+TEST_F(PipelineTest, WhatWasAnsweredSurvivesReopening) {
   uint64_t hash = 0;
   uint64_t last_seq = 0;
   {
-    std::unique_ptr<DurableEngine> engine = Open(/*max_batch=*/16);
+    std::unique_ptr<Pipeline> engine = Open(/*max_batch=*/16);
     ASSERT_NE(engine, nullptr);
     for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
     std::vector<std::thread> threads;
     for (int t = 0; t < 3; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < 60; ++i) {
-          DurableEngine::Result r =
+          Pipeline::Result r =
               Run(*engine, i % 3 == 0 ? Command(Order(t, i)) : Command(Offer(t + 3, i)));
           EXPECT_TRUE(r.status.ok()) << r.status;
         }
@@ -345,49 +346,49 @@ TEST_F(DurableEngineTest, WhatWasAnsweredSurvivesReopening) {
         std::stoull(Read(*engine, [](const State& s) { return std::to_string(s.last_seq()); }));
     EXPECT_GT(last_seq, 200u);
   }
-  std::unique_ptr<DurableEngine> engine = Open();
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   EXPECT_EQ(engine->StateHashNow(), hash);
   EXPECT_EQ(Read(*engine, [](const State& s) { return std::to_string(s.last_seq()); }),
             std::to_string(last_seq));
   EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
   // And the sequence goes on from there.
-  DurableEngine::Result r = Run(*engine, Offer(5, 1));
+  Pipeline::Result r = Run(*engine, Offer(5, 1));
   ASSERT_FALSE(r.rejection);
   ASSERT_FALSE(r.events.empty());
   EXPECT_EQ(r.events.front().seq, last_seq + 1);
 }
 
-TEST_F(DurableEngineTest, ClosingWritesASnapshotSoTheNextStartReplaysNothing) {
+TEST_F(PipelineTest, ClosingWritesASnapshotSoTheNextStartReplaysNothing) {
   uint64_t hash = 0;
   {
-    absl::StatusOr<std::unique_ptr<DurableEngine>> engine =
-        DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path(), .snapshot_on_close = true});
+    absl::StatusOr<std::unique_ptr<Pipeline>> engine =
+        Pipeline::Open(taxonomy_, Params{}, {.dir = dir_.path(), .snapshot_on_close = true});
     ASSERT_TRUE(engine.ok()) << engine.status();
     for (int i = 0; i < 3; ++i) ASSERT_FALSE(Run(**engine, Member(i)).rejection);
     for (int i = 0; i < 20; ++i) ASSERT_FALSE(Run(**engine, Offer(i % 3, i)).rejection);
     hash = (*engine)->StateHashNow();
   }
-  std::unique_ptr<DurableEngine> engine = Open();
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   EXPECT_EQ(engine->replayed_events(), 0u);
   EXPECT_EQ(engine->StateHashNow(), hash);
   EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
 }
 
-TEST_F(DurableEngineTest, WithoutSnapshotOnCloseTheNextStartReplaysTheJournal) {
+TEST_F(PipelineTest, WithoutSnapshotOnCloseTheNextStartReplaysTheJournal) {
   {
-    std::unique_ptr<DurableEngine> engine = Open();
+    std::unique_ptr<Pipeline> engine = Open();
     ASSERT_NE(engine, nullptr);
     for (int i = 0; i < 3; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
   }
-  std::unique_ptr<DurableEngine> engine = Open();
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   EXPECT_EQ(engine->replayed_events(), 3u);
 }
 
-TEST_F(DurableEngineTest, MetricsCountBatchesSyncsAndTheJournal) {
-  std::unique_ptr<DurableEngine> engine = Open();
+TEST_F(PipelineTest, MetricsCountBatchesSyncsAndTheJournal) {
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   for (int i = 0; i < 3; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
   Read(*engine, [](const State&) { return std::string(); });
@@ -409,16 +410,16 @@ TEST_F(DurableEngineTest, MetricsCountBatchesSyncsAndTheJournal) {
   EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("subex_journal_bytes 0\n")));
 }
 
-TEST_F(DurableEngineTest, RecoversFromTheNewestSnapshotAfterPruning) {
+TEST_F(PipelineTest, RecoversFromTheNewestSnapshotAfterPruning) {
   uint64_t hash = 0;
   uint64_t last_seq = 0;
   {
-    std::unique_ptr<DurableEngine> engine =
+    std::unique_ptr<Pipeline> engine =
         Open(/*max_batch=*/1, /*snapshot_every=*/40, /*retain=*/10);
     ASSERT_NE(engine, nullptr);
     for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
     for (int i = 0; i < 90; ++i) {
-      DurableEngine::Result r =
+      Pipeline::Result r =
           Run(*engine, i % 3 == 0 ? Command(Order(i % 3, i)) : Command(Offer(3 + i % 3, i)));
       ASSERT_TRUE(r.status.ok()) << r.status;
     }
@@ -435,16 +436,16 @@ TEST_F(DurableEngineTest, RecoversFromTheNewestSnapshotAfterPruning) {
     ASSERT_TRUE(snapshot.ok() && snapshot->has_value());
     EXPECT_LE((*snapshot)->seq, last_seq);
   }
-  std::unique_ptr<DurableEngine> engine = Open();
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   EXPECT_EQ(engine->StateHashNow(), hash);
   EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
-  DurableEngine::Result r = Run(*engine, Offer(5, 1));
+  Pipeline::Result r = Run(*engine, Offer(5, 1));
   ASSERT_FALSE(r.events.empty());
   EXPECT_EQ(r.events.front().seq, last_seq + 1);
 }
 
-TEST_F(DurableEngineTest, CommandsGoOnWhileASnapshotIsWrittenAndRecoveryUsesIt) {
+TEST_F(PipelineTest, CommandsGoOnWhileASnapshotIsWrittenAndRecoveryUsesIt) {
   int gate[2];
   ASSERT_EQ(pipe(gate), 0);
   uint64_t hash = 0;
@@ -453,18 +454,18 @@ TEST_F(DurableEngineTest, CommandsGoOnWhileASnapshotIsWrittenAndRecoveryUsesIt) 
     absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
     ASSERT_TRUE(real.ok()) << real.status();
     const Journal* journal = real->get();
-    absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+    absl::StatusOr<std::unique_ptr<Pipeline>> opened = Pipeline::Open(
         taxonomy_, Params{},
         {.dir = dir_.path(), .max_batch = 1, .snapshot_every_events = 20, .retain_events = 5},
         std::make_unique<GatedJournal>(*std::move(real), gate));
     ASSERT_TRUE(opened.ok()) << opened.status();
-    DurableEngine& engine = **opened;
+    Pipeline& engine = **opened;
     for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(engine, Member(i)).rejection);
     for (int i = 0; i < 20; ++i) ASSERT_TRUE(Run(engine, Offer(3 + i % 3, i)).status.ok());
     // The snapshot of event 20 or so is held at the gate, in the child, and yet every command
     // after it was answered.
     for (int i = 0; i < 30; ++i) {
-      DurableEngine::Result r =
+      Pipeline::Result r =
           Run(engine, i % 3 == 0 ? Command(Order(i % 3, i)) : Command(Offer(3 + i % 3, i)));
       ASSERT_TRUE(r.status.ok()) << r.status;
     }
@@ -488,30 +489,30 @@ TEST_F(DurableEngineTest, CommandsGoOnWhileASnapshotIsWrittenAndRecoveryUsesIt) 
   }
   close(gate[0]);
   // The events before the snapshot are gone: the state comes back through it.
-  std::unique_ptr<DurableEngine> engine = Open();
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   EXPECT_EQ(engine->StateHashNow(), hash);
   EXPECT_THAT(Violations(*engine), ::testing::IsEmpty());
 }
 
-TEST_F(DurableEngineTest, TheNextBatchIsDecidedWhileThePreviousOneIsSynced) {
+TEST_F(PipelineTest, TheNextBatchIsDecidedWhileThePreviousOneIsSynced) {
   absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
   ASSERT_TRUE(real.ok()) << real.status();
   auto watched = std::make_unique<WatchedJournal>(*std::move(real));
   WatchedJournal* journal = watched.get();
-  absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
-      DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path()}, std::move(watched));
+  absl::StatusOr<std::unique_ptr<Pipeline>> opened =
+      Pipeline::Open(taxonomy_, Params{}, {.dir = dir_.path()}, std::move(watched));
   ASSERT_TRUE(opened.ok()) << opened.status();
-  DurableEngine& engine = **opened;
+  Pipeline& engine = **opened;
 
   std::mutex mu;
   std::vector<std::string> answered;
   journal->Close();
   engine.Submit({.command = Member(0),
                  .now = kNow,
-                 .idempotency_key = "",
+                 .idempotency = {},
                  .render = {},
-                 .reply = [&](DurableEngine::Result r) {
+                 .reply = [&](Pipeline::Result r) {
                    EXPECT_TRUE(r.status.ok()) << r.status;
                    std::lock_guard<std::mutex> lock(mu);
                    answered.push_back("register");
@@ -541,15 +542,15 @@ TEST_F(DurableEngineTest, TheNextBatchIsDecidedWhileThePreviousOneIsSynced) {
   EXPECT_THAT(answered, ::testing::ElementsAre("register", "read"));
 }
 
-TEST_F(DurableEngineTest, WithDecideAheadRequestsQueuedDuringASyncWaitForEnoughOfThem) {
+TEST_F(PipelineTest, WithDecideAheadRequestsQueuedDuringASyncWaitForEnoughOfThem) {
   absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
   ASSERT_TRUE(real.ok()) << real.status();
   auto watched = std::make_unique<WatchedJournal>(*std::move(real));
   WatchedJournal* journal = watched.get();
-  absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+  absl::StatusOr<std::unique_ptr<Pipeline>> opened = Pipeline::Open(
       taxonomy_, Params{}, {.dir = dir_.path(), .decide_ahead = 3}, std::move(watched));
   ASSERT_TRUE(opened.ok()) << opened.status();
-  DurableEngine& engine = **opened;
+  Pipeline& engine = **opened;
 
   std::mutex mu;
   std::vector<std::string> answered;
@@ -566,8 +567,8 @@ TEST_F(DurableEngineTest, WithDecideAheadRequestsQueuedDuringASyncWaitForEnoughO
         });
   };
   journal->Close();
-  engine.Submit({.command = Member(0), .now = kNow, .idempotency_key = "", .render = {},
-                 .reply = [&](DurableEngine::Result r) {
+  engine.Submit({.command = Member(0), .now = kNow, .idempotency = {}, .render = {},
+                 .reply = [&](Pipeline::Result r) {
                    EXPECT_TRUE(r.status.ok()) << r.status;
                    std::lock_guard<std::mutex> lock(mu);
                    answered.push_back("register");
@@ -595,15 +596,15 @@ TEST_F(DurableEngineTest, WithDecideAheadRequestsQueuedDuringASyncWaitForEnoughO
   EXPECT_THAT(answered, ::testing::ElementsAre("register", "a", "b", "c", "d"));
 }
 
-TEST_F(DurableEngineTest, RepliesLeaveInOrderAndOnlyOnceTheirEventsAreSynced) {
+TEST_F(PipelineTest, RepliesLeaveInOrderAndOnlyOnceTheirEventsAreSynced) {
   absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
   ASSERT_TRUE(real.ok()) << real.status();
   auto watched = std::make_unique<WatchedJournal>(*std::move(real));
   WatchedJournal* journal = watched.get();
-  absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+  absl::StatusOr<std::unique_ptr<Pipeline>> opened = Pipeline::Open(
       taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = 16}, std::move(watched));
   ASSERT_TRUE(opened.ok()) << opened.status();
-  DurableEngine& engine = **opened;
+  Pipeline& engine = **opened;
   for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(engine, Member(i)).rejection);
 
   constexpr int kThreads = 4;
@@ -618,9 +619,9 @@ TEST_F(DurableEngineTest, RepliesLeaveInOrderAndOnlyOnceTheirEventsAreSynced) {
         Command c = i % 2 == 0 ? Command(Offer(3 + t % 3, i)) : Command(Order(t % 3, i));
         engine.Submit({.command = std::move(c),
                        .now = kNow,
-                       .idempotency_key = "t" + std::to_string(t) + "-" + std::to_string(i),
+                       .idempotency = {.key = "t" + std::to_string(t) + "-" + std::to_string(i)},
                        .render = {},
-                       .reply = [&, t, i](DurableEngine::Result r) {
+                       .reply = [&, t, i](Pipeline::Result r) {
                          EXPECT_TRUE(r.status.ok()) << r.status;
                          if (!r.events.empty() && r.events.back().seq > journal->synced_through()) {
                            early.fetch_add(1);
@@ -640,18 +641,18 @@ TEST_F(DurableEngineTest, RepliesLeaveInOrderAndOnlyOnceTheirEventsAreSynced) {
   EXPECT_EQ(out_of_order.load(), 0);
 }
 
-TEST_F(DurableEngineTest, AFailedWriteStopsEveryAcknowledgement) {
+TEST_F(PipelineTest, AFailedWriteStopsEveryAcknowledgement) {
   {
     absl::StatusOr<std::unique_ptr<Journal>> real = Journal::Open({.dir = dir_.path()});
     ASSERT_TRUE(real.ok()) << real.status();
-    absl::StatusOr<std::unique_ptr<DurableEngine>> opened =
-        DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = 1},
+    absl::StatusOr<std::unique_ptr<Pipeline>> opened =
+        Pipeline::Open(taxonomy_, Params{}, {.dir = dir_.path(), .max_batch = 1},
                             std::make_unique<FailingJournal>(*std::move(real), /*good=*/2));
     ASSERT_TRUE(opened.ok()) << opened.status();
-    DurableEngine& engine = **opened;
+    Pipeline& engine = **opened;
     EXPECT_TRUE(Run(engine, Member(0)).status.ok());
     EXPECT_TRUE(Run(engine, Member(1)).status.ok());
-    DurableEngine::Result failed = Run(engine, Member(2));
+    Pipeline::Result failed = Run(engine, Member(2));
     EXPECT_EQ(failed.status.code(), absl::StatusCode::kUnavailable) << failed.status;
     EXPECT_TRUE(failed.events.empty());
     // Nothing after it is acknowledged either, reads included: memory is ahead of the disk.
@@ -662,51 +663,57 @@ TEST_F(DurableEngineTest, AFailedWriteStopsEveryAcknowledgement) {
     EXPECT_EQ(read.get_future().get().code(), absl::StatusCode::kUnavailable);
   }
   // What was acknowledged is there; what was not, is not.
-  std::unique_ptr<DurableEngine> engine = Open();
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   EXPECT_EQ(Read(*engine, [](const State& s) { return std::to_string(s.members().size()); }), "2");
 }
 
-TEST_F(DurableEngineTest, TheIdempotencyRecordIsWrittenWithItsEvents) {
+TEST_F(PipelineTest, TheIdempotencyRecordIsWrittenWithItsEvents) {
   std::string first;
   {
-    std::unique_ptr<DurableEngine> engine = Open();
+    std::unique_ptr<Pipeline> engine = Open();
     ASSERT_NE(engine, nullptr);
     ASSERT_FALSE(Run(*engine, Member(0), "m/setup-0").rejection);
-    DurableEngine::Result r = Run(*engine, Offer(0, 1), "0/offer-1");
+    Pipeline::Result r = Run(*engine, Offer(0, 1), "0/offer-1");
     ASSERT_FALSE(r.rejection);
-    EXPECT_FALSE(r.replayed);
-    first = r.rendered;
+    EXPECT_FALSE(r.replayed());
+    first = r.answer.body;
     EXPECT_EQ(first, "first 2");
     // A rejected command's answer is kept as well.
-    DurableEngine::Result rejected = Run(*engine, Offer(7, 1), "7/offer-1");
+    Pipeline::Result rejected = Run(*engine, Offer(7, 1), "7/offer-1");
     ASSERT_TRUE(rejected.rejection);
-    EXPECT_EQ(rejected.rendered, "rejected");
+    EXPECT_EQ(rejected.answer.body, "rejected");
   }
   {
     absl::StatusOr<std::unique_ptr<Journal>> journal = Journal::Open({.dir = dir_.path()});
     ASSERT_TRUE(journal.ok()) << journal.status();
-    absl::StatusOr<std::optional<std::string>> stored = (*journal)->FindIdempotency("0/offer-1");
-    ASSERT_TRUE(stored.ok());
-    EXPECT_EQ(*stored, first);
-    EXPECT_EQ(*(*journal)->FindIdempotency("7/offer-1"), "rejected");
+    // Kept under the key's scope, in the binary form of pipeline/idempotency.h.
+    auto body = [&](std::string key) -> std::string {
+      absl::StatusOr<std::optional<std::string>> stored =
+          (*journal)->FindIdempotency(Idempotency::JournalKey({.key = std::move(key)}));
+      if (!stored.ok() || !stored->has_value()) return "(none)";
+      std::optional<Idempotency::Stored> decoded = Idempotency::Decode(**stored);
+      return decoded ? decoded->answer.body : "(unreadable)";
+    };
+    EXPECT_EQ(body("0/offer-1"), first);
+    EXPECT_EQ(body("7/offer-1"), "rejected");
     EXPECT_EQ((*journal)->last_seq(), 2u);
   }
-  std::unique_ptr<DurableEngine> engine = Open();
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   const uint64_t hash = engine->StateHashNow();
   // The same key again, after a restart: the stored answer, and nothing runs twice.
-  DurableEngine::Result again = Run(*engine, Offer(0, 1), "0/offer-1");
+  Pipeline::Result again = Run(*engine, Offer(0, 1), "0/offer-1");
   EXPECT_TRUE(again.status.ok());
-  EXPECT_TRUE(again.replayed);
-  EXPECT_EQ(again.rendered, first);
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.answer.body, first);
   EXPECT_TRUE(again.events.empty());
   ASSERT_FALSE(Run(*engine, Member(0), "m/setup-0").rejection);  // Not "INN taken".
   EXPECT_EQ(engine->StateHashNow(), hash);
 }
 
-TEST_F(DurableEngineTest, ARepeatedKeyInOneBatchRunsOnce) {
-  std::unique_ptr<DurableEngine> engine = Open();
+TEST_F(PipelineTest, ARepeatedKeyInOneBatchRunsOnce) {
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   ASSERT_FALSE(Run(*engine, Member(0)).rejection);
   std::promise<void> queued;
@@ -717,39 +724,39 @@ TEST_F(DurableEngineTest, ARepeatedKeyInOneBatchRunsOnce) {
         return std::string();
       },
       [](absl::StatusOr<std::string>) {});
-  std::vector<std::promise<DurableEngine::Result>> results(3);
+  std::vector<std::promise<Pipeline::Result>> results(3);
   for (auto& p : results) {
     engine->Submit(
         {.command = Offer(0, 1),
          .now = kNow,
-         .idempotency_key = "0/same",
-         .render = [](const DurableEngine::Result& r, const State&) { return RenderForTest(r); },
-         .reply = [&p](DurableEngine::Result r) { p.set_value(std::move(r)); }});
+         .idempotency = {.key = "0/same"},
+         .render = [](const Pipeline::Result& r, const State&) { return CommandAnswer{.body = RenderForTest(r)}; },
+         .reply = [&p](Pipeline::Result r) { p.set_value(std::move(r)); }});
   }
   queued.set_value();
-  std::vector<DurableEngine::Result> got;
+  std::vector<Pipeline::Result> got;
   for (auto& p : results) got.push_back(p.get_future().get());
-  EXPECT_FALSE(got[0].replayed);
+  EXPECT_FALSE(got[0].replayed());
   EXPECT_EQ(got[0].events.size(), 1u);
   for (size_t i = 1; i < got.size(); ++i) {
-    EXPECT_TRUE(got[i].replayed);
-    EXPECT_EQ(got[i].rendered, got[0].rendered);
+    EXPECT_TRUE(got[i].replayed());
+    EXPECT_EQ(got[i].answer.body, got[0].answer.body);
   }
   EXPECT_EQ(Read(*engine, [](const State& s) { return std::to_string(s.offers().size()); }), "1");
 }
 
-TEST_F(DurableEngineTest, AQueryAfterACommandSeesIt) {
-  std::unique_ptr<DurableEngine> engine = Open();
+TEST_F(PipelineTest, AQueryAfterACommandSeesIt) {
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   ASSERT_FALSE(Run(*engine, Member(0)).rejection);
   ASSERT_FALSE(Run(*engine, Member(1)).rejection);
   // Submitted without waiting: the query is queued behind the command and must see it.
-  std::promise<DurableEngine::Result> placed;
+  std::promise<Pipeline::Result> placed;
   engine->Submit({.command = Offer(0, 1),
                   .now = kNow,
-                  .idempotency_key = {},
+                  .idempotency = {},
                   .render = {},
-                  .reply = [&](DurableEngine::Result r) { placed.set_value(std::move(r)); }});
+                  .reply = [&](Pipeline::Result r) { placed.set_value(std::move(r)); }});
   std::promise<absl::StatusOr<std::string>> seen;
   engine->Query([](const State& s) { return std::to_string(s.offers().size()); },
                 [&](absl::StatusOr<std::string> r) { seen.set_value(std::move(r)); });
@@ -766,29 +773,29 @@ TEST_F(DurableEngineTest, AQueryAfterACommandSeesIt) {
   EXPECT_EQ((*journal)->last_seq(), 3u);
 }
 
-TEST_F(DurableEngineTest, AJournalItCannotReadStopsTheOpening) {
+TEST_F(PipelineTest, AJournalItCannotReadStopsTheOpening) {
   {
-    std::unique_ptr<DurableEngine> engine = Open();
+    std::unique_ptr<Pipeline> engine = Open();
     ASSERT_NE(engine, nullptr);
     ASSERT_FALSE(Run(*engine, Member(0)).rejection);
     // A second engine on the same directory cannot have the journal while the first holds it.
-    absl::StatusOr<std::unique_ptr<DurableEngine>> second =
-        DurableEngine::Open(taxonomy_, Params{}, {.dir = dir_.path()});
+    absl::StatusOr<std::unique_ptr<Pipeline>> second =
+        Pipeline::Open(taxonomy_, Params{}, {.dir = dir_.path()});
     EXPECT_FALSE(second.ok());
   }
   EXPECT_NE(Open(), nullptr);
 }
 
-TEST_F(DurableEngineTest, EventsAreHeardAndReadableOnceDurable) {
+TEST_F(PipelineTest, EventsAreHeardAndReadableOnceDurable) {
   std::vector<uint64_t> heard;  // Engine thread only, until the engine is closed.
   uint64_t durable_when_heard = 0;
-  absl::StatusOr<std::unique_ptr<DurableEngine>> opened = DurableEngine::Open(
+  absl::StatusOr<std::unique_ptr<Pipeline>> opened = Pipeline::Open(
       taxonomy_, Params{}, {.dir = dir_.path(), .on_durable = [&](std::span<const Event> events) {
                               for (const Event& e : events) heard.push_back(e.seq);
                               durable_when_heard = events.back().seq;
                             }});
   ASSERT_TRUE(opened.ok()) << opened.status();
-  DurableEngine& engine = **opened;
+  Pipeline& engine = **opened;
   EXPECT_EQ(engine.durable_seq(), 0u);
   for (int i = 0; i < 4; ++i) ASSERT_FALSE(Run(engine, Member(i)).rejection);
   ASSERT_FALSE(Run(engine, Offer(1, 0)).rejection);
@@ -811,9 +818,9 @@ TEST_F(DurableEngineTest, EventsAreHeardAndReadableOnceDurable) {
   EXPECT_EQ(durable_when_heard, 5u);
 }
 
-TEST_F(DurableEngineTest, ReadingEventsNoLongerRetainedIsOutOfRange) {
+TEST_F(PipelineTest, ReadingEventsNoLongerRetainedIsOutOfRange) {
   {
-    std::unique_ptr<DurableEngine> engine =
+    std::unique_ptr<Pipeline> engine =
         Open(/*max_batch=*/1, /*snapshot_every=*/20, /*retain=*/5);
     ASSERT_NE(engine, nullptr);
     for (int i = 0; i < 6; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
@@ -824,7 +831,7 @@ TEST_F(DurableEngineTest, ReadingEventsNoLongerRetainedIsOutOfRange) {
     }
     ASSERT_GE(engine->snapshots(), 1u);
   }
-  std::unique_ptr<DurableEngine> engine = Open();
+  std::unique_ptr<Pipeline> engine = Open();
   ASSERT_NE(engine, nullptr);
   absl::StatusOr<std::vector<Event>> old = engine->ReadEvents(0, 10);
   EXPECT_EQ(old.status().code(), absl::StatusCode::kOutOfRange) << old.status();
@@ -837,7 +844,7 @@ TEST_F(DurableEngineTest, ReadingEventsNoLongerRetainedIsOutOfRange) {
 // award's deadline, an order's expiry and a contract's confirmation — fires after recovery
 // exactly as it fires in an engine that never stopped: the same events, the same state. Once
 // recovering by replay alone, once from a snapshot with the journal before it pruned.
-TEST_F(DurableEngineTest, TimersPendingAtARestartFireAsIfItNeverHappened) {
+TEST_F(PipelineTest, TimersPendingAtARestartFireAsIfItNeverHappened) {
   const Instant h = Instant{kNow.unix_ms + 3'600'000};
   auto at = [&](int hours) { return Instant{kNow.unix_ms + hours * (h.unix_ms - kNow.unix_ms)}; };
   std::vector<Command> script;
@@ -875,13 +882,13 @@ TEST_F(DurableEngineTest, TimersPendingAtARestartFireAsIfItNeverHappened) {
 
   const std::vector<int> ticks = {1, 2, 3, 5, 49};
   TempDir steady_dir;
-  std::unique_ptr<DurableEngine> steady = OpenAt(steady_dir.path(), 0, 1'000'000);
+  std::unique_ptr<Pipeline> steady = OpenAt(steady_dir.path(), 0, 1'000'000);
   ASSERT_NE(steady, nullptr);
   for (const Command& c : script) ASSERT_FALSE(Run(*steady, c).rejection);
   std::vector<std::vector<std::string>> fired;
   std::vector<uint64_t> hashes;
   for (int hour : ticks) {
-    DurableEngine::Result r = Run(*steady, Tick{}, "", at(hour));
+    Pipeline::Result r = Run(*steady, Tick{}, "", at(hour));
     std::vector<std::string> types;
     for (const Event& e : r.events) types.push_back(EventType(e.body));
     fired.push_back(types);
@@ -898,14 +905,14 @@ TEST_F(DurableEngineTest, TimersPendingAtARestartFireAsIfItNeverHappened) {
   for (uint64_t snapshot_every : {uint64_t{0}, uint64_t{4}}) {
     TempDir dir;
     {
-      std::unique_ptr<DurableEngine> first = OpenAt(dir.path(), snapshot_every, 2);
+      std::unique_ptr<Pipeline> first = OpenAt(dir.path(), snapshot_every, 2);
       ASSERT_NE(first, nullptr);
       for (const Command& c : script) ASSERT_FALSE(Run(*first, c).rejection);
     }
-    std::unique_ptr<DurableEngine> recovered = OpenAt(dir.path(), 0, 1'000'000);
+    std::unique_ptr<Pipeline> recovered = OpenAt(dir.path(), 0, 1'000'000);
     ASSERT_NE(recovered, nullptr);
     for (size_t i = 0; i < ticks.size(); ++i) {
-      DurableEngine::Result r = Run(*recovered, Tick{}, "", at(ticks[i]));
+      Pipeline::Result r = Run(*recovered, Tick{}, "", at(ticks[i]));
       std::vector<std::string> types;
       for (const Event& e : r.events) types.push_back(EventType(e.body));
       EXPECT_EQ(types, fired[i]) << "snapshot_every " << snapshot_every << ", hour " << ticks[i];
@@ -920,7 +927,7 @@ TEST_F(DurableEngineTest, TimersPendingAtARestartFireAsIfItNeverHappened) {
 // An engine over a journal the test can also count, with answers kept `retention`.
 struct RetainingEngine {
   Journal* journal = nullptr;  // Owned by the engine.
-  std::unique_ptr<DurableEngine> engine;
+  std::unique_ptr<Pipeline> engine;
 };
 
 RetainingEngine OpenRetaining(const std::string& dir, std::shared_ptr<const Taxonomy> taxonomy,
@@ -930,7 +937,7 @@ RetainingEngine OpenRetaining(const std::string& dir, std::shared_ptr<const Taxo
   EXPECT_TRUE(journal.ok()) << journal.status();
   if (!journal.ok()) return out;
   out.journal = journal->get();
-  absl::StatusOr<std::unique_ptr<DurableEngine>> e = DurableEngine::Open(
+  absl::StatusOr<std::unique_ptr<Pipeline>> e = Pipeline::Open(
       std::move(taxonomy), Params{},
       {.dir = dir, .idempotency_retention = retention, .idempotency_prune_step = prune_step},
       *std::move(journal));
@@ -953,43 +960,43 @@ using std::chrono::milliseconds;
 
 // Expiry is judged by each request's `now`, not by pruning: with pruning off (a step of 0) an
 // expired answer is still never replayed.
-TEST_F(DurableEngineTest, AKeyReplaysWithinRetentionAndIsANewRequestAfterIt) {
+TEST_F(PipelineTest, AKeyReplaysWithinRetentionAndIsANewRequestAfterIt) {
   RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), /*prune_step=*/0);
   ASSERT_NE(r.engine, nullptr);
   ASSERT_FALSE(Run(*r.engine, Member(0)).rejection);
-  DurableEngine::Result first = Run(*r.engine, Offer(0, 1), "0/offer", kNow);
-  ASSERT_FALSE(first.replayed);
-  EXPECT_EQ(first.rendered, "first 2");
-  DurableEngine::Result within = Run(*r.engine, Offer(0, 1), "0/offer", Later(minutes(59)));
-  EXPECT_TRUE(within.replayed);
-  EXPECT_EQ(within.rendered, "first 2");
-  DurableEngine::Result after = Run(*r.engine, Offer(0, 1), "0/offer", Later(hours(1)));
-  EXPECT_FALSE(after.replayed);
-  EXPECT_EQ(after.rendered, "first 3");  // It ran again: a second offer.
+  Pipeline::Result first = Run(*r.engine, Offer(0, 1), "0/offer", kNow);
+  ASSERT_FALSE(first.replayed());
+  EXPECT_EQ(first.answer.body, "first 2");
+  Pipeline::Result within = Run(*r.engine, Offer(0, 1), "0/offer", Later(minutes(59)));
+  EXPECT_TRUE(within.replayed());
+  EXPECT_EQ(within.answer.body, "first 2");
+  Pipeline::Result after = Run(*r.engine, Offer(0, 1), "0/offer", Later(hours(1)));
+  EXPECT_FALSE(after.replayed());
+  EXPECT_EQ(after.answer.body, "first 3");  // It ran again: a second offer.
   // The new answer is the one kept from now on, for a retention after its own time.
-  DurableEngine::Result again = Run(*r.engine, Offer(0, 1), "0/offer", Later(minutes(119)));
-  EXPECT_TRUE(again.replayed);
-  EXPECT_EQ(again.rendered, "first 3");
+  Pipeline::Result again = Run(*r.engine, Offer(0, 1), "0/offer", Later(minutes(119)));
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.answer.body, "first 3");
   EXPECT_EQ(r.engine->idempotency_pruned(), 0u);
   EXPECT_EQ(Count(*r.journal), 1u);
 }
 
-TEST_F(DurableEngineTest, ExpiryHoldsAcrossARestart) {
+TEST_F(PipelineTest, ExpiryHoldsAcrossARestart) {
   {
     RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), 0);
     ASSERT_NE(r.engine, nullptr);
     ASSERT_FALSE(Run(*r.engine, Member(0)).rejection);
-    ASSERT_EQ(Run(*r.engine, Offer(0, 1), "k", kNow).rendered, "first 2");
+    ASSERT_EQ(Run(*r.engine, Offer(0, 1), "k", kNow).answer.body, "first 2");
   }
   RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), 0);
   ASSERT_NE(r.engine, nullptr);
-  EXPECT_TRUE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(30))).replayed);
-  EXPECT_FALSE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(61))).replayed);
+  EXPECT_TRUE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(30))).replayed());
+  EXPECT_FALSE(Run(*r.engine, Offer(0, 1), "k", Later(minutes(61))).replayed());
 }
 
 // A key stored again after expiry, in the batch behind the first or in the same one, replaces
 // the old answer; pruning the old one's time never takes the new answer with it.
-TEST_F(DurableEngineTest, PruningRemovesExpiredAnswersInBoundedStepsAndKeepsLiveOnes) {
+TEST_F(PipelineTest, PruningRemovesExpiredAnswersInBoundedStepsAndKeepsLiveOnes) {
   RetainingEngine r = OpenRetaining(dir_.path(), taxonomy_, hours(1), /*prune_step=*/10);
   ASSERT_NE(r.engine, nullptr);
   ASSERT_FALSE(Run(*r.engine, Member(0)).rejection);
@@ -998,7 +1005,7 @@ TEST_F(DurableEngineTest, PruningRemovesExpiredAnswersInBoundedStepsAndKeepsLive
   }
   ASSERT_EQ(Count(*r.journal), 35u);
   // key-0 again after its expiry: a new answer, stored at +1h.
-  ASSERT_FALSE(Run(*r.engine, Offer(0, 99), "key-0", Later(hours(1))).replayed);
+  ASSERT_FALSE(Run(*r.engine, Offer(0, 99), "key-0", Later(hours(1))).replayed());
   // Each later batch deletes at most 10 of the 34 left expired by +1h 30ms (the prune follows a
   // batch's replies, so the next request's reply shows it done).
   const Instant t = Later(hours(1) + milliseconds(40));
@@ -1011,8 +1018,8 @@ TEST_F(DurableEngineTest, PruningRemovesExpiredAnswersInBoundedStepsAndKeepsLive
   EXPECT_EQ(counts, (std::vector<uint64_t>{25, 15, 5, 1, 1}));
   EXPECT_EQ(r.engine->idempotency_pruned(), 34u);
   // The one left is key-0's new answer, still replayed.
-  DurableEngine::Result kept = Run(*r.engine, Offer(0, 99), "key-0", Later(minutes(119)));
-  EXPECT_TRUE(kept.replayed);
+  Pipeline::Result kept = Run(*r.engine, Offer(0, 99), "key-0", Later(minutes(119)));
+  EXPECT_TRUE(kept.replayed());
   // And it goes too once expired.
   Run(*r.engine, Tick{}, "", Later(hours(2)));
   Read(*r.engine, [](const State&) { return std::string(); });
@@ -1021,30 +1028,30 @@ TEST_F(DurableEngineTest, PruningRemovesExpiredAnswersInBoundedStepsAndKeepsLive
 
 // --- The secret keying public ids. ---
 
-TEST_F(DurableEngineTest, TheIdSecretSurvivesRecoveryAndASnapshotRestore) {
+TEST_F(PipelineTest, TheIdSecretSurvivesRecoveryAndASnapshotRestore) {
   const std::string secret(kPublicIdSecretBytes, '\x11');
-  auto secret_of = [](DurableEngine& e) {
+  auto secret_of = [](Pipeline& e) {
     return Read(e, [](const State& s) { return s.public_id_secret(); });
   };
   {
-    std::unique_ptr<DurableEngine> engine = Open();
+    std::unique_ptr<Pipeline> engine = Open();
     ASSERT_NE(engine, nullptr);
     ASSERT_FALSE(Run(*engine, KeyPublicIds{kOperator, secret}).rejection);
     for (int i = 0; i < 3; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
   }
   {
-    std::unique_ptr<DurableEngine> engine = Open();  // Recovery from the journal alone.
+    std::unique_ptr<Pipeline> engine = Open();  // Recovery from the journal alone.
     ASSERT_NE(engine, nullptr);
     EXPECT_EQ(engine->replayed_events(), 4u);
     EXPECT_EQ(secret_of(*engine), secret);
   }
   {
     // Snapshots every 2 events, keeping none before them: the ids.keyed event is pruned.
-    std::unique_ptr<DurableEngine> engine = Open(1024, 2, 0);
+    std::unique_ptr<Pipeline> engine = Open(1024, 2, 0);
     ASSERT_NE(engine, nullptr);
     for (int i = 3; i < 8; ++i) ASSERT_FALSE(Run(*engine, Member(i)).rejection);
   }
-  std::unique_ptr<DurableEngine> engine = Open(1024, 2, 0);
+  std::unique_ptr<Pipeline> engine = Open(1024, 2, 0);
   ASSERT_NE(engine, nullptr);
   EXPECT_LT(engine->replayed_events(), 9u);
   EXPECT_EQ(secret_of(*engine), secret);

@@ -13,8 +13,8 @@
 //
 //   CollapseResult r = CollapseHugePages();  // r.advised_bytes, r.mappings
 
-#ifndef SUBEX_STORAGE_HUGE_PAGES_H_
-#define SUBEX_STORAGE_HUGE_PAGES_H_
+#ifndef SUBEX_PIPELINE_HUGE_PAGES_H_
+#define SUBEX_PIPELINE_HUGE_PAGES_H_
 
 #include <cstddef>
 
@@ -31,4 +31,4 @@ CollapseResult CollapseHugePages();
 
 }  // namespace subex
 
-#endif  // SUBEX_STORAGE_HUGE_PAGES_H_
+#endif  // SUBEX_PIPELINE_HUGE_PAGES_H_

@@ -1,4 +1,4 @@
-#include "storage/huge_pages.h"
+#include "pipeline/huge_pages.h"
 
 #include <sys/mman.h>
 
