@@ -282,12 +282,9 @@ int Main(int argc, char** argv) {
   w.Run(unbid);
 
   const Quantity q = w.state().order(auto_rfq)->quantity;
-  w.Run(PlaceBid{.by = MemberId{2}, .order = auto_rfq, .unit_price = 260'000, .quantity = q,
-                 .lead_days = 5});
-  w.Run(PlaceBid{.by = MemberId{3}, .order = auto_rfq, .unit_price = 250'000, .quantity = q,
-                 .lead_days = 6});
-  w.Run(PlaceBid{.by = MemberId{5}, .order = auto_rfq, .unit_price = 240'000, .quantity = q,
-                 .lead_days = 4});
+  w.Run(PlaceBid{{.unit_price = 260'000, .quantity = q, .lead_days = 5}, MemberId{2}, auto_rfq});
+  w.Run(PlaceBid{{.unit_price = 250'000, .quantity = q, .lead_days = 6}, MemberId{3}, auto_rfq});
+  w.Run(PlaceBid{{.unit_price = 240'000, .quantity = q, .lead_days = 4}, MemberId{5}, auto_rfq});
   w.Run(WithdrawBid{MemberId{5}, BidId{2}, std::nullopt, auto_rfq});
   PostOffer for_bid = Offer(3, 70, dec1);
   for_bid.process = "machining";
@@ -295,10 +292,9 @@ int Main(int argc, char** argv) {
   w.Run(for_bid);
   const OfferId bid_offer{static_cast<uint32_t>(w.state().offers().size() - 1)};
   const Quantity mq = w.state().order(manual_rfq)->quantity;
-  w.Run(PlaceBid{.by = MemberId{3}, .order = manual_rfq, .unit_price = 270'000, .quantity = mq,
-                 .lead_days = 5, .offer = bid_offer});
-  w.Run(PlaceBid{.by = MemberId{9}, .order = manual_rfq, .unit_price = 275'000, .quantity = mq,
-                 .lead_days = 7});
+  w.Run(PlaceBid{
+      {.unit_price = 270'000, .quantity = mq, .lead_days = 5}, MemberId{3}, manual_rfq, bid_offer});
+  w.Run(PlaceBid{{.unit_price = 275'000, .quantity = mq, .lead_days = 7}, MemberId{9}, manual_rfq});
   w.Run(WithdrawOffer{MemberId{3}, bid_offer, std::nullopt});
 
   // The close; the lapse of unconfirmed contracts; expiries.
