@@ -174,10 +174,12 @@ class PortalBuilder {
       quantity += c.quantity;
       contracts.push_back(std::move(c));
     }
-    Add(at, OrderPlaced{.order = OrderId{next_order_++},
-                        .customer = customer,
-                        .process = first.process,
-                        .quantity = quantity});
+    OrderPlaced placed;
+    placed.quantity = quantity;
+    placed.order = OrderId{next_order_++};
+    placed.customer = customer;
+    placed.process = first.process;
+    Add(at, std::move(placed));
     for (ContractCreated& c : contracts) {
       const ContractId id = c.contract;
       const MemberId supplier = c.supplier;
