@@ -103,7 +103,7 @@ TEST_F(ClusterStatsTest, CountsReleasesByTheMemberResponsible) {
   Post(n, {.daily_capacity = 16, .unit_price = 310000});
 
   const OrderId declined = Place(x, {.quantity = 8});  // Pending with A; declined; N takes it.
-  Ok(DeclineContract{.by = a, .contract = Only(declined)});
+  Ok(DeclineContract{.by = a, .contract = Only(declined), .reason = ""});
   const OrderId withdrawn = Place(c1, {.quantity = 8});  // Pending with A; C1 cancels it.
   Ok(CancelContract{.by = c1, .contract = Only(withdrawn), .reason = "design changed"});
   const OrderId dropped = Place(x, {.quantity = 8});  // A confirms, then cancels; N takes it.

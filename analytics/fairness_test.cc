@@ -32,12 +32,13 @@ struct World {
 
   World(bool cluster, bool prefer) {
     for (int i = 0; i < 12; ++i) {
-      Do(RegisterMember{.name = absl::StrFormat("Plant %d", i),
-                        .inn = CompanyInn(absl::StrFormat("48%07d", i + 1)),
-                        .region = "RU-LIP",
-                        .location = kTowns[i % 4],
-                        .roles = static_cast<uint8_t>(i < 8 ? kRoleSupplier : kRoleCustomer),
-                        .processes = {"machining"}});
+      Do(RegisterMember{{.name = absl::StrFormat("Plant %d", i),
+                         .region = "RU-LIP",
+                         .location = kTowns[i % 4],
+                         .roles = static_cast<uint8_t>(i < 8 ? kRoleSupplier : kRoleCustomer)},
+                        kOperator,
+                        CompanyInn(absl::StrFormat("48%07d", i + 1)),
+                        {"machining"}});
     }
     if (cluster) {
       Do(CreateCluster{.name = "Home", .region = "RU-LIP"});
@@ -47,21 +48,21 @@ struct World {
     }
     for (int round = 0; round < 6; ++round) {
       for (uint32_t s = 0; s < 8; ++s) {
-        Do(PostOffer{.by = MemberId{s},
-                     .process = s % 2 ? "machining.turning" : "machining.milling.cnc_5axis",
-                     .daily_capacity = 8,
-                     .from = D("2026-12-01") + round,
-                     .to = D("2026-12-20"),
-                     .unit_price = 300000 + 2500 * ((s * 7 + round * 3) % 11)});
+        Do(PostOffer{{.daily_capacity = 8,
+                      .from = D("2026-12-01") + round,
+                      .to = D("2026-12-20"),
+                      .unit_price = 300000 + 2500 * ((s * 7 + round * 3) % 11)},
+                     MemberId{s},
+                     s % 2 ? "machining.turning" : "machining.milling.cnc_5axis"});
       }
       for (uint32_t c = 8; c < 12; ++c) {
-        PlaceOrder order{.by = MemberId{c},
-                         .title = "Parts",
-                         .process = round % 2 ? "machining" : "machining.milling",
-                         .quantity = 24 + 8 * ((c + round) % 4),
-                         .start = D("2026-12-01"),
-                         .due = D("2026-12-20"),
-                         .max_unit_price = 340000};
+        PlaceOrder order{{.title = "Parts",
+                          .quantity = 24 + 8 * ((c + round) % 4),
+                          .start = D("2026-12-01"),
+                          .due = D("2026-12-20"),
+                          .max_unit_price = 340000},
+                         MemberId{c},
+                         round % 2 ? "machining" : "machining.milling"};
         if (prefer && c < 10) {
           order.prefer_clusters = {ClusterId{0}};
           order.cluster_bonus = 30000;

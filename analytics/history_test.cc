@@ -35,7 +35,8 @@ class HistoryTest : public test::ExchangeTest {
     cluster_ = AddCluster("Lipetsk", {s1_, customer_});
     Post(s1_, {.unit_price = 200000, .auto_accept = false});  // Cheapest, even once unreliable.
     const OrderId declined = Place(customer_, {.quantity = 16});
-    Ok(DeclineContract{.by = s1_, .contract = Find(declined, ContractState::kPendingConfirmation)});
+    Ok(DeclineContract{.by = s1_, .contract = Find(declined, ContractState::kPendingConfirmation),
+                       .reason = ""});
     Post(s2_, {.daily_capacity = 16, .to = D("2026-12-20")});  // Fills the declined order.
     const OrderId lapsing = Place(customer_, {.quantity = 8});
     TickAt("2026-11-26T00:00:00Z");  // 48 hours without confirmation: it lapses and rematches.

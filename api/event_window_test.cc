@@ -37,9 +37,10 @@ class EventWindowTest : public test::ExchangeTest {
     rfq_spec.mode = OrderMode::kRfq;
     rfq_spec.bids_close_at = test::At("2026-11-25T12:00:00Z");
     OrderId rfq = Place(m_[3], rfq_spec);
-    ASSERT_FALSE(Run(PlaceBid{.by = m_[0], .order = rfq, .unit_price = 200000, .quantity = 4,
-                              .lead_days = 3, .offer = std::nullopt})
-                     .rejection.has_value());
+    ASSERT_FALSE(
+        Run(PlaceBid{
+                {.unit_price = 200000, .quantity = 4, .lead_days = 3}, m_[0], rfq, std::nullopt})
+            .rejection.has_value());
     Place(m_[2], {.quantity = 4});
     size_t announced = 0;
     for (const Event& e : events()) announced += std::holds_alternative<OrderAnnounced>(e.body);

@@ -249,8 +249,8 @@ TEST_F(OpenApiTest, SchemasDeclareWhatTheRfqViewsWrite) {
   MemberId customer = Register({.roles = kRoleCustomer});
   OrderId order_id = Place(customer, {.mode = OrderMode::kRfq,
                                       .bids_close_at = test::At("2026-11-25T12:00:00Z")});
-  Engine::Outcome placed = Run(PlaceBid{.by = supplier, .order = order_id, .unit_price = 300000,
-                                        .quantity = 16, .lead_days = 10});
+  Engine::Outcome placed =
+      Run(PlaceBid{{.unit_price = 300000, .quantity = 16, .lead_days = 10}, supplier, order_id});
   ASSERT_FALSE(placed.rejection) << placed.rejection->message;
   const BidId bid_id = std::get<BidPlaced>(placed.events.front().body).bid;
   ExpectViewMatches("Bid", [&](JsonWriter& w) { WriteBid(w, *state().bid(bid_id)); });

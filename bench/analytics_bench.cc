@@ -72,11 +72,10 @@ class PortalBuilder {
       const uint8_t roles = kind < 4   ? kRoleSupplier
                             : kind < 7 ? kRoleCustomer
                                        : kRoleCustomer | kRoleSupplier;
-      Add(now, MemberRegistered{.member = MemberId{i},
-                                .name = "m",
-                                .inn = "",
-                                .region = "RU-" + std::to_string(i % 30),
-                                .roles = roles});
+      Add(now,
+          MemberRegistered{{.name = "m", .region = "RU-" + std::to_string(i % 30), .roles = roles},
+                           MemberId{i},
+                           ""});
       if (roles & kRoleSupplier) suppliers_.push_back(MemberId{i});
       if (roles & kRoleCustomer) customers_.push_back(MemberId{i});
     }
@@ -139,13 +138,11 @@ class PortalBuilder {
                 static_cast<int32_t>(Uniform(1, 5) * 8),
                 Uniform(500, 5000) * 100};
     offers_.push_back(o);
-    Add(at, OfferPosted{.offer = o.id,
-                        .supplier = o.supplier,
-                        .process = o.process,
-                        .daily_capacity = o.daily,
-                        .from = o.from,
-                        .to = o.to,
-                        .unit_price = o.price});
+    Add(at,
+        OfferPosted{{.daily_capacity = o.daily, .from = o.from, .to = o.to, .unit_price = o.price},
+                    o.id,
+                    o.supplier,
+                    o.process});
   }
 
   // An order and the one or two contracts that fill it, on offers of this month.
@@ -177,10 +174,12 @@ class PortalBuilder {
       quantity += c.quantity;
       contracts.push_back(std::move(c));
     }
-    Add(at, OrderPlaced{.order = OrderId{next_order_++},
-                        .customer = customer,
-                        .process = first.process,
-                        .quantity = quantity});
+    OrderPlaced placed;
+    placed.quantity = quantity;
+    placed.order = OrderId{next_order_++};
+    placed.customer = customer;
+    placed.process = first.process;
+    Add(at, std::move(placed));
     for (ContractCreated& c : contracts) {
       const ContractId id = c.contract;
       const MemberId supplier = c.supplier;

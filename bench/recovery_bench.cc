@@ -82,13 +82,11 @@ CpuTimes ProcessCpu() {
 std::vector<RegisterMember> MemberCommands(const State& state) {
   std::vector<RegisterMember> out;
   for (const Member& m : state.members()) {
-    RegisterMember r{.name = m.name,
-                     .inn = m.inn,
-                     .region = m.region,
-                     .location = m.location,
-                     .roles = m.roles,
-                     .processes = {},
-                     .certifications = {}};
+    RegisterMember r{{.name = m.name, .region = m.region, .location = m.location, .roles = m.roles},
+                     kOperator,
+                     m.inn,
+                     {},
+                     {}};
     for (ProcessId p : m.processes) r.processes.push_back(state.taxonomy().node(p).code);
     for (auto n : m.certifications) r.certifications.push_back(state.names().name(n));
     out.push_back(std::move(r));

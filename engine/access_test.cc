@@ -17,12 +17,15 @@ const std::string kHashA(64, 'a');
 const std::string kHashB = std::string(63, 'b') + "0";
 
 RegisterMember Registration(std::string inn, std::string key_hash) {
-  return RegisterMember{.name = "ООО «Липецкий завод»",
-                        .inn = std::move(inn),
-                        .region = "RU-LIP",
-                        .location = kLipetsk,
-                        .roles = kRoleCustomer,
-                        .key_hash = std::move(key_hash)};
+  return RegisterMember{{.name = "ООО «Липецкий завод»",
+                         .region = "RU-LIP",
+                         .location = kLipetsk,
+                         .roles = kRoleCustomer},
+                        kOperator,
+                        std::move(inn),
+                        {},
+                        {},
+                        std::move(key_hash)};
 }
 
 class AccessTest : public ExchangeTest {};
@@ -140,12 +143,13 @@ namespace {
 class KeysTest : public ExchangeTest {
  protected:
   MemberId Platform() {
-    Engine::Outcome out = Run(RegisterMember{.name = "Portal",
-                                             .inn = CompanyInn("770000001"),
-                                             .region = "RU-MOW",
-                                             .location = kMoscow,
-                                             .roles = kRolePlatform,
-                                             .key_hash = std::string(64, 'e')});
+    Engine::Outcome out = Run(RegisterMember{
+        {.name = "Portal", .region = "RU-MOW", .location = kMoscow, .roles = kRolePlatform},
+        kOperator,
+        CompanyInn("770000001"),
+        {},
+        {},
+        std::string(64, 'e')});
     EXPECT_FALSE(out.rejection);
     return std::get<MemberRegistered>(out.events[0].body).member;
   }
@@ -158,11 +162,12 @@ TEST_F(KeysTest, APlatformIsRegisteredWithAPlatformKeyAndNeverTrades) {
   ASSERT_TRUE(out.rejection);
   EXPECT_EQ(out.rejection->code, RejectCode::kPermissionDenied);
   // A platform is a platform only.
-  out = Run(RegisterMember{.name = "Both",
-                           .inn = CompanyInn("770000002"),
-                           .region = "RU-MOW",
-                           .location = kMoscow,
-                           .roles = kRolePlatform | kRoleCustomer});
+  out = Run(RegisterMember{{.name = "Both",
+                            .region = "RU-MOW",
+                            .location = kMoscow,
+                            .roles = kRolePlatform | kRoleCustomer},
+                           kOperator,
+                           CompanyInn("770000002")});
   ASSERT_TRUE(out.rejection);
   EXPECT_EQ(out.rejection->errors[0].field, "roles");
 }

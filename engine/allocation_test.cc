@@ -305,13 +305,12 @@ TEST_F(AllocationRejectionTest, OfferOutsideTheSupplierProcessesNamesProcess) {
 }
 
 TEST_F(AllocationRejectionTest, BadInnNamesInn) {
-  RegisterMember c{.name = "Bad INN plant",
-                   .inn = "7707083894",
-                   .region = "RU-LIP",
-                   .location = kLipetsk,
-                   .roles = kRoleSupplier,
-                   .processes = {"machining"},
-                   .certifications = {}};
+  RegisterMember c{
+      {.name = "Bad INN plant", .region = "RU-LIP", .location = kLipetsk, .roles = kRoleSupplier},
+      kOperator,
+      "7707083894",
+      {"machining"},
+      {}};
   EXPECT_EQ(FieldsOf(Rejected(c)), std::vector<std::string>{"inn"});
   c.inn = member(supplier_).inn;  // Valid, but already registered.
   EXPECT_EQ(FieldsOf(Rejected(c)), std::vector<std::string>{"inn"});

@@ -5,8 +5,9 @@
 // kopecks, days as `Day`. `Decide` validates it against the state and answers with events or a
 // `Rejection`; nothing here is trusted.
 //
-//   Command c = PlaceOrder{.by = customer, .title = "Valve bodies", .process = "machining.milling",
-//                          .quantity = 240, .start = d1, .due = d20, .max_unit_price = 350000};
+//   Command c = PlaceOrder{{.title = "Valve bodies", .quantity = 240, .start = d1, .due = d20,
+//                           .max_unit_price = 350000},
+//                          customer, "machining.milling"};
 //
 // Plain values; safe for concurrent use as values.
 
@@ -30,31 +31,27 @@ inline constexpr MemberId kOperator{};
 
 using NamedValues = std::vector<std::pair<std::string, double>>;
 
-struct RegisterMember {
+struct RegisterMember : MemberProfile {
   MemberId by = kOperator;
-  std::string name;
   std::string inn;
-  std::string region;
-  GeoPoint location;
-  uint8_t roles = 0;  // Role bits.
-  std::vector<std::string> processes;
-  std::vector<std::string> certifications;
+  std::vector<std::string> processes = {};
+  std::vector<std::string> certifications = {};
   // SHA-256 (lowercase hex) of the member's first API key, issued with the registration; empty
   // for none.
-  std::string key_hash;
+  std::string key_hash = {};
 };
 
 // Replaces the fields that are set. By the member itself or the operator.
 struct UpdateMember {
   MemberId by = kOperator;
   MemberId member;
-  std::optional<int64_t> if_match;  // The revision the caller last saw (HTTP If-Match).
-  std::optional<std::string> name;
-  std::optional<std::string> region;
-  std::optional<GeoPoint> location;
-  std::optional<uint8_t> roles;
-  std::optional<std::vector<std::string>> processes;
-  std::optional<std::vector<std::string>> certifications;
+  std::optional<int64_t> if_match = {};  // The revision the caller last saw (HTTP If-Match).
+  std::optional<std::string> name = {};
+  std::optional<std::string> region = {};
+  std::optional<GeoPoint> location = {};
+  std::optional<uint8_t> roles = {};
+  std::optional<std::vector<std::string>> processes = {};
+  std::optional<std::vector<std::string>> certifications = {};
 };
 
 struct CreateCluster {
@@ -68,88 +65,73 @@ struct JoinCluster {
   MemberId by = kOperator;
   ClusterId cluster;
   MemberId member;
-  std::optional<int64_t> if_match;  // The cluster's revision.
+  std::optional<int64_t> if_match = {};  // The cluster's revision.
 };
 
 struct LeaveCluster {
   MemberId by = kOperator;
   ClusterId cluster;
   MemberId member;
-  std::optional<int64_t> if_match;  // The cluster's revision.
+  std::optional<int64_t> if_match = {};  // The cluster's revision.
 };
 
 // `by` blocks `other`: neither is matched with the other afterwards.
 struct BlockMember {
   MemberId by;
   MemberId other;
-  std::optional<int64_t> if_match;  // `by`'s revision: its blocked list is part of it.
+  std::optional<int64_t> if_match = {};  // `by`'s revision: its blocked list is part of it.
 };
 
 struct UnblockMember {
   MemberId by;
   MemberId other;
-  std::optional<int64_t> if_match;  // `by`'s revision.
+  std::optional<int64_t> if_match = {};  // `by`'s revision.
 };
 
 // Operator only. `until` absent lifts a suspension.
 struct SuspendMember {
   MemberId by = kOperator;
   MemberId member;
-  std::optional<Day> until;
-  std::optional<int64_t> if_match;  // The member's revision.
+  std::optional<Day> until = {};
+  std::optional<int64_t> if_match = {};  // The member's revision.
 };
 
-struct PostOffer {
+struct PostOffer : OfferTerms {
   MemberId by;
   std::string process;
-  int32_t daily_capacity = 0;
-  Day from, to;
-  Kopecks unit_price = 0;
-  Quantity min_lot = 1;
-  std::vector<std::string> tags;
-  NamedValues limits;
-  bool auto_accept = true;
+  std::vector<std::string> tags = {};
+  NamedValues limits = {};
 };
 
 struct WithdrawOffer {
   MemberId by;
   OfferId offer;
-  std::optional<int64_t> if_match;
+  std::optional<int64_t> if_match = {};
 };
 
-struct PlaceOrder {
+// The terms travel as they are; the settled ones (OrderSettled) are optional here and take their
+// defaults when absent.
+struct PlaceOrder : OrderTerms {
   MemberId by;
-  std::string title;
   std::string process;
-  Quantity quantity = 0;
-  Day start, due;
-  Kopecks max_unit_price = 0;
-  std::optional<GeoPoint> location;  // Default: the customer's.
-  std::optional<double> max_distance_km;
-  std::vector<std::string> certifications;
-  std::vector<std::string> tags;
-  NamedValues needs;
-  std::optional<Quantity> min_lot;  // Default 1.
-  OrderMode mode = OrderMode::kAuto;
-  Visibility visibility = Visibility::kPublic;
-  std::vector<ClusterId> visible_to_clusters;
-  std::vector<MemberId> invited;
-  std::vector<ClusterId> prefer_clusters;
-  Kopecks cluster_bonus = 0;
-  std::optional<Instant> expires_at;  // Default: the end of the due day.
+  std::vector<std::string> certifications = {};
+  std::vector<std::string> tags = {};
+  NamedValues needs = {};
+  std::optional<GeoPoint> location = {};   // Default: the customer's.
+  std::optional<Quantity> min_lot = {};    // Default 1.
+  std::optional<Instant> expires_at = {};  // Default: the end of the due day.
   // rfq only (PRODUCT §4). `bids_close_at` is required for rfq, in the future and before the
   // due day begins. `award_by` only with AwardMode::kManual; default: 72 hours after the close,
   // but never later than the start of the due day.
-  std::optional<Instant> bids_close_at;
-  AwardMode award = AwardMode::kAuto;
-  std::optional<Instant> award_by;
+  std::optional<Instant> bids_close_at = {};
+  std::optional<Instant> award_by = {};
 };
 
 // Contracts already made stand; the remainder leaves the book.
 struct CancelOrder {
   MemberId by;
   OrderId order;
-  std::optional<int64_t> if_match;
+  std::optional<int64_t> if_match = {};
 };
 
 
@@ -168,14 +150,14 @@ struct CancelOrder {
 struct ConfirmContract {
   MemberId by;
   ContractId contract;
-  std::optional<int64_t> if_match;
+  std::optional<int64_t> if_match = {};
 };
 
 // By the supplier, while pending and before `confirm_by`. The reason is optional.
 struct DeclineContract {
   MemberId by;
   ContractId contract;
-  std::optional<int64_t> if_match;
+  std::optional<int64_t> if_match = {};
   std::string reason;
 };
 
@@ -183,21 +165,21 @@ struct DeclineContract {
 struct DeliverContract {
   MemberId by;
   ContractId contract;
-  std::optional<int64_t> if_match;
+  std::optional<int64_t> if_match = {};
 };
 
 // By the customer, once delivered. On time when delivered no later than the order's due day.
 struct AcceptContract {
   MemberId by;
   ContractId contract;
-  std::optional<int64_t> if_match;
+  std::optional<int64_t> if_match = {};
 };
 
 // By the customer, once delivered, saying why.
 struct DisputeContract {
   MemberId by;
   ContractId contract;
-  std::optional<int64_t> if_match;
+  std::optional<int64_t> if_match = {};
   std::string reason;
 };
 
@@ -206,7 +188,7 @@ struct DisputeContract {
 struct CancelContract {
   MemberId by;
   ContractId contract;
-  std::optional<int64_t> if_match;
+  std::optional<int64_t> if_match = {};
   std::string reason;
 };
 // Advances time to the command's `now` and fires every timer due by then: offer and order
@@ -217,13 +199,10 @@ struct Tick {};
 
 // A supplier's sealed bid on an rfq order (PRODUCT §2 Bid, §4). `offer`, when named, is one of
 // the bidder's own open offers whose calendar the award draws on.
-struct PlaceBid {
+struct PlaceBid : BidTerms {
   MemberId by;
   OrderId order;
-  Kopecks unit_price = 0;
-  Quantity quantity = 0;
-  int32_t lead_days = 0;  // Days from the award to delivery at the order's location.
-  std::optional<OfferId> offer;
+  std::optional<OfferId> offer = {};
 };
 
 // By its bidder, before the close. `order`, when given, must be the bid's order (a path such as
@@ -231,8 +210,8 @@ struct PlaceBid {
 struct WithdrawBid {
   MemberId by;
   BidId bid;
-  std::optional<int64_t> if_match;
-  std::optional<OrderId> order;
+  std::optional<int64_t> if_match = {};
+  std::optional<OrderId> order = {};
 };
 
 // The customer of a manual-award rfq order awards the chosen bids, best first in its eyes,
@@ -243,7 +222,7 @@ struct AwardBids {
   MemberId by;
   OrderId order;
   std::vector<BidId> bids;
-  std::optional<int64_t> if_match;  // The order's revision.
+  std::optional<int64_t> if_match = {};  // The order's revision.
 };
 
 // The commands of rfq mode close the variant, in one block.
@@ -266,13 +245,13 @@ struct RevokeKey {
 struct AuthorizePlatform {
   MemberId by;
   MemberId platform;
-  std::optional<int64_t> if_match;  // `by`'s revision.
+  std::optional<int64_t> if_match = {};  // `by`'s revision.
 };
 
 struct RevokePlatform {
   MemberId by;
   MemberId platform;
-  std::optional<int64_t> if_match;  // `by`'s revision.
+  std::optional<int64_t> if_match = {};  // `by`'s revision.
 };
 
 // Operator only, and only as the first event of a fresh journal: the deployment's secret that

@@ -85,8 +85,13 @@ Verdict DecideOn(const State& s, const RegisterMember& c, Instant, Out& out) {
   if (!c.key_hash.empty()) CheckKeyHash(s, errors, c.key_hash);
   if (!errors.ok()) return std::move(errors).Reject();
   const MemberId id{static_cast<uint32_t>(s.members().size())};
-  out.push_back(MemberRegistered{id, c.name, c.inn, c.region, c.location, c.roles,
-                                 std::move(processes), std::move(certs)});
+  MemberRegistered registered;
+  static_cast<MemberProfile&>(registered) = c;
+  registered.member = id;
+  registered.inn = c.inn;
+  registered.processes = std::move(processes);
+  registered.certifications = std::move(certs);
+  out.push_back(std::move(registered));
   if (!c.key_hash.empty()) {
     const KeyKind kind = c.roles == kRolePlatform ? KeyKind::kPlatform : KeyKind::kMember;
     out.push_back(KeyIssued{c.key_hash, kind, id, NextKey(s), "registration"});
@@ -100,7 +105,10 @@ Verdict DecideOn(const State& s, const UpdateMember& c, Instant, Out& out) {
   if (c.if_match && *c.if_match != m->revision) return Rejection::StaleRevision(m->revision);
   const LimitParams& limits = s.params().limits;
   FieldErrors errors;
-  MemberUpdated e{m->id, m->name, m->region, m->location, m->roles, m->processes, {}};
+  MemberUpdated e;
+  static_cast<MemberProfile&>(e) = *m;
+  e.member = m->id;
+  e.processes = m->processes;
   for (NameId n : m->certifications) e.certifications.push_back(s.names().name(n));
   std::sort(e.certifications.begin(), e.certifications.end());
   if (c.name) {

@@ -88,8 +88,13 @@ Verdict DecideOn(const State& s, const PlaceBid& c, Instant now, Out& out) {
   if (order->bids.size() >= static_cast<size_t>(s.params().limits.max_bids_per_order)) {
     return Rejection::Conflict("the order has taken as many bids as it may");
   }
-  out.push_back(BidPlaced{BidId{static_cast<uint32_t>(s.bids().size())}, c.order, c.by,
-                          c.unit_price, c.quantity, c.lead_days, c.offer.value_or(OfferId{})});
+  BidPlaced placed;
+  static_cast<BidTerms&>(placed) = c;
+  placed.bid = BidId{static_cast<uint32_t>(s.bids().size())};
+  placed.order = c.order;
+  placed.supplier = c.by;
+  placed.offer = c.offer.value_or(OfferId{});
+  out.push_back(std::move(placed));
   return std::nullopt;
 }
 

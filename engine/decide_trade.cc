@@ -8,36 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "engine/decide_internal.h"
 #include "engine/matcher.h"
+#include "engine/records.h"
 #include "engine/rfq.h"
 #include "engine/validation.h"
 
 namespace subex::internal {
-namespace {
-
-// Stands for a name nobody has used yet: no offer or member holds it, so a requirement naming it
-// is never met.
-constexpr NameId kUnknownName = std::numeric_limits<NameId>::max();
-
-NameList ResolveNames(const NameTable& names, const std::vector<std::string>& list) {
-  NameList ids;
-  ids.reserve(list.size());
-  for (const std::string& n : list) ids.push_back(names.Find(n).value_or(kUnknownName));
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
-LimitList ResolveLimits(const NameTable& names, const NamedValues& values) {
-  LimitList limits;
-  limits.reserve(values.size());
-  for (const auto& [name, value] : values) {
-    limits.push_back(Limit{names.Find(name).value_or(kUnknownName), value});
-  }
-  std::sort(limits.begin(), limits.end(),
-            [](const Limit& a, const Limit& b) { return a.name < b.name; });
-  return limits;
-}
-
-}  // namespace
 
 std::optional<Rejection> CheckTrader(const Member* m, Role role, Day today) {
   if (m == nullptr) return Rejection::Forbidden("only a registered member may trade");
@@ -117,29 +92,22 @@ Verdict DecideOn(const State& s, const PostOffer& c, Instant now, Out& out) {
   NamedValues named_limits = CheckNamedValues(errors, "limits", c.limits, limits);
   if (!errors.ok()) return std::move(errors).Reject();
 
-  OfferId id{static_cast<uint32_t>(s.offers().size())};
-  bool may_match = AnyRestingOrderAtOrAbove(s, *process, c.unit_price);
-  CapacityOffer offer;
-  if (may_match) {
-    offer.id = id;
-    offer.supplier = c.by;
-    offer.process = *process;
-    offer.daily_capacity = c.daily_capacity;
-    offer.from = c.from;
-    offer.to = c.to;
-    offer.unit_price = c.unit_price;
-    offer.min_lot = c.min_lot;
-    offer.tags = ResolveNames(s.names(), tags);
-    offer.limits = ResolveLimits(s.names(), named_limits);
-    offer.auto_accept = c.auto_accept;
+  OfferPosted posted;
+  static_cast<OfferTerms&>(posted) = c;
+  posted.offer = OfferId{static_cast<uint32_t>(s.offers().size())};
+  posted.supplier = c.by;
+  posted.process = *process;
+  posted.tags = std::move(tags);
+  posted.limits = std::move(named_limits);
+  if (!AnyRestingOrderAtOrAbove(s, *process, c.unit_price)) {
+    out.push_back(std::move(posted));
+    return std::nullopt;
   }
-  out.push_back(OfferPosted{id, c.by, *process, c.daily_capacity, c.from, c.to, c.unit_price,
-                            c.min_lot, std::move(tags), std::move(named_limits), c.auto_accept});
-  if (may_match) {
-    CapacityCalendar calendar(c.from, c.to, c.daily_capacity);
-    MatchOffer(s, offer, calendar, now, ContractId{static_cast<uint32_t>(s.contracts().size())},
-               out);
-  }
+  // The match draws on the new offer's own calendar, which it updates as it goes.
+  CapacityOffer offer = OfferOf(posted, NameIds::LookingUp(s.names()));
+  out.push_back(std::move(posted));
+  MatchOffer(s, offer, offer.calendar, now, ContractId{static_cast<uint32_t>(s.contracts().size())},
+             out);
   return std::nullopt;
 }
 
@@ -266,34 +234,24 @@ Verdict DecideOn(const State& s, const PlaceOrder& c, Instant now, Out& out) {
   }
   if (!errors.ok()) return std::move(errors).Reject();
 
-  Order order;
-  order.id = OrderId{static_cast<uint32_t>(s.orders().size())};
-  order.customer = c.by;
-  order.process = *process;
-  order.quantity = c.quantity;
-  order.start = c.start;
-  order.due = c.due;
-  order.max_unit_price = c.max_unit_price;
-  order.location = c.location.value_or(customer->location);
-  order.max_distance_km = c.max_distance_km;
-  order.certifications = ResolveNames(s.names(), certs);
-  order.tags = ResolveNames(s.names(), tags);
-  order.needs = ResolveLimits(s.names(), needs);
-  order.min_lot = c.min_lot.value_or(1);
-  order.mode = c.mode;
-  order.visibility = c.visibility;
-  order.visible_to_clusters = visible;
-  order.invited = invited;
-  order.prefer_clusters = prefer;
-  order.cluster_bonus = c.cluster_bonus;
-  order.expires_at = expires_at;
-
-  out.push_back(OrderPlaced{order.id, c.by, c.title, order.process, c.quantity, c.start, c.due,
-                            c.max_unit_price, order.location, c.max_distance_km, std::move(certs),
-                            std::move(tags), std::move(needs), order.min_lot, c.mode, c.visibility,
-                            std::move(visible), std::move(invited), std::move(prefer),
-                            c.cluster_bonus, expires_at, c.bids_close_at.value_or(Instant{}),
-                            c.award, award_by});
+  OrderPlaced placed;
+  static_cast<OrderTerms&>(placed) = c;
+  placed.visible_to_clusters = std::move(visible);
+  placed.invited = std::move(invited);
+  placed.prefer_clusters = std::move(prefer);
+  static_cast<OrderSettled&>(placed) = {.location = c.location.value_or(customer->location),
+                                        .min_lot = c.min_lot.value_or(1),
+                                        .expires_at = expires_at,
+                                        .bids_close_at = c.bids_close_at.value_or(Instant{}),
+                                        .award_by = award_by};
+  placed.order = OrderId{static_cast<uint32_t>(s.orders().size())};
+  placed.customer = c.by;
+  placed.process = *process;
+  placed.certifications = std::move(certs);
+  placed.tags = std::move(tags);
+  placed.needs = std::move(needs);
+  const Order order = OrderOf(placed, NameIds::LookingUp(s.names()));
+  out.push_back(std::move(placed));
   if (c.mode == OrderMode::kRfq) {
     out.push_back(OrderAnnounced{order.id, c.by, AnnounceTo(s, order, now)});
     return std::nullopt;

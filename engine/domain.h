@@ -35,13 +35,18 @@ struct ReliabilityOutcome {
   double value = 0;
 };
 
-struct Member {
-  MemberId id;
+// A member's profile as it registers and updates it: carried by the registration, recorded by
+// the events and kept by the state, declared once.
+struct MemberProfile {
   std::string name;
-  std::string inn;
   std::string region;  // ISO 3166-2, e.g. RU-LIP.
   GeoPoint location;
-  uint8_t roles = 0;
+  uint8_t roles = 0;  // Role bits.
+};
+
+struct Member : MemberProfile {
+  MemberId id;
+  std::string inn;
   std::vector<ProcessId> processes;      // Sorted.
   NameList certifications;    // Sorted.
   std::vector<ClusterId> clusters;       // Sorted.
@@ -105,17 +110,22 @@ using LimitList = absl::InlinedVector<Limit, 1>;
 
 enum class OfferStatus : uint8_t { kOpen, kExhausted, kWithdrawn, kExpired };
 
-struct CapacityOffer {
-  OfferId id;
-  MemberId supplier;
-  ProcessId process;
+// The terms of a capacity offer as its supplier states them: carried by the command, recorded by
+// the event and kept by the state, declared once.
+struct OfferTerms {
   int32_t daily_capacity = 0;
   Day from, to;  // Inclusive.
   Kopecks unit_price = 0;
   Quantity min_lot = 1;
+  bool auto_accept = true;
+};
+
+struct CapacityOffer : OfferTerms {
+  OfferId id;
+  MemberId supplier;
+  ProcessId process;
   NameList tags;  // Sorted.
   LimitList limits;  // Sorted by name.
-  bool auto_accept = true;
   OfferStatus status = OfferStatus::kOpen;
   CapacityCalendar calendar;  // Free capacity per day of [from, to].
   std::vector<ContractId> contracts;
@@ -139,30 +149,45 @@ enum class OrderStatus : uint8_t {
   kUnawarded,  // rfq: ended without any award.
 };
 
-struct Order {
+// The terms of an order as its customer states them: one value that the command carries, the
+// event records and the state keeps, so that a new term is declared once. The id lists are
+// sorted and unique from the event on.
+struct OrderTerms {
+  std::string title;
+  Quantity quantity = 0;
+  Day start, due;
+  Kopecks max_unit_price = 0;
+  std::optional<double> max_distance_km = {};
+  OrderMode mode = OrderMode::kAuto;
+  Visibility visibility = Visibility::kPublic;
+  std::vector<ClusterId> visible_to_clusters = {};  // With Visibility::kClusters.
+  std::vector<MemberId> invited = {};               // With Visibility::kInvited.
+  std::vector<ClusterId> prefer_clusters = {};
+  Kopecks cluster_bonus = 0;  // Per unit, for suppliers in prefer_clusters.
+  AwardMode award = AwardMode::kAuto;
+};
+
+// The terms the engine settles when it accepts an order: the customer's where given, else their
+// defaults (engine/decide_trade.cc). The event records them and the state keeps them.
+struct OrderSettled {
+  GeoPoint location;
+  Quantity min_lot = 1;
+  Instant expires_at;
+  // rfq only; zero for auto orders.
+  Instant bids_close_at;
+  Instant award_by;  // With AwardMode::kManual; the close itself with kAuto.
+};
+
+struct Order : OrderTerms, OrderSettled {
   OrderId id;
   MemberId customer;
-  std::string title;
   ProcessId process;
-  Quantity quantity = 0;
   Quantity allocated = 0;  // Held by its live contracts (neither declined, lapsed nor cancelled).
   // Taken back by the customer cancelling contracts: no longer wanted, so never matched again.
   Quantity withdrawn = 0;
-  Day start, due;
-  Kopecks max_unit_price = 0;
-  GeoPoint location;
-  std::optional<double> max_distance_km;
   NameList certifications;  // Sorted.
   NameList tags;            // Sorted.
-  LimitList needs;            // Sorted by name.
-  Quantity min_lot = 1;
-  OrderMode mode = OrderMode::kAuto;
-  Visibility visibility = Visibility::kPublic;
-  std::vector<ClusterId> visible_to_clusters;  // Sorted; with Visibility::kClusters.
-  std::vector<MemberId> invited;               // Sorted; with Visibility::kInvited.
-  std::vector<ClusterId> prefer_clusters;      // Sorted.
-  Kopecks cluster_bonus = 0;                   // Per unit, for suppliers in prefer_clusters.
-  Instant expires_at;
+  LimitList needs;          // Sorted by name.
   OrderStatus status = OrderStatus::kOpen;
   std::vector<ContractId> contracts;
   // Suppliers that declined, let lapse or cancelled one of its contracts: never matched with it
@@ -170,11 +195,7 @@ struct Order {
   std::vector<MemberId> let_go_by;
   Instant created_at;
   int64_t revision = 1;
-  // rfq only (PRODUCT §4); zero for auto orders.
-  Instant bids_close_at;
-  AwardMode award = AwardMode::kAuto;
-  Instant award_by;         // With AwardMode::kManual.
-  std::vector<BidId> bids;  // Every bid placed on it, oldest first.
+  std::vector<BidId> bids;  // rfq: every bid placed on it, oldest first.
 
   Quantity remaining() const { return quantity - allocated - withdrawn; }
   bool LetGoBy(MemberId supplier) const {
@@ -261,13 +282,18 @@ enum class BidStatus : uint8_t {
   kLost,        // The order ended without awarding it.
 };
 
-struct Bid {
-  BidId id;
-  OrderId order;
-  MemberId supplier;
+// The terms of a bid as its supplier states them: carried by the command, recorded by the event
+// and kept by the state, declared once.
+struct BidTerms {
   Kopecks unit_price = 0;
   Quantity quantity = 0;
   int32_t lead_days = 0;  // Days from the award to delivery at the order's location.
+};
+
+struct Bid : BidTerms {
+  BidId id;
+  OrderId order;
+  MemberId supplier;
   OfferId offer;          // The offer whose calendar it draws on; invalid for none.
   BidStatus status = BidStatus::kOpen;
   Score score;          // From the close, when it was ranked.

@@ -23,24 +23,16 @@
 
 namespace subex {
 
-struct MemberRegistered {
+struct MemberRegistered : MemberProfile {
   MemberId member;
-  std::string name;
   std::string inn;
-  std::string region;
-  GeoPoint location;
-  uint8_t roles = 0;
   std::vector<ProcessId> processes;         // Sorted, unique.
   std::vector<std::string> certifications;  // Sorted, unique.
 };
 
 // The member's full new profile (not a diff), so apply never has to merge.
-struct MemberUpdated {
+struct MemberUpdated : MemberProfile {
   MemberId member;
-  std::string name;
-  std::string region;
-  GeoPoint location;
-  uint8_t roles = 0;
   std::vector<ProcessId> processes;
   std::vector<std::string> certifications;
 };
@@ -77,17 +69,12 @@ struct MemberSuspended {
   std::optional<Day> until;  // Absent: the suspension is lifted.
 };
 
-struct OfferPosted {
+struct OfferPosted : OfferTerms {
   OfferId offer;
   MemberId supplier;
   ProcessId process;
-  int32_t daily_capacity = 0;
-  Day from, to;
-  Kopecks unit_price = 0;
-  Quantity min_lot = 1;
   std::vector<std::string> tags;  // Sorted, unique.
   NamedValues limits;             // Sorted by name, unique.
-  bool auto_accept = true;
 };
 
 // The owner travels with the event so the feed (PRODUCT §5) can tell who may see it from the
@@ -102,31 +89,13 @@ struct OfferExpired {
   MemberId supplier;
 };
 
-struct OrderPlaced {
+struct OrderPlaced : OrderTerms, OrderSettled {
   OrderId order;
   MemberId customer;
-  std::string title;
   ProcessId process;
-  Quantity quantity = 0;
-  Day start, due;
-  Kopecks max_unit_price = 0;
-  GeoPoint location;
-  std::optional<double> max_distance_km;
   std::vector<std::string> certifications;  // Sorted, unique.
   std::vector<std::string> tags;            // Sorted, unique.
   NamedValues needs;                        // Sorted by name, unique.
-  Quantity min_lot = 1;
-  OrderMode mode = OrderMode::kAuto;
-  Visibility visibility = Visibility::kPublic;
-  std::vector<ClusterId> visible_to_clusters;  // Sorted, unique.
-  std::vector<MemberId> invited;               // Sorted, unique.
-  std::vector<ClusterId> prefer_clusters;      // Sorted, unique.
-  Kopecks cluster_bonus = 0;
-  Instant expires_at;
-  // rfq only; zero for auto orders.
-  Instant bids_close_at;
-  AwardMode award = AwardMode::kAuto;
-  Instant award_by;
 };
 
 struct OrderCancelled {
@@ -252,13 +221,10 @@ struct OrderAnnounced {
   std::vector<MemberId> suppliers;  // Sorted, unique.
 };
 
-struct BidPlaced {
+struct BidPlaced : BidTerms {
   BidId bid;
   OrderId order;
   MemberId supplier;
-  Kopecks unit_price = 0;
-  Quantity quantity = 0;
-  int32_t lead_days = 0;
   OfferId offer;  // Invalid for none.
 };
 

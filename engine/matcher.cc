@@ -144,102 +144,87 @@ ContractCreated MakeContract(const Order& order, const CapacityOffer& offer,
   return c;
 }
 
-}  // namespace
+// The arc is at least the chord; the slack covers the float rounding of the unit vectors.
+double MinKm(float chord2) {
+  return std::max(0.0, kEarthRadiusKm * (1.0 - 1e-4) * std::sqrt(double{chord2}) - 1.0);
+}
 
-void MatchOrder(const State& state, const Order& order, Instant now, ContractId next_contract,
-                std::vector<EventBody>& out, MatchStats* stats) {
-  const Params& params = state.params();
-  const Day today = DayOf(now);
-  const size_t max_contracts = static_cast<size_t>(params.limits.max_contracts_per_match);
-  const UnitVector here = ToUnitVector(order.location);
-  const float max_chord =
-      order.max_distance_km
-          ? static_cast<float>(ChordSquaredFor(*order.max_distance_km) * 1.0001 + 1e-9)
-          : std::numeric_limits<float>::infinity();
-  const uint64_t wanted = NameMask(order.tags, order.needs) | NameMask(order.certifications);
-  const double transit_km_per_day = params.matching.transit_km_per_day;
-  const Day earliest = std::max(order.start, today);
-  // Lower bounds on the score of offers not yet examined: transport is never negative, the chord
-  // is never longer than the arc, and no supplier is more reliable than the state's bound.
-  const double max_bonus = MaxClusterBonus(order);
-  const double min_risk =
-      1.0 + params.matching.risk_weight * (1.0 - std::min(1.0, state.max_reliability()));
-  const double tariff = state.taxonomy().node(order.process).tariff_kopecks_per_unit_km;
-  // The arc is at least the chord; the slack covers the float rounding of the unit vectors.
-  auto min_km = [](float chord2) {
-    return std::max(0.0, kEarthRadiusKm * (1.0 - 1e-4) * std::sqrt(double{chord2}) - 1.0);
-  };
+// One order's walk of the offer book, leaving the eligible offers that can change its fill
+// ranked in the scratch's `ranked`:
+//
+//   OrderWalk walk(state, order, now, scratch);
+//   walk.Run();
+//
+// Run opens a cursor per map cell within reach and walks the cells in the order of their cursors'
+// keys while a key can still beat the worst score the fill needs; each entry is tested on what it
+// carries and then queued for examination or deferred; the deferred entries are revisited until
+// that worst score settles. Lower bounds on the score of offers not yet examined: transport is
+// never negative, the chord is never longer than the arc, and no supplier is more reliable than
+// the state's bound.
+class OrderWalk {
+ public:
+  OrderWalk(const State& state, const Order& order, Instant now, Scratch& scratch)
+      : state_(state),
+        order_(order),
+        now_(now),
+        today_(DayOf(now)),
+        max_contracts_(static_cast<size_t>(state.params().limits.max_contracts_per_match)),
+        here_(ToUnitVector(order.location)),
+        max_chord_(order.max_distance_km
+                       ? static_cast<float>(ChordSquaredFor(*order.max_distance_km) * 1.0001 + 1e-9)
+                       : std::numeric_limits<float>::infinity()),
+        wanted_(NameMask(order.tags, order.needs) | NameMask(order.certifications)),
+        transit_km_per_day_(state.params().matching.transit_km_per_day),
+        earliest_(std::max(order.start, today_)),
+        max_bonus_(MaxClusterBonus(order)),
+        min_risk_(1.0 + state.params().matching.risk_weight *
+                            (1.0 - std::min(1.0, state.max_reliability()))),
+        tariff_(state.taxonomy().node(order.process).tariff_kopecks_per_unit_km),
+        max_price_(static_cast<double>(order.max_unit_price)),
+        scratch_(scratch) {
+    scratch_.ranked.clear();
+    scratch_.heap.clear();
+    scratch_.deferred.clear();
+  }
 
-  Scratch& scratch = ScratchForThisThread();
-  std::vector<Candidate>& ranked = scratch.ranked;
-  ranked.clear();
-  MatchStats local;
-  int64_t free_seen = 0;
-  double worst_needed = std::numeric_limits<double>::infinity();
+  void Run() {
+    OpenCells();
+    do {
+      WalkCells();
+    } while (Revisit());
+  }
 
-  // Examines an offer the entry could not rule out, ranking it if it is eligible.
-  auto examine = [&](const OfferBook::Entry& e) {
-    ++local.examined;
-    const CapacityOffer& offer = *state.offer(OfferId{e.offer});
-    if (order.LetGoBy(offer.supplier)) return;
-    const Member& supplier = *state.member(offer.supplier);
-    Fit fit = CheckEligibility(state, order, offer, supplier, now);
-    if (!fit.ok()) {
-      ++local.ruled_out[static_cast<size_t>(fit.reason)];
-      return;
+  const MatchStats& stats() const { return stats_; }
+
+ private:
+  // The cells within reach, in two passes: the first requests every cell's first bucket place,
+  // the second reads them, so that the cells' loads overlap instead of following each other.
+  void OpenCells() {
+    std::vector<Cursor>& heap = scratch_.heap;
+    for (const OfferBook::Cell& cell : state_.offer_book().cells(order_.process)) {
+      if (cell.empty()) continue;
+      double cell_km = std::max(0.0, MinKm(ChordSquared(here_, cell.center())) - cell.radius_km());
+      if (order_.max_distance_km && cell_km > *order_.max_distance_km) continue;
+      cell.PrefetchFirstBucket();
+      heap.push_back(Cursor{&cell, 0, nullptr, nullptr, tariff_ * cell_km * min_risk_, 0});
     }
-    int64_t free = offer.calendar.FreeIn(fit.window.from, fit.window.to);
-    // Whether it contributes depends on what is still needed when its turn comes; it never can
-    // with less than its own minimum lot.
-    if (free == 0 || free < offer.min_lot) return;
-    ++local.eligible;
-    Candidate c{&offer,
-                &supplier,
-                offer.id,
-                offer.min_lot,
-                fit.window,
-                free,
-                ScoreOf(state, order, offer, supplier, fit.distance_km, today)};
-    ranked.insert(std::upper_bound(ranked.begin(), ranked.end(), c), c);
-    free_seen += free;
-    if (free_seen >= order.remaining() || ranked.size() >= max_contracts) {
-      worst_needed = WorstNeeded(order, ranked, max_contracts, scratch.fill, scratch.used);
-    }
-  };
+    stats_.cells = static_cast<int64_t>(heap.size());
+    std::erase_if(heap, [&](Cursor& c) { return !Seek(c, 0); });
+    std::make_heap(heap.begin(), heap.end(),
+                   [](const Cursor& a, const Cursor& b) { return a.key > b.key; });
+  }
 
-  // Entries that pass every test of the walk are examined a few at a time, their records loaded
-  // together: an examination is mostly waiting for the offer, its supplier and its calendar.
-  // Examining an offer a little past the point where the walk would have stopped changes nothing
-  // (the fill only ever takes it if it must), so batching leaves the result as it was.
-  constexpr size_t kBatch = 4;
-  std::array<const OfferBook::Entry*, kBatch> pending;
-  size_t pending_count = 0;
-  auto examine_pending = [&] {
-    for (size_t k = 0; k < pending_count; ++k) {
-      const CapacityOffer& offer = *state.offer(OfferId{pending[k]->offer});
-      const char* supplier = reinterpret_cast<const char*>(state.member(offer.supplier));
-      for (int line = 0; line < 4; ++line) __builtin_prefetch(supplier + 64 * line);
-      std::span<const int32_t> days = offer.calendar.free_days();
-      size_t skip = static_cast<size_t>(std::max(0, earliest - offer.calendar.from()));
-      if (skip < days.size()) __builtin_prefetch(days.data() + skip);
-    }
-    for (size_t k = 0; k < pending_count; ++k) examine(*pending[k]);
-    pending_count = 0;
-  };
-
-  // One cursor per map cell, keyed by its bucket's floor price plus the transport to the nearest
-  // point of the cell, in a heap with the least key first.
-  const double max_price = static_cast<double>(order.max_unit_price);
-  // Moves the cursor to the next non-empty bucket at or after position `i`; false when the cell
-  // has nothing left at or below the order's price.
-  auto seek = [&](Cursor& c, size_t i) {
+  // Moves the cursor to the next non-empty bucket at or after position `i`, keyed by the
+  // bucket's floor price plus the transport to the nearest point of the cell; false when the
+  // cell has nothing left at or below the order's price.
+  bool Seek(Cursor& c, size_t i) {
     c.bucket = c.cell->NextBucket(i);
     if (c.bucket == c.cell->bucket_count()) return false;
     const double floor =
         OfferBook::BucketFloor(c.cell->first_bucket() + static_cast<int32_t>(c.bucket));
-    if (floor > max_price) return false;
+    if (floor > max_price_) return false;
     const OfferBook::Bucket& b = c.cell->bucket(c.bucket);
-    ++local.buckets;
+    ++stats_.buckets;
     c.it = b.data();
     c.end = b.data() + b.size();
     // Buckets are separate allocations: start loading this one, and the next of the cell, while
@@ -248,35 +233,15 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     __builtin_prefetch(reinterpret_cast<const char*>(c.it) + 64);
     size_t next = c.cell->NextBucket(c.bucket + 1);
     if (next != c.cell->bucket_count()) __builtin_prefetch(c.cell->bucket(next).data());
-    c.key = floor * min_risk - max_bonus + c.transport;
+    c.key = floor * min_risk_ - max_bonus_ + c.transport;
     return true;
-  };
-  // The cells within reach, in two passes: the first requests every cell's first bucket place,
-  // the second reads them, so that the cells' loads overlap instead of following each other.
-  std::vector<Cursor>& heap = scratch.heap;
-  heap.clear();
-  for (const OfferBook::Cell& cell : state.offer_book().cells(order.process)) {
-    if (cell.empty()) continue;
-    double cell_km = std::max(0.0, min_km(ChordSquared(here, cell.center())) - cell.radius_km());
-    if (order.max_distance_km && cell_km > *order.max_distance_km) continue;
-    cell.PrefetchFirstBucket();
-    heap.push_back(Cursor{&cell, 0, nullptr, nullptr, tariff * cell_km * min_risk, 0});
   }
-  local.cells = heap.size();
-  std::erase_if(heap, [&](Cursor& c) { return !seek(c, 0); });
-  std::make_heap(heap.begin(), heap.end(), [](const Cursor& a, const Cursor& b) {
-    return a.key > b.key;
-  });
 
-  // Entries whose own bound exceeded the worst score needed when they were walked. A better offer
-  // found later can raise that worst score (with minimum lots, taking more from one offer can
-  // leave a remainder another cannot serve), so they are revisited until the bound settles.
-  std::vector<std::pair<double, const OfferBook::Entry*>>& deferred = scratch.deferred;
-  deferred.clear();
-  for (;;) {
-    while (!heap.empty() && heap.front().key <= worst_needed) {
-      // Walk the first cell while it stays ahead of every other one (the smaller of the root's
-      // children), then put it back in its place or drop it: one sift instead of a pop and a push.
+  // Walks the first cell while it stays ahead of every other one (the smaller of the root's
+  // children), then puts it back in its place or drops it: one sift instead of a pop and a push.
+  void WalkCells() {
+    std::vector<Cursor>& heap = scratch_.heap;
+    while (!heap.empty() && heap.front().key <= worst_needed_) {
       Cursor& c = heap.front();
       double next_cell = std::numeric_limits<double>::infinity();
       if (heap.size() > 1) next_cell = heap[1].key;
@@ -284,49 +249,146 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
       bool alive = true;
       do {
         const OfferBook::Entry& e = *c.it;
-        if (++c.it == c.end) alive = seek(c, c.bucket + 1);
-        ++local.walked;
-        if (e.unit_price > order.max_unit_price) continue;
-        if ((wanted & ~e.names) != 0) continue;
-        const float chord2 = ChordSquared(here, e.where);
-        if (chord2 > max_chord) continue;
-        const double km = min_km(chord2);
-        // The usable window, with at least the transit days this distance needs.
-        const Day latest = order.due - TransitDays(km, transit_km_per_day);
-        if (std::max(earliest, e.first) > std::min(e.last, latest)) continue;
-        const double bound =
-            static_cast<double>(e.unit_price) * min_risk - max_bonus + tariff * km * min_risk;
-        if (bound > worst_needed) {
-          deferred.push_back({bound, &e});
-          continue;
-        }
-        pending[pending_count++] = &e;
-        __builtin_prefetch(state.offer(OfferId{e.offer}));
-        if (pending_count == kBatch) examine_pending();
-      } while (alive && c.key <= next_cell && c.key <= worst_needed);
-      examine_pending();
+        if (++c.it == c.end) alive = Seek(c, c.bucket + 1);
+        Consider(e);
+      } while (alive && c.key <= next_cell && c.key <= worst_needed_);
+      ExaminePending();
       if (!alive) {
         heap.front() = heap.back();
         heap.pop_back();
       }
       SiftDown(heap);
     }
+  }
+
+  // Tests an entry on what it carries: price, names, distance, free days in the usable window,
+  // and its own bound. One that passes is queued for examination; one whose bound is worse than
+  // the worst score needed now is deferred.
+  void Consider(const OfferBook::Entry& e) {
+    ++stats_.walked;
+    if (e.unit_price > order_.max_unit_price) return;
+    if ((wanted_ & ~e.names) != 0) return;
+    const float chord2 = ChordSquared(here_, e.where);
+    if (chord2 > max_chord_) return;
+    const double km = MinKm(chord2);
+    // The usable window, with at least the transit days this distance needs.
+    const Day latest = order_.due - TransitDays(km, transit_km_per_day_);
+    if (std::max(earliest_, e.first) > std::min(e.last, latest)) return;
+    const double bound =
+        static_cast<double>(e.unit_price) * min_risk_ - max_bonus_ + tariff_ * km * min_risk_;
+    if (bound > worst_needed_) {
+      scratch_.deferred.push_back({bound, &e});
+      return;
+    }
+    pending_[pending_count_++] = &e;
+    __builtin_prefetch(state_.offer(OfferId{e.offer}));
+    if (pending_count_ == kBatch) ExaminePending();
+  }
+
+  // Entries that pass every test of the walk are examined a few at a time, their records loaded
+  // together: an examination is mostly waiting for the offer, its supplier and its calendar.
+  // Examining an offer a little past the point where the walk would have stopped changes nothing
+  // (the fill only ever takes it if it must), so batching leaves the result as it was.
+  void ExaminePending() {
+    for (size_t k = 0; k < pending_count_; ++k) {
+      const CapacityOffer& offer = *state_.offer(OfferId{pending_[k]->offer});
+      const char* supplier = reinterpret_cast<const char*>(state_.member(offer.supplier));
+      for (int line = 0; line < 4; ++line) __builtin_prefetch(supplier + 64 * line);
+      std::span<const int32_t> days = offer.calendar.free_days();
+      size_t skip = static_cast<size_t>(std::max(0, earliest_ - offer.calendar.from()));
+      if (skip < days.size()) __builtin_prefetch(days.data() + skip);
+    }
+    for (size_t k = 0; k < pending_count_; ++k) Examine(*pending_[k]);
+    pending_count_ = 0;
+  }
+
+  // Examines an offer the entry could not rule out, ranking it if it is eligible.
+  void Examine(const OfferBook::Entry& e) {
+    ++stats_.examined;
+    const CapacityOffer& offer = *state_.offer(OfferId{e.offer});
+    if (order_.LetGoBy(offer.supplier)) return;
+    const Member& supplier = *state_.member(offer.supplier);
+    Fit fit = CheckEligibility(state_, order_, offer, supplier, now_);
+    if (!fit.ok()) {
+      ++stats_.ruled_out[static_cast<size_t>(fit.reason)];
+      return;
+    }
+    int64_t free = offer.calendar.FreeIn(fit.window.from, fit.window.to);
+    // Whether it contributes depends on what is still needed when its turn comes; it never can
+    // with less than its own minimum lot.
+    if (free == 0 || free < offer.min_lot) return;
+    ++stats_.eligible;
+    std::vector<Candidate>& ranked = scratch_.ranked;
+    Candidate c{&offer,
+                &supplier,
+                offer.id,
+                offer.min_lot,
+                fit.window,
+                free,
+                ScoreOf(state_, order_, offer, supplier, fit.distance_km, today_)};
+    ranked.insert(std::upper_bound(ranked.begin(), ranked.end(), c), c);
+    free_seen_ += free;
+    if (free_seen_ >= order_.remaining() || ranked.size() >= max_contracts_) {
+      worst_needed_ = WorstNeeded(order_, ranked, max_contracts_, scratch_.fill, scratch_.used);
+    }
+  }
+
+  // Entries whose own bound exceeded the worst score needed when they were walked. A better offer
+  // found later can raise that worst score (with minimum lots, taking more from one offer can
+  // leave a remainder another cannot serve), so they are revisited until the bound settles.
+  // Whether any was.
+  bool Revisit() {
+    std::vector<std::pair<double, const OfferBook::Entry*>>& deferred = scratch_.deferred;
     bool revisited = false;
     for (size_t k = 0; k < deferred.size();) {
-      if (deferred[k].first > worst_needed) {
+      if (deferred[k].first > worst_needed_) {
         ++k;
         continue;
       }
       const OfferBook::Entry* e = deferred[k].second;
       deferred[k] = deferred.back();
       deferred.pop_back();
-      examine(*e);
+      Examine(*e);
       revisited = true;
     }
-    if (!revisited) break;
+    return revisited;
   }
-  if (stats != nullptr) *stats = local;
 
+  static constexpr size_t kBatch = 4;
+
+  const State& state_;
+  const Order& order_;
+  const Instant now_;
+  const Day today_;
+  const size_t max_contracts_;
+  const UnitVector here_;
+  const float max_chord_;
+  const uint64_t wanted_;
+  const double transit_km_per_day_;
+  const Day earliest_;
+  const double max_bonus_;
+  const double min_risk_;
+  const double tariff_;
+  const double max_price_;
+  Scratch& scratch_;
+  MatchStats stats_;
+  int64_t free_seen_ = 0;
+  double worst_needed_ = std::numeric_limits<double>::infinity();
+  std::array<const OfferBook::Entry*, kBatch> pending_{};
+  size_t pending_count_ = 0;
+};
+
+}  // namespace
+
+void MatchOrder(const State& state, const Order& order, Instant now, ContractId next_contract,
+                std::vector<EventBody>& out, MatchStats* stats) {
+  Scratch& scratch = ScratchForThisThread();
+  OrderWalk walk(state, order, now, scratch);
+  walk.Run();
+  if (stats != nullptr) *stats = walk.stats();
+
+  const std::vector<Candidate>& ranked = scratch.ranked;
+  const size_t max_contracts = static_cast<size_t>(state.params().limits.max_contracts_per_match);
   ContractId id = next_contract;
   Fill(order, ranked, max_contracts, scratch.fill, scratch.used);
   for (auto [i, take] : scratch.fill) {
@@ -334,7 +396,7 @@ void MatchOrder(const State& state, const Order& order, Instant now, ContractId 
     std::vector<DayQuantity> days;
     c.offer->calendar.PlanLatest(c.window.from, c.window.to, take, days);
     out.push_back(MakeContract(order, *c.offer, *c.supplier, id, take, std::move(days), c.score,
-                               now, params.contracts.confirm_within_hours));
+                               now, state.params().contracts.confirm_within_hours));
     ++id.value;
   }
 }

@@ -46,12 +46,10 @@ class RfqTest : public ExchangeTest {
   PlaceBid BidCommand(MemberId supplier, OrderId order, Kopecks price = 300000,
                       Quantity quantity = 16, int32_t lead_days = 10,
                       std::optional<OfferId> offer = {}) {
-    return PlaceBid{.by = supplier,
-                    .order = order,
-                    .unit_price = price,
-                    .quantity = quantity,
-                    .lead_days = lead_days,
-                    .offer = offer};
+    return PlaceBid{{.unit_price = price, .quantity = quantity, .lead_days = lead_days},
+                    supplier,
+                    order,
+                    offer};
   }
 
   BidId PlaceABid(MemberId supplier, OrderId order, Kopecks price = 300000, Quantity quantity = 16,

@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/geo.h"
+#include "engine/records.h"
 
 namespace subex {
 namespace {
@@ -127,13 +128,23 @@ void State::EndBulkApply() {
 
 // Starts from empty books and timers, whatever they held.
 void State::RebuildBooks() {
-  offer_book_ = OfferBook(taxonomy_->size());
+  RebuildOrderBooks();
+  RebuildOfferBook();
+  contract_timers_.clear();
+  std::vector<ContractTimer> contract_timers;
+  for (const Contract& c : contracts_) {
+    if (c.state == ContractState::kPendingConfirmation && c.confirm_by) {
+      contract_timers.push_back({*c.confirm_by, c.id.value});
+    }
+  }
+  std::sort(contract_timers.begin(), contract_timers.end());
+  contract_timers_.insert(contract_timers.begin(), contract_timers.end());
+}
+
+void State::RebuildOrderBooks() {
   resting_orders_ = RestingOrders(taxonomy_->size());
   order_timers_.clear();
-  offer_timers_.clear();
-  contract_timers_.clear();
   rfq_timers_.clear();
-
   std::vector<OrderTimer> order_timers, rfq_timers;
   for (const Order& o : orders_) {
     if (o.status == OrderStatus::kBidding) rfq_timers.push_back({o.bids_close_at, o.id.value});
@@ -146,87 +157,98 @@ void State::RebuildBooks() {
   order_timers_.insert(order_timers.begin(), order_timers.end());
   std::sort(rfq_timers.begin(), rfq_timers.end());
   rfq_timers_.insert(rfq_timers.begin(), rfq_timers.end());
+}
 
-  // Each open offer's book entry is made in a first pass in id order, the order its record, names
-  // and calendar were allocated in, so those reads stream instead of missing at random. The
-  // entries are then added grouped by the supplier's map cell and the taxonomy branch, in id order
-  // within each group, so that consecutive insertions land in the same cells' buckets while those
-  // are in cache. The grouping is a counting sort: there are far fewer groups than offers.
+namespace {
+
+// An open offer's entry in the book, made ahead of adding it, with what places it.
+struct BookedOffer {
+  OfferBook::Entry entry;
+  ProcessId process;
+  uint32_t cell;   // The supplier's map cell.
+  Day to;          // The offer's last day.
+  uint32_t group;  // Dense index of (cell, taxonomy branch).
+};
+
+// The positions of `booked` grouped by their `group`, in id order within each group: a counting
+// sort, as there are far fewer groups than offers.
+std::vector<uint32_t> GroupedOrder(const std::vector<BookedOffer>& booked, size_t groups) {
+  std::vector<uint32_t> next(groups + 1);
+  for (const BookedOffer& b : booked) ++next[b.group + 1];
+  for (size_t g = 1; g < next.size(); ++g) next[g] += next[g - 1];
+  std::vector<uint32_t> order(booked.size());
+  for (size_t i = 0; i < booked.size(); ++i) order[next[booked[i].group]++] = uint32_t(i);
+  return order;
+}
+
+// The offers' timers, by (last day, id): a counting sort over the days, stable in id order,
+// unless the days span far more than there are offers.
+std::vector<State::OfferTimer> OfferTimersOf(const std::vector<BookedOffer>& booked) {
+  std::vector<State::OfferTimer> timers;
+  timers.reserve(booked.size());
+  if (booked.empty()) return timers;
+  Day first{std::numeric_limits<int32_t>::max()};
+  Day last{std::numeric_limits<int32_t>::min()};
+  for (const BookedOffer& b : booked) {
+    first = std::min(first, b.to);
+    last = std::max(last, b.to);
+  }
+  const int64_t span = int64_t{last - first} + 1;
+  if (span > int64_t(booked.size()) + 4096) {
+    for (const BookedOffer& b : booked) timers.push_back({b.to, b.entry.offer});
+    std::sort(timers.begin(), timers.end());
+    return timers;
+  }
+  std::vector<uint32_t> next(static_cast<size_t>(span) + 1);
+  for (const BookedOffer& b : booked) ++next[size_t(b.to - first) + 1];
+  for (size_t d = 1; d < next.size(); ++d) next[d] += next[d - 1];
+  timers.resize(booked.size());
+  for (const BookedOffer& b : booked) timers[next[size_t(b.to - first)]++] = {b.to, b.entry.offer};
+  return timers;
+}
+
+}  // namespace
+
+// Each open offer's book entry is made in a first pass in id order, the order its record, names
+// and calendar were allocated in, so those reads stream instead of missing at random. The entries
+// are then added grouped by the supplier's map cell and the taxonomy branch, in id order within
+// each group, so that consecutive insertions land in the same cells' buckets while those are in
+// cache.
+void State::RebuildOfferBook() {
+  offer_book_ = OfferBook(taxonomy_->size());
+  offer_timers_.clear();
   std::vector<UnitVector> where(members_.size());
   std::vector<uint32_t> cell(members_.size());
   for (const Member& m : members_) {
     where[m.id.value] = ToUnitVector(m.location);
     cell[m.id.value] = OfferBook::CellOf(m.location);
   }
-  struct Made {
-    OfferBook::Entry entry;
-    ProcessId process;
-    MemberId supplier;
-    Day to;          // The offer's last day.
-    uint32_t group;  // Dense index of (cell, branch).
-  };
-  std::vector<Made> entries;
+  std::vector<BookedOffer> booked;
   absl::flat_hash_map<uint64_t, uint32_t> groups;
-  std::vector<uint32_t> group_size;
-  Day first_end{std::numeric_limits<int32_t>::max()};
-  Day last_end{std::numeric_limits<int32_t>::min()};
   for (const CapacityOffer& o : offers_) {
     if (o.status != OfferStatus::kOpen) continue;
     const uint64_t branch = taxonomy_->node(o.process).ancestors.back().value;
-    auto [g, added] = groups.try_emplace(uint64_t{cell[o.supplier.value]} << 32 | branch,
-                                         static_cast<uint32_t>(groups.size()));
-    if (added) group_size.push_back(0);
-    ++group_size[g->second];
+    auto g = groups
+                 .try_emplace(uint64_t{cell[o.supplier.value]} << 32 | branch,
+                              static_cast<uint32_t>(groups.size()))
+                 .first;
     const auto [first, last] = FreeSpan(o);
-    entries.push_back({{o.unit_price, o.id.value, where[o.supplier.value],
-                        BookNames(o, members_[o.supplier.value]), first, last},
-                       o.process,
-                       o.supplier,
-                       o.to,
-                       g->second});
-    first_end = std::min(first_end, o.to);
-    last_end = std::max(last_end, o.to);
+    booked.push_back({{o.unit_price, o.id.value, where[o.supplier.value],
+                       BookNames(o, members_[o.supplier.value]), first, last},
+                      o.process,
+                      cell[o.supplier.value],
+                      o.to,
+                      g->second});
   }
-  std::vector<uint32_t> order(entries.size());
-  {
-    std::vector<uint32_t> next(group_size.size());
-    for (size_t g = 1; g < next.size(); ++g) next[g] = next[g - 1] + group_size[g - 1];
-    for (size_t i = 0; i < entries.size(); ++i) order[next[entries[i].group]++] = uint32_t(i);
-  }
+  const std::vector<uint32_t> order = GroupedOrder(booked, groups.size());
   constexpr size_t kAhead = 8;
   for (size_t i = 0; i < order.size(); ++i) {
-    if (i + kAhead < order.size()) __builtin_prefetch(&entries[order[i + kAhead]]);
-    const Made& m = entries[order[i]];
-    offer_book_.Add(taxonomy_->node(m.process).ancestors, cell[m.supplier.value], m.entry);
+    if (i + kAhead < order.size()) __builtin_prefetch(&booked[order[i + kAhead]]);
+    const BookedOffer& b = booked[order[i]];
+    offer_book_.Add(taxonomy_->node(b.process).ancestors, b.cell, b.entry);
   }
-
-  // The offers' timers, by (last day, id): a counting sort over the days, stable in id order,
-  // unless the days span far more than there are offers.
-  std::vector<OfferTimer> offer_timers;
-  offer_timers.reserve(entries.size());
-  const int64_t span = entries.empty() ? 0 : int64_t{last_end - first_end} + 1;
-  if (span > 0 && span <= int64_t(entries.size()) + 4096) {
-    std::vector<uint32_t> next(static_cast<size_t>(span) + 1);
-    for (const Made& m : entries) ++next[size_t(m.to - first_end) + 1];
-    for (size_t d = 1; d < next.size(); ++d) next[d] += next[d - 1];
-    offer_timers.resize(entries.size());
-    for (const Made& m : entries) {
-      offer_timers[next[size_t(m.to - first_end)]++] = {m.to, m.entry.offer};
-    }
-  } else {
-    for (const Made& m : entries) offer_timers.push_back({m.to, m.entry.offer});
-    std::sort(offer_timers.begin(), offer_timers.end());
-  }
-  offer_timers_.insert(offer_timers.begin(), offer_timers.end());
-
-  std::vector<ContractTimer> contract_timers;
-  for (const Contract& c : contracts_) {
-    if (c.state == ContractState::kPendingConfirmation && c.confirm_by) {
-      contract_timers.push_back({*c.confirm_by, c.id.value});
-    }
-  }
-  std::sort(contract_timers.begin(), contract_timers.end());
-  contract_timers_.insert(contract_timers.begin(), contract_timers.end());
+  const std::vector<OfferTimer> timers = OfferTimersOf(booked);
+  offer_timers_.insert(timers.begin(), timers.end());
 }
 
 // The outcomes in (today - window, today] are a run of the list, which is ascending by day: two
@@ -271,49 +293,21 @@ void State::Apply(const Event& event) {
   fingerprint_.Touch(event, *this);
 }
 
-NameList State::InternSorted(const std::vector<std::string>& names) {
-  NameList ids;
-  ids.reserve(names.size());
-  for (const std::string& n : names) ids.push_back(names_.Intern(n));
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
-LimitList State::InternLimits(const NamedValues& values) {
-  LimitList limits;
-  limits.reserve(values.size());
-  for (const auto& [name, value] : values) limits.push_back(Limit{names_.Intern(name), value});
-  std::sort(limits.begin(), limits.end(),
-            [](const Limit& a, const Limit& b) { return a.name < b.name; });
-  return limits;
-}
-
 void State::On(const MemberRegistered& e) {
   assert(e.member.value == members_.size());
-  Member& m = members_.emplace_back();
-  m.id = e.member;
-  m.name = e.name;
-  m.inn = e.inn;
-  m.region = e.region;
-  m.location = e.location;
-  m.roles = e.roles;
-  m.processes = e.processes;
-  m.certifications = InternSorted(e.certifications);
+  Member& m = members_.emplace_back() = MemberOf(e, NameIds::Interning(names_));
   m.created_at = now_;
   members_by_inn_.emplace(m.inn, m.id);
 }
 
 void State::On(const MemberUpdated& e) {
   Member& m = members_[e.member.value];
-  m.name = e.name;
-  m.region = e.region;
-  m.roles = e.roles;
+  NameList certifications = NameIds::Interning(names_).List(e.certifications);
+  const bool moved = !(m.location == e.location);
+  const bool recertified = certifications != m.certifications;
+  const GeoPoint was = m.location;
+  static_cast<MemberProfile&>(m) = e;
   m.processes = e.processes;
-  NameList certifications = InternSorted(e.certifications);
-  bool moved = !(m.location == e.location);
-  bool recertified = certifications != m.certifications;
-  GeoPoint was = m.location;
-  m.location = e.location;
   m.certifications = std::move(certifications);
   if ((moved || recertified) && !bulk_) {
     // The book's entries carry the supplier's position and certifications.
@@ -370,19 +364,7 @@ void State::On(const MemberSuspended& e) {
 
 void State::On(const OfferPosted& e) {
   assert(e.offer.value == offers_.size());
-  CapacityOffer& o = offers_.emplace_back();
-  o.id = e.offer;
-  o.supplier = e.supplier;
-  o.process = e.process;
-  o.daily_capacity = e.daily_capacity;
-  o.from = e.from;
-  o.to = e.to;
-  o.unit_price = e.unit_price;
-  o.min_lot = e.min_lot;
-  o.tags = InternSorted(e.tags);
-  o.limits = InternLimits(e.limits);
-  o.auto_accept = e.auto_accept;
-  o.calendar = CapacityCalendar(e.from, e.to, e.daily_capacity);
+  CapacityOffer& o = offers_.emplace_back() = OfferOf(e, NameIds::Interning(names_));
   o.created_at = now_;
   Member& supplier = members_[e.supplier.value];
   supplier.offers.push_back(o.id);
@@ -409,36 +391,10 @@ void State::On(const OfferExpired& e) { CloseOffer(offers_[e.offer.value], Offer
 
 void State::On(const OrderPlaced& e) {
   assert(e.order.value == orders_.size());
-  Order& o = orders_.emplace_back();
-  o.id = e.order;
-  o.customer = e.customer;
-  o.title = e.title;
-  o.process = e.process;
-  o.quantity = e.quantity;
-  o.start = e.start;
-  o.due = e.due;
-  o.max_unit_price = e.max_unit_price;
-  o.location = e.location;
-  o.max_distance_km = e.max_distance_km;
-  o.certifications = InternSorted(e.certifications);
-  o.tags = InternSorted(e.tags);
-  o.needs = InternLimits(e.needs);
-  o.min_lot = e.min_lot;
-  o.mode = e.mode;
-  o.visibility = e.visibility;
-  o.visible_to_clusters = e.visible_to_clusters;
-  o.invited = e.invited;
-  o.prefer_clusters = e.prefer_clusters;
-  o.cluster_bonus = e.cluster_bonus;
-  o.expires_at = e.expires_at;
+  Order& o = orders_.emplace_back() = OrderOf(e, NameIds::Interning(names_));
   o.created_at = now_;
-  o.bids_close_at = e.bids_close_at;
-  o.award = e.award;
-  o.award_by = e.award_by;
   members_[e.customer.value].orders.push_back(o.id);
   if (o.mode == OrderMode::kRfq) {
-    // Bidding runs until the close; expires_at plays no part in an rfq order's life.
-    o.status = OrderStatus::kBidding;
     if (!bulk_) rfq_timers_.insert({o.bids_close_at, o.id.value});
     return;
   }
@@ -678,14 +634,7 @@ void State::On(const OrderAnnounced&) {}
 
 void State::On(const BidPlaced& e) {
   assert(e.bid.value == bids_.size());
-  Bid& b = bids_.emplace_back();
-  b.id = e.bid;
-  b.order = e.order;
-  b.supplier = e.supplier;
-  b.unit_price = e.unit_price;
-  b.quantity = e.quantity;
-  b.lead_days = e.lead_days;
-  b.offer = e.offer;
+  Bid& b = bids_.emplace_back() = BidOf(e);
   b.created_at = now_;
   orders_[e.order.value].bids.push_back(b.id);
   members_[e.supplier.value].bids.push_back(b.id);

@@ -195,8 +195,8 @@ class State {
   void AddOutcomeSums(Member& m, const ReliabilityOutcome& o) const;
   // The offer book, the resting orders and the timers, from the records alone.
   void RebuildBooks();
-  NameList InternSorted(const std::vector<std::string>& names);
-  LimitList InternLimits(const NamedValues& values);
+  void RebuildOrderBooks();  // The resting orders, their timers and the rfq timers.
+  void RebuildOfferBook();   // The offer book and the offers' timers.
   void CloseOffer(CapacityOffer& offer, OfferStatus status);
   void CloseOrder(Order& order, OrderStatus status);
   // Moves a contract to `state`, leaving pending confirmation if it was pending.

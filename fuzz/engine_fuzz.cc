@@ -141,11 +141,11 @@ class Driver {
       case 9:
         return JoinCluster{kOperator, AnyOf<ClusterId>(s.clusters().size()), AnyMember()};
       case 10: {
-        PlaceBid c{.by = AnyMember(),
-                   .order = AnyOf<OrderId>(s.orders().size()),
-                   .unit_price = in_.ConsumeIntegralInRange<int64_t>(0, 600'000),
-                   .quantity = in_.ConsumeIntegralInRange(0, 120),
-                   .lead_days = in_.ConsumeIntegralInRange(-1, 40)};
+        PlaceBid c{{.unit_price = in_.ConsumeIntegralInRange<int64_t>(0, 600'000),
+                    .quantity = in_.ConsumeIntegralInRange(0, 120),
+                    .lead_days = in_.ConsumeIntegralInRange(-1, 40)},
+                   AnyMember(),
+                   AnyOf<OrderId>(s.orders().size())};
         if (in_.ConsumeBool()) c.offer = AnyOf<OfferId>(s.offers().size());
         return c;
       }

@@ -78,8 +78,7 @@ int Main(int argc, char** argv) {
   rfq.max_unit_price = 0;
   rfq.bids_close_at = Instant{now.unix_ms + 86'400'000};
   run(rfq);
-  run(PlaceBid{.by = MemberId{2}, .order = OrderId{1}, .unit_price = 280'000, .quantity = 60,
-               .lead_days = 5});
+  run(PlaceBid{{.unit_price = 280'000, .quantity = 60, .lead_days = 5}, MemberId{2}, OrderId{1}});
   const State& s = engine.state();
   for (const Contract& c : s.contracts()) {
     if (c.state == ContractState::kPendingConfirmation) {

@@ -37,13 +37,14 @@ inline std::shared_ptr<const Taxonomy> SmallTaxonomy() {
 // Member `i` of the fuzzers' markets: a customer and supplier of machining and casting in the
 // Lipetsk region, a little apart from the others, certified ISO 9001.
 inline RegisterMember MarketMember(int i) {
-  return RegisterMember{.name = "Member " + std::to_string(i),
-                        .inn = CompanyInn(std::to_string(480'000'100 + i)),
-                        .region = "RU-LIP",
-                        .location = GeoPoint{52.0 + i * 0.7, 38.0 + i * 0.9},
-                        .roles = kRoleCustomer | kRoleSupplier,
-                        .processes = {"machining", "casting"},
-                        .certifications = {"ISO9001"}};
+  return RegisterMember{{.name = "Member " + std::to_string(i),
+                         .region = "RU-LIP",
+                         .location = GeoPoint{52.0 + i * 0.7, 38.0 + i * 0.9},
+                         .roles = kRoleCustomer | kRoleSupplier},
+                        kOperator,
+                        CompanyInn(std::to_string(480'000'100 + i)),
+                        {"machining", "casting"},
+                        {"ISO9001"}};
 }
 
 // `body` followed by its CRC32C, as a record or snapshot ends.

@@ -58,13 +58,14 @@ const Instant kNow = *ParseInstant("2026-11-23T09:00:00Z");
 const Day kFrom = *ParseDay("2026-12-01");
 
 RegisterMember Member(int i) {
-  return RegisterMember{.name = "Member " + std::to_string(i),
-                        .inn = CompanyInn(std::to_string(480'000'100 + i)),
-                        .region = "RU-LIP",
-                        .location = GeoPoint{52.6 + 0.01 * i, 39.57},
-                        .roles = kRoleCustomer | kRoleSupplier,
-                        .processes = {"machining", "casting"},
-                        .certifications = {}};
+  return RegisterMember{{.name = "Member " + std::to_string(i),
+                         .region = "RU-LIP",
+                         .location = GeoPoint{52.6 + 0.01 * i, 39.57},
+                         .roles = kRoleCustomer | kRoleSupplier},
+                        kOperator,
+                        CompanyInn(std::to_string(480'000'100 + i)),
+                        {"machining", "casting"},
+                        {}};
 }
 
 PostOffer Offer(int supplier, int i) {
@@ -865,16 +866,10 @@ TEST_F(PipelineTest, TimersPendingAtARestartFireAsIfItNeverHappened) {
   manual_rfq.award = AwardMode::kManual;
   manual_rfq.award_by = at(5);
   script.push_back(manual_rfq);  // Order 2.
-  script.push_back(PlaceBid{.by = MemberId{3},
-                            .order = OrderId{1},
-                            .unit_price = 290'000,
-                            .quantity = 5,
-                            .lead_days = 3});
-  script.push_back(PlaceBid{.by = MemberId{1},
-                            .order = OrderId{2},
-                            .unit_price = 280'000,
-                            .quantity = 6,
-                            .lead_days = 3});
+  script.push_back(
+      PlaceBid{{.unit_price = 290'000, .quantity = 5, .lead_days = 3}, MemberId{3}, OrderId{1}});
+  script.push_back(
+      PlaceBid{{.unit_price = 280'000, .quantity = 6, .lead_days = 3}, MemberId{1}, OrderId{2}});
   PlaceOrder expiring = Order(3, 3);
   expiring.process = "casting";  // Nobody offers casting: it rests until it expires.
   expiring.expires_at = at(3);

@@ -748,15 +748,15 @@ PlaceOrder OrderFrom(const OrderRow& r, const WeekDays& days) {
 PostOffer Offer(const char* supplier, const char* process, int32_t daily, Day from, Day to,
                 double price_rub, Quantity min_lot, std::vector<std::string> tags,
                 NamedValues limits) {
-  return PostOffer{.by = IdOf(supplier),
-                   .process = process,
-                   .daily_capacity = daily,
-                   .from = from,
-                   .to = to,
-                   .unit_price = Rub(price_rub),
-                   .min_lot = min_lot,
-                   .tags = std::move(tags),
-                   .limits = std::move(limits)};
+  return PostOffer{{.daily_capacity = daily,
+                    .from = from,
+                    .to = to,
+                    .unit_price = Rub(price_rub),
+                    .min_lot = min_lot},
+                   IdOf(supplier),
+                   process,
+                   std::move(tags),
+                   std::move(limits)};
 }
 
 // Spare capacity for the rest of this week, posted on the first morning: what no order takes
@@ -853,15 +853,14 @@ void RunHistory(Engine& engine, Demo& demo) {
   for (uint32_t i = 0; i < std::size(kMembers); ++i) {
     const MemberRow& m = kMembers[i];
     const Town& town = kTowns[m.town];
-    history.Run(RegisterMember{.name = m.name,
-                               .inn = CompanyInn(town.tax_office,
-                                                 10000 + static_cast<int>(i * 7919 % 90000)),
-                               .region = town.region,
-                               .location = SiteOf(i, town),
-                               .roles = m.roles,
-                               .processes = Words(m.processes),
-                               .certifications = Words(m.certifications)},
-                Instant{kHistoryStart.unix_ms + int64_t{i} * 20'000});
+    history.Run(
+        RegisterMember{
+            {.name = m.name, .region = town.region, .location = SiteOf(i, town), .roles = m.roles},
+            kOperator,
+            CompanyInn(town.tax_office, 10000 + static_cast<int>(i * 7919 % 90000)),
+            Words(m.processes),
+            Words(m.certifications)},
+        Instant{kHistoryStart.unix_ms + int64_t{i} * 20'000});
     demo.towns.push_back(town.name);
   }
   history.Trade();

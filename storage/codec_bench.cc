@@ -17,17 +17,12 @@ constexpr Day kDec1{20'788};               // 2026-12-01.
 
 Event OfferEvent() {
   return Event{1'234'567, kAt,
-               OfferPosted{OfferId{250'000},
+               OfferPosted{{16, kDec1, kDec1 + 30, 320'000, 8, true},
+                           OfferId{250'000},
                            MemberId{12'000},
                            ProcessId{2},
-                           16,
-                           kDec1,
-                           kDec1 + 30,
-                           320'000,
-                           8,
                            {"stainless", "steel"},
-                           {{"max_length_mm", 1200}},
-                           true}};
+                           {{"max_length_mm", 1200}}}};
 }
 
 Event ContractEvent() {

@@ -144,19 +144,14 @@ Instant At(std::string_view text) { return ParseInstant(text).value_or(Instant{}
 std::vector<Event> FullEvents() {
   const Instant at = At("2026-11-23T08:00:00Z");
   const std::vector<EventBody> bodies = {
-      MemberRegistered{MemberId{7},
-                       "ООО «Липецкий литейный завод»",
+      MemberRegistered{{"ООО «Липецкий литейный завод»", "RU-LIP", GeoPoint{52.6031, 39.5708},
+                        kRoleCustomer | kRoleSupplier},
+                       MemberId{7},
                        "4824012345",
-                       "RU-LIP",
-                       GeoPoint{52.6031, 39.5708},
-                       kRoleCustomer | kRoleSupplier,
                        {ProcessId{0}, ProcessId{4}},
                        {"AS9100", "ISO9001"}},
-      MemberUpdated{MemberId{7},
-                    "LLZ",
-                    "RU-VOR",
-                    GeoPoint{51.6608, 39.2003},
-                    kRoleSupplier,
+      MemberUpdated{{"LLZ", "RU-VOR", GeoPoint{51.6608, 39.2003}, kRoleSupplier},
+                    MemberId{7},
                     {ProcessId{1}},
                     {"ISO9001"}},
       ClusterCreated{ClusterId{2}, "Chernozemye cluster", "RU-LIP", ClusterKind::kInternational},
@@ -165,43 +160,35 @@ std::vector<Event> FullEvents() {
       MemberBlocked{MemberId{7}, MemberId{9}},
       MemberUnblocked{MemberId{7}, MemberId{9}},
       MemberSuspended{MemberId{7}, D("2026-12-01")},
-      OfferPosted{OfferId{250'000},
+      OfferPosted{{16, D("2026-12-01"), D("2026-12-31"), 320'000, 8, false},
+                  OfferId{250'000},
                   MemberId{12'000},
                   ProcessId{2},
-                  16,
-                  D("2026-12-01"),
-                  D("2026-12-31"),
-                  320'000,
-                  8,
                   {"stainless", "steel"},
-                  {{"max_length_mm", 1200}},
-                  false},
+                  {{"max_length_mm", 1200}}},
       OfferWithdrawn{OfferId{250'000}, MemberId{17}},
       OfferExpired{OfferId{250'001}, MemberId{18}},
-      OrderPlaced{OrderId{90'000},
+      OrderPlaced{{"Hydraulic valve bodies",
+                   240,
+                   D("2026-12-01"),
+                   D("2026-12-20"),
+                   350'000,
+                   800.0,
+                   OrderMode::kRfq,
+                   Visibility::kInvited,
+                   {ClusterId{1}, ClusterId{2}},
+                   {MemberId{3}, MemberId{12'000}},
+                   {ClusterId{2}},
+                   5'000,
+                   AwardMode::kManual},
+                  {GeoPoint{52.6031, 39.5708}, 40, At("2026-12-21T00:00:00Z"),
+                   At("2026-11-25T12:00:00Z"), At("2026-11-28T12:00:00Z")},
+                  OrderId{90'000},
                   MemberId{7},
-                  "Hydraulic valve bodies",
                   ProcessId{1},
-                  240,
-                  D("2026-12-01"),
-                  D("2026-12-20"),
-                  350'000,
-                  GeoPoint{52.6031, 39.5708},
-                  800.0,
                   {"ISO9001"},
                   {"steel"},
-                  {{"max_length_mm", 900}},
-                  40,
-                  OrderMode::kRfq,
-                  Visibility::kInvited,
-                  {ClusterId{1}, ClusterId{2}},
-                  {MemberId{3}, MemberId{12'000}},
-                  {ClusterId{2}},
-                  5'000,
-                  At("2026-12-21T00:00:00Z"),
-                  At("2026-11-25T12:00:00Z"),
-                  AwardMode::kManual,
-                  At("2026-11-28T12:00:00Z")},
+                  {{"max_length_mm", 900}}},
       OrderCancelled{OrderId{90'000}, MemberId{19}},
       OrderExpired{OrderId{90'001}, MemberId{20}},
       ContractCreated{ContractId{31'000},
@@ -221,7 +208,8 @@ std::vector<Event> FullEvents() {
                       At("2026-11-25T08:00:00Z"),
                       BidId{4'000}},
       OrderAnnounced{OrderId{90'000}, MemberId{7}, {MemberId{3}, MemberId{12'000}}},
-      BidPlaced{BidId{4'000}, OrderId{90'000}, MemberId{12'000}, 310'000, 80, 12, OfferId{250'000}},
+      BidPlaced{
+          {310'000, 80, 12}, BidId{4'000}, OrderId{90'000}, MemberId{12'000}, OfferId{250'000}},
       BidWithdrawn{BidId{4'000}, OrderId{90'000}, MemberId{12'000}},
       BiddingClosed{OrderId{90'000},
                     MemberId{7},
@@ -660,11 +648,11 @@ class EngineJournalTest : public ::testing::Test {
         Place(pumps, "machining.milling", 16, D("2026-12-20"), 0, rfq(AwardMode::kAuto));
     const OrderId lapsing =
         Place(pumps, "machining", 8, D("2026-12-20"), 0, rfq(AwardMode::kManual));
-    Run(PlaceBid{turning, awarded, 250000, 16, 5, turning_offer});
-    Run(PlaceBid{mill, awarded, 300000, 16, 5, std::nullopt});
-    Run(PlaceBid{works, awarded, 290000, 16, 5, std::nullopt});
+    Run(PlaceBid{{250000, 16, 5}, turning, awarded, turning_offer});
+    Run(PlaceBid{{300000, 16, 5}, mill, awarded, std::nullopt});
+    Run(PlaceBid{{290000, 16, 5}, works, awarded, std::nullopt});
     Run(WithdrawBid{works, BidId{2}, std::nullopt});
-    Run(PlaceBid{mill, lapsing, 300000, 8, 5, std::nullopt});
+    Run(PlaceBid{{300000, 8, 5}, mill, lapsing, std::nullopt});
     Run(WithdrawOffer{turning, turning_offer});
     Post(works, "casting.steel", 500, D("2026-12-15"), 2500);  // Expires at the last tick.
     now_ = At("2026-11-25T12:00:00Z");

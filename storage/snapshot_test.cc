@@ -156,13 +156,14 @@ class CommandSource {
   Command Register() {
     ++registered_;
     return RegisterMember{
-        .name = absl::StrCat("Member ", registered_),
-        .inn = CompanyInn(absl::StrCat(480000000 + registered_ * 7919)),
-        .region = "RU-LIP",
-        .location = Location(),
-        .roles = Chance(0.8) ? uint8_t{kRoleCustomer | kRoleSupplier} : uint8_t{kRoleSupplier},
-        .processes = {"machining", "casting"},
-        .certifications = Subset(kCerts, 0.4)};
+        {.name = absl::StrCat("Member ", registered_),
+         .region = "RU-LIP",
+         .location = Location(),
+         .roles = Chance(0.8) ? uint8_t{kRoleCustomer | kRoleSupplier} : uint8_t{kRoleSupplier}},
+        kOperator,
+        CompanyInn(absl::StrCat(480000000 + registered_ * 7919)),
+        {"machining", "casting"},
+        Subset(kCerts, 0.4)};
   }
 
   Command Offer(const State& s, Day today) {
@@ -228,11 +229,11 @@ class CommandSource {
     const int roll = Int(0, 9);
     if (roll < 6 && !bidding.empty()) {
       const subex::Order& o = *s.order(bidding[Int(0, int(bidding.size()) - 1)]);
-      PlaceBid c{.by = Any(s),
-                 .order = o.id,
-                 .unit_price = Int(40, 95) * 100,
-                 .quantity = Int(int(o.min_lot), int(o.quantity)),
-                 .lead_days = Int(0, 3)};
+      PlaceBid c{{.unit_price = Int(40, 95) * 100,
+                  .quantity = Int(int(o.min_lot), int(o.quantity)),
+                  .lead_days = Int(0, 3)},
+                 Any(s),
+                 o.id};
       const Member& m = *s.member(c.by);
       if (!m.offers.empty() && Chance(0.3)) c.offer = m.offers[Int(0, int(m.offers.size()) - 1)];
       return c;
@@ -373,12 +374,12 @@ TEST(SnapshotTest, OfferTimersComeBackInOrderWhateverTheSpreadOfTheirLastDays) {
     const Day to = open[0]->to;
     for (int k = 0; k < 3; ++k) {
       const CapacityOffer& o = *open[k];
-      PostOffer c{.by = o.supplier,
-                  .process = std::string(m.engine.state().taxonomy().node(o.process).code),
-                  .daily_capacity = o.daily_capacity,
-                  .from = to + spread * (k / 2),
-                  .to = to + spread * (k / 2) + 5,
-                  .unit_price = o.unit_price};
+      PostOffer c{{.daily_capacity = o.daily_capacity,
+                   .from = to + spread * (k / 2),
+                   .to = to + spread * (k / 2) + 5,
+                   .unit_price = o.unit_price},
+                  o.supplier,
+                  std::string(m.engine.state().taxonomy().node(o.process).code)};
       Engine::Outcome out = m.engine.Execute(c, m.now);
       ASSERT_FALSE(out.rejection.has_value()) << out.rejection->message;
     }

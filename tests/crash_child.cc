@@ -84,13 +84,14 @@ World MakeWorld() {
 }
 
 RegisterMember Member(const World& w, uint32_t i) {
-  return RegisterMember{.name = "Plant " + std::to_string(i),
-                        .inn = CompanyInn(std::to_string(470'000'000 + i)),
-                        .region = "RU-CEN",
-                        .location = kPlaces[i],
-                        .roles = kRoleCustomer | kRoleSupplier,
-                        .processes = w.branches,
-                        .certifications = {}};
+  return RegisterMember{{.name = "Plant " + std::to_string(i),
+                         .region = "RU-CEN",
+                         .location = kPlaces[i],
+                         .roles = kRoleCustomer | kRoleSupplier},
+                        kOperator,
+                        CompanyInn(std::to_string(470'000'000 + i)),
+                        w.branches,
+                        {}};
 }
 
 std::string Render(const Pipeline::Result& r) {

@@ -42,13 +42,14 @@ const Instant kNow = *ParseInstant("2026-11-23T09:00:00Z");
 const Day kFrom = *ParseDay("2026-12-01");
 
 Command Member(int i) {
-  return RegisterMember{.name = "Member " + std::to_string(i),
-                        .inn = CompanyInn(std::to_string(480'000'100 + i)),
-                        .region = "RU-LIP",
-                        .location = GeoPoint{52.6 + 0.01 * i, 39.57},
-                        .roles = kRoleCustomer | kRoleSupplier,
-                        .processes = {"machining", "casting"},
-                        .certifications = {}};
+  return RegisterMember{{.name = "Member " + std::to_string(i),
+                         .region = "RU-LIP",
+                         .location = GeoPoint{52.6 + 0.01 * i, 39.57},
+                         .roles = kRoleCustomer | kRoleSupplier},
+                        kOperator,
+                        CompanyInn(std::to_string(480'000'100 + i)),
+                        {"machining", "casting"},
+                        {}};
 }
 
 Command Offer(MemberId supplier, int i) {

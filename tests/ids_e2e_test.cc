@@ -125,11 +125,12 @@ TEST(IdsE2eTest, AJournalFromBeforeKeyedIdsKeepsItsIds) {
         {.dir = dir.path() + "/journal"});
     ASSERT_TRUE(engine.ok()) << engine.status();
     std::promise<Pipeline::Result> done;
-    (*engine)->Submit({.command = RegisterMember{.name = "Old Works",
-                                                 .inn = "4826000001",
-                                                 .region = "RU-LIP",
-                                                 .location = {52.6, 39.57},
-                                                 .roles = kRoleCustomer},
+    (*engine)->Submit({.command = RegisterMember{{.name = "Old Works",
+                                                  .region = "RU-LIP",
+                                                  .location = {52.6, 39.57},
+                                                  .roles = kRoleCustomer},
+                                                 kOperator,
+                                                 "4826000001"},
                        .now = Instant{1'790'000'000'000},
                        .idempotency = {},
                        .render = {},

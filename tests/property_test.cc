@@ -392,13 +392,14 @@ class CommandSource {
                                            kRoleCustomer | kRoleSupplier, kRoleSupplier,
                                            kRoleCustomer};
       uint8_t roles = kRoles[Int(0, 3)];
-      out.push_back({RegisterMember{.name = absl::StrCat("Member ", i),
-                                    .inn = MakeInn(i),
-                                    .region = "RU-LIP",
-                                    .location = Location(),
-                                    .roles = roles,
-                                    .processes = Processes(),
-                                    .certifications = Subset(kCerts, 0.4)},
+      out.push_back({RegisterMember{{.name = absl::StrCat("Member ", i),
+                                     .region = "RU-LIP",
+                                     .location = Location(),
+                                     .roles = roles},
+                                    kOperator,
+                                    MakeInn(i),
+                                    Processes(),
+                                    Subset(kCerts, 0.4)},
                      now});
       if (Chance(0.4)) {
         out.push_back({JoinCluster{.cluster = AnyCluster(), .member = MemberId{uint32_t(i)}}, now});
@@ -562,11 +563,11 @@ class CommandSource {
         if (m.is(kRoleSupplier) && m.id != o.customer && VisibleTo(o, m)) break;
         by = AnyMember();
       }
-      PlaceBid c{.by = by,
-                 .order = o.id,
-                 .unit_price = Int(40, 92) * 100,
-                 .quantity = Int(int(o.min_lot), int(o.quantity)),
-                 .lead_days = Chance(0.9) ? Int(0, 6) : Int(0, 30)};
+      PlaceBid c{{.unit_price = Int(40, 92) * 100,
+                  .quantity = Int(int(o.min_lot), int(o.quantity)),
+                  .lead_days = Chance(0.9) ? Int(0, 6) : Int(0, 30)},
+                 by,
+                 o.id};
       const Member& m = *s.member(c.by);
       if (!m.offers.empty() && Chance(0.5)) {
         // Mostly the bidder's newest offers, which are the likeliest still open.
