@@ -45,13 +45,14 @@ class IdempotencyTest : public ::testing::Test {
   // Registers member `n` with `key`, answered "ran <seq>" with the seq the state reached.
   static PipelineResult Run(Pipeline& pipeline, IdempotencyKey key, int n = 0) {
     std::promise<PipelineResult> done;
-    pipeline.Submit({.command = RegisterMember{.name = "Member " + std::to_string(n),
-                                               .inn = CompanyInn(std::to_string(480'000'100 + n)),
-                                               .region = "RU-LIP",
-                                               .location = GeoPoint{52.6, 39.57},
-                                               .roles = kRoleCustomer,
-                                               .processes = {"casting"},
-                                               .certifications = {}},
+    pipeline.Submit({.command = RegisterMember{{.name = "Member " + std::to_string(n),
+                                                .region = "RU-LIP",
+                                                .location = GeoPoint{52.6, 39.57},
+                                                .roles = kRoleCustomer},
+                                               kOperator,
+                                               CompanyInn(std::to_string(480'000'100 + n)),
+                                               {"casting"},
+                                               {}},
                      .now = kNow,
                      .idempotency = std::move(key),
                      .render = [](const PipelineResult&, const State& s) {
