@@ -5,16 +5,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "pipeline/elapsed.h"
 #include "telemetry/log.h"
 
 namespace subex {
 namespace {
-
-uint64_t MicrosSince(std::chrono::steady_clock::time_point start) {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                   std::chrono::steady_clock::now() - start)
-                                   .count());
-}
 
 // From 50 µs (a sync on a fast NVMe) to 2.5 s (a disk in trouble).
 std::vector<uint64_t> SyncBoundsUs() {

@@ -9,20 +9,12 @@
 #include <csignal>
 #include <string>
 
+#include "pipeline/elapsed.h"
 #include "pipeline/huge_pages.h"
 #include "storage/snapshot.h"
 #include "telemetry/log.h"
 
 namespace subex {
-namespace {
-
-uint64_t MicrosSince(std::chrono::steady_clock::time_point start) {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                   std::chrono::steady_clock::now() - start)
-                                   .count());
-}
-
-}  // namespace
 
 Snapshotter::Snapshotter(Journal& journal, JournalWriter& writer, Options options,
                          uint64_t recovered_seq)
