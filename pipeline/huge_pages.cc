@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -11,7 +12,7 @@
 
 namespace subex {
 
-CollapseResult CollapseHugePages() {
+CollapseResult CollapseHugePages(const std::atomic<bool>* stop) {
   CollapseResult result;
   std::FILE* smaps = std::fopen("/proc/self/smaps", "r");
   if (smaps == nullptr) return result;
@@ -34,9 +35,14 @@ CollapseResult CollapseHugePages() {
     if (first >= last) continue;
     ++result.mappings;
     result.advised_bytes += last - first;
-    if (madvise(reinterpret_cast<void*>(first), last - first, MADV_COLLAPSE) != 0) {
-      ++result.refused;
+    bool refused = false;
+    for (unsigned long at = first; at < last; at += kCollapseStep) {
+      if (stop != nullptr && stop->load()) break;
+      const unsigned long step = std::min<unsigned long>(kCollapseStep, last - at);
+      refused |= madvise(reinterpret_cast<void*>(at), step, MADV_COLLAPSE) != 0;
     }
+    if (refused) ++result.refused;
+    if (stop != nullptr && stop->load()) break;
   }
   std::fclose(smaps);
   return result;

@@ -11,11 +11,12 @@
 // Only mappings the allocator advised for huge pages (MADV_HUGEPAGE, which glibc does when
 // `subexd` runs with glibc.malloc.hugetlb=1) are touched; with huge pages off it does nothing.
 //
-//   CollapseResult r = CollapseHugePages();  // r.advised_bytes, r.mappings
+//   CollapseResult r = CollapseHugePages(&stopping);  // r.advised_bytes, r.mappings
 
 #ifndef SUBEX_PIPELINE_HUGE_PAGES_H_
 #define SUBEX_PIPELINE_HUGE_PAGES_H_
 
+#include <atomic>
 #include <cstddef>
 
 namespace subex {
@@ -27,7 +28,10 @@ struct CollapseResult {
                              // older kernel, or pages it could not gather); harmless.
 };
 
-CollapseResult CollapseHugePages();
+// Collapses at most kCollapseStep bytes per call to the kernel, and stops between them once
+// `stop` (if given) is set: a stopping server waits for one step, not for the whole heap.
+inline constexpr size_t kCollapseStep = 64ul << 20;
+CollapseResult CollapseHugePages(const std::atomic<bool>* stop = nullptr);
 
 }  // namespace subex
 

@@ -25,6 +25,7 @@ Snapshotter::Snapshotter(Journal& journal, JournalWriter& writer, Options option
       written_seq_(recovered_seq) {}
 
 Snapshotter::~Snapshotter() {
+  stopping_.store(true);  // A collapse under way ends after its current step.
   if (collapser_.joinable()) collapser_.join();
 }
 
@@ -96,7 +97,7 @@ void Snapshotter::CollapseHugePagesInBackground() {
   collapsing_.store(true);
   collapser_ = std::thread([this] {
     const auto start = std::chrono::steady_clock::now();
-    const CollapseResult r = CollapseHugePages();
+    const CollapseResult r = CollapseHugePages(&stopping_);
     if (r.mappings > 0) {
       Log(LogLevel::kDebug, "huge pages collapsed after a snapshot",
           {{"mappings", r.mappings},

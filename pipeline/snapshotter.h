@@ -73,6 +73,7 @@ class Snapshotter {
   std::atomic<uint64_t> written_seq_{0};
   std::thread collapser_;
   std::atomic<bool> collapsing_{false};  // While collapser_ runs.
+  std::atomic<bool> stopping_{false};    // Set by the destructor: the collapse stops early.
 };
 
 }  // namespace subex
