@@ -3,8 +3,8 @@
 # and the tests that run threads — and runs them, failing on the first data race or lock-order
 # inversion:
 #
-#   - in process: the durable engine (engine thread, journal thread, readers), the sharded
-#     metrics, and the feed's window with many followers and writers (storage_test,
+#   - in process: the pipeline (engine thread, journal thread, snapshots, readers), the sharded
+#     metrics, and the feed's window with many followers and writers (storage_test, pipeline_test,
 #     telemetry_test, api_test, feed_test);
 #   - out of process: the end-to-end suites against a ThreadSanitizer subexd — its I/O threads,
 #     the engine queue, the feed's long polls and streams, rate limits, thousands of
@@ -21,7 +21,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-suites=(storage_test telemetry_test api_test feed_test api_e2e_test feed_e2e_test hostile_e2e_test stop_e2e_test crash_http_test)
+suites=(storage_test pipeline_test telemetry_test api_test feed_test api_e2e_test feed_e2e_test hostile_e2e_test stop_e2e_test crash_http_test)
 
 scripts/build.sh Tsan subexd "${suites[@]}"
 
