@@ -57,6 +57,9 @@ class StateFingerprint {
   // The order, its customer, its contracts and bids with their offers and suppliers.
   void OrderDeep(OrderId id, const State& state);
   void ContractDeep(ContractId id, const State& state);
+  // Touch's rules for orders, bids and contracts (Touch has those for members, clusters, keys
+  // and offers).
+  void TouchTrade(const Event& event, const State& state);
   void Recompute(const State& state);
 
   bool all_ = true;
